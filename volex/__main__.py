@@ -1,0 +1,3 @@
+from volex.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Indicators, features and the technical verdict: pure functions over arrays and DataFrames."""

@@ -1,0 +1,200 @@
+"""Settings: defaults < $VOLEX_HOME/config.toml < VOLEX_* env < flags (init arguments).
+
+Nested sections map to TOML tables (``[trading]``) and to env names with a double
+underscore (``VOLEX_TRADING__MODE=live``). A few common settings also have short env
+names: VOLEX_DATABASE_URL, VOLEX_BUS_URL, VOLEX_CACHE_URL, VOLEX_SECRETS_BACKEND.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from volex.errors import ConfigError
+
+__all__ = ["Settings", "volex_home", "config_path", "load_settings", "set_config_value"]
+
+SHORT_ENV = {
+    "VOLEX_DATABASE_URL": ("database_url",),
+    "VOLEX_BUS_URL": ("bus", "url"),
+    "VOLEX_CACHE_URL": ("cache", "url"),
+    "VOLEX_SECRETS_BACKEND": ("secrets", "backend"),
+}
+
+
+def volex_home() -> Path:
+    """The directory holding config.toml, volex.db, models/ and logs/."""
+    return Path(os.environ.get("VOLEX_HOME") or Path.home() / ".volex").expanduser()
+
+
+def config_path() -> Path:
+    return volex_home() / "config.toml"
+
+
+class TradingSettings(BaseModel):
+    mode: Literal["paper", "live"] = "paper"
+    fee_rate: float = Field(0.001, ge=0, le=0.05)
+    maker_fee_rate: float = Field(0.001, ge=0, le=0.05)
+    slippage_bps: float = Field(5.0, ge=0, le=500)
+    starting_balance: float = Field(10_000.0, gt=0)
+    sandbox: bool = False
+
+
+class SecretsSettings(BaseModel):
+    backend: str | None = None
+    order: list[str] = ["env", "keyring", "file"]
+    vault_mount: str = "secret"
+    vault_prefix: str = "volex"
+
+
+class UrlSettings(BaseModel):
+    url: str | None = None
+
+
+class LLMSettings(BaseModel):
+    provider: Literal["local", "openai"] = "local"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    timeout_s: float = Field(8.0, gt=0)
+
+
+class SignalSettings(BaseModel):
+    horizon: int = Field(12, ge=1)
+    model: Literal["random_forest", "lightgbm", "hist_gradient_boosting"] = "random_forest"
+    retrain_after_bars: int = Field(500, ge=1)
+    min_confidence: float = Field(0.6, ge=0, le=1)
+
+
+class AgentSettings(BaseModel):
+    url: str | None = None
+
+
+class Settings(BaseSettings):
+    """Every setting Volex reads. Frozen once loaded."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOLEX_", env_nested_delimiter="__", frozen=True, extra="ignore"
+    )
+
+    exchange: str = "binance"
+    quote: str = "USDT"
+    timeframe: str = "1d"
+    offline: bool = False
+    network_timeout_s: float = Field(2.0, gt=0, le=60)
+    database_url: str | None = None
+    watchlist: list[str] = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "DOGE/USDT"]
+    trading: TradingSettings = TradingSettings()
+    secrets: SecretsSettings = SecretsSettings()
+    bus: UrlSettings = UrlSettings()
+    cache: UrlSettings = UrlSettings()
+    llm: LLMSettings = LLMSettings()
+    signal: SignalSettings = SignalSettings()
+    agents: dict[str, AgentSettings] = {}
+
+    @field_validator("quote")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def home(self) -> Path:
+        return volex_home()
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'volex.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[Any, ...]:
+        return (init_settings, _short_env_source, env_settings, _toml_source)
+
+
+def _short_env_source() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, path in SHORT_ENV.items():
+        if os.environ.get(name):
+            _set_path(out, path, os.environ[name])
+    return out
+
+
+def _toml_source() -> dict[str, Any]:
+    return read_config_file()
+
+
+def read_config_file() -> dict[str, Any]:
+    path = config_path()
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from every source; flags (``overrides``) win. Bad values raise ConfigError."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"bad setting {where}: {err['msg']}") from None
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def set_config_value(key: str, raw: str) -> Any:
+    """Set a dotted KEY in config.toml, validating the result before writing it atomically."""
+    import tomli_w
+
+    path = tuple(key.split("."))
+    if not _known_key(path):
+        raise ConfigError(f"unknown setting {key!r} (see `volex config show`)")
+    data = read_config_file()
+    value = _parse_value(raw)
+    _set_path(data, path, value)
+    try:
+        Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"bad value for {key}: {exc.errors()[0]['msg']}") from None
+    target = config_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data))
+    tmp.replace(target)
+    return value
+
+
+def _known_key(path: tuple[str, ...]) -> bool:
+    model: Any = Settings
+    for i, part in enumerate(path):
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return False
+        if part == "agents":
+            return len(path) == i + 3 and path[-1] in AgentSettings.model_fields
+        model = fields[part].annotation
+    return not hasattr(model, "model_fields")
