@@ -1,0 +1,93 @@
+"""Candles from CSV or Parquet files, and the bundled sample of real Binance candles."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from volex.errors import DataFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CANDLE_COLUMNS", "read_candles_file", "normalize_candles", "sample_candles",
+           "sample_symbols"]
+
+CANDLE_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"]
+_SAMPLES = {("BTC/USDT", "1d"): "BTC_USDT_1d", ("BTC/USDT", "2h"): "BTC_USDT_2h",
+            ("ETH/USDT", "2h"): "ETH_USDT_2h", ("DOGE/USDT", "2h"): "DOGE_USDT_2h"}
+
+
+def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
+    """Check and clean a candle frame: UTC timestamps, float OHLCV, sorted, no duplicates.
+
+    Timestamps may be ISO strings, datetimes or epoch milliseconds.
+    """
+    import pandas as pd
+
+    frame = frame.rename(columns=str.lower)
+    if "date" in frame.columns and "timestamp" not in frame.columns:
+        frame = frame.rename(columns={"date": "timestamp"})
+    missing = [c for c in CANDLE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFileError(f"{origin}: missing column(s) {', '.join(missing)}; "
+                            f"expected {','.join(CANDLE_COLUMNS)}")
+    frame = frame[CANDLE_COLUMNS].copy()
+    ts = frame["timestamp"]
+    try:
+        if pd.api.types.is_numeric_dtype(ts):
+            frame["timestamp"] = pd.to_datetime(ts.astype("int64"), unit="ms", utc=True)
+        else:
+            frame["timestamp"] = _parse_times(ts)
+        for col in CANDLE_COLUMNS[1:]:
+            frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise DataFileError(f"{origin}: malformed values ({str(exc).splitlines()[0]})") from None
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[ms, UTC]")
+    frame = frame.dropna().sort_values("timestamp").drop_duplicates("timestamp", keep="last")
+    if frame.empty:
+        raise DataFileError(f"{origin}: no candles")
+    return frame.reset_index(drop=True)
+
+
+def _parse_times(values: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    try:  # the fast path: one ISO 8601 layout for the whole column
+        return pd.to_datetime(values, utc=True, format="ISO8601")
+    except ValueError:
+        return pd.to_datetime(values, utc=True, format="mixed", dayfirst=False)
+
+
+def read_candles_file(path: str | Path) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped) or Parquet candle file."""
+    import pandas as pd
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataFileError(f"no such data file: {file}")
+    try:
+        if file.suffix.lower() in {".parquet", ".pq"}:
+            frame = pd.read_parquet(file)
+        else:
+            frame = pd.read_csv(file)
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataFileError(f"cannot read {file}: {str(exc).splitlines()[0]}") from None
+    return normalize_candles(frame, origin=str(file))
+
+
+def sample_symbols() -> list[tuple[str, str]]:
+    """(symbol, timeframe) pairs in the bundled sample."""
+    return list(_SAMPLES)
+
+
+def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
+    """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them."""
+    name = _SAMPLES.get((symbol, timeframe))
+    if name is None:
+        return None
+    import pandas as pd
+
+    with resources.files("volex.data").joinpath(f"{name}.csv.gz").open("rb") as fh:
+        return normalize_candles(pd.read_csv(fh, compression="gzip"), origin=f"sample {name}")
