@@ -1,1 +1,1 @@
-
+"""SQLAlchemy storage: SQLite by default, PostgreSQL (+TimescaleDB) by configuration."""

@@ -1,0 +1,26 @@
+"""The Store: one database and the repositories over it."""
+
+from __future__ import annotations
+
+from volex.adapters.storage.audit import AuditRepo
+from volex.adapters.storage.candles import CandleRepo
+from volex.adapters.storage.db import Database, redact_url
+from volex.adapters.storage.state import StateRepo
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Everything Volex keeps, behind repositories; built once by bootstrap."""
+
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        self.candles = CandleRepo(self.db)
+        self.audit = AuditRepo(self.db)
+        self.state = StateRepo(self.db)
+
+    def __repr__(self) -> str:
+        return f"Store({redact_url(self.db.url)!r})"
+
+    def close(self) -> None:
+        self.db.dispose()
