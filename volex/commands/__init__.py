@@ -1,1 +1,1 @@
-
+"""CLI command groups: one module each, thin wrappers over the Volex facade."""

@@ -12,9 +12,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CANDLE_COLUMNS", "read_candles_file", "normalize_candles", "sample_candles",
-           "sample_symbols"]
+           "sample_symbols",
+           "sample_timeframes"]
 
 CANDLE_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"]
+# The sample was captured on 2025-08-26 shortly after 12:00 UTC; bars that had not closed
+# by then (the last daily bar) are dropped so the sample holds closed bars only.
+SAMPLE_CAPTURED_MS = 1_756_209_600_000
 _SAMPLES = {("BTC/USDT", "1d"): "BTC_USDT_1d", ("BTC/USDT", "2h"): "BTC_USDT_2h",
             ("ETH/USDT", "2h"): "ETH_USDT_2h", ("DOGE/USDT", "2h"): "DOGE_USDT_2h"}
 
@@ -82,6 +86,13 @@ def sample_symbols() -> list[tuple[str, str]]:
     return list(_SAMPLES)
 
 
+def sample_timeframes(symbol: str) -> list[str]:
+    """Timeframes the bundled sample holds for ``symbol``, longest first."""
+    from volex.domain.timeframes import timeframe_ms
+
+    return sorted((tf for sym, tf in _SAMPLES if sym == symbol), key=timeframe_ms, reverse=True)
+
+
 def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
     """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them."""
     name = _SAMPLES.get((symbol, timeframe))
@@ -89,5 +100,9 @@ def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
         return None
     import pandas as pd
 
+    from volex.domain.timeframes import timeframe_ms
+
     with resources.files("volex.data").joinpath(f"{name}.csv.gz").open("rb") as fh:
-        return normalize_candles(pd.read_csv(fh, compression="gzip"), origin=f"sample {name}")
+        frame = normalize_candles(pd.read_csv(fh, compression="gzip"), origin=f"sample {name}")
+    closes = frame["timestamp"].astype("int64") + timeframe_ms(timeframe)
+    return frame[closes <= SAMPLE_CAPTURED_MS].reset_index(drop=True)

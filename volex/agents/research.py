@@ -1,0 +1,145 @@
+"""The research agent: candles from the exchange, the cache or the bundled sample, and analysis.
+
+Live data is fetched incrementally (only bars newer than the cache) and stored; when the
+exchange cannot be reached the agent says so in one note and falls back to the cache, then
+to the bundled sample. The newest bar is dropped while it is still forming.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from volex.analysis.resample import can_resample, resample_candles
+from volex.domain.analysis import CandleSource
+from volex.domain.candles import CandleSet
+from volex.domain.symbols import usd_fallback
+from volex.domain.timeframes import normalize_timeframe, timeframe_ms
+from volex.errors import DataUnavailable, NetworkError, UnknownSymbol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from volex.adapters.storage.candles import CandleRepo
+    from volex.ports import MarketData
+
+__all__ = ["ResearchAgent", "DEFAULT_BARS"]
+
+DEFAULT_BARS = 1000
+Progress = Callable[[int, int], None]
+
+
+def _ms(ts: pd.Timestamp) -> int:
+    return int(ts.value // 1_000_000)
+
+
+def _when(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+
+
+class ResearchAgent:
+    """Market data for the other agents, from the best source available."""
+
+    def __init__(self, candles: CandleRepo, market_data: Callable[[str], MarketData],
+                 sample: Callable[[str, str], pd.DataFrame | None],
+                 sample_timeframes: Callable[[str], list[str]]) -> None:
+        self._repo = candles
+        self._market_data = market_data
+        self._sample = sample
+        self._sample_timeframes = sample_timeframes
+
+    def candles(self, symbol: str, timeframe: str, exchange: str, *, offline: bool = False,
+                bars: int = DEFAULT_BARS) -> CandleSet:
+        """The newest ``bars`` closed candles, from the exchange if reachable."""
+        tf = normalize_timeframe(timeframe)
+        notes: list[str] = []
+        if not offline:
+            try:
+                return self._live(symbol, tf, exchange, bars)
+            except NetworkError as exc:
+                notes.append(f"{exchange} unreachable ({exc}); using offline data")
+        else:
+            notes.append("offline: using cached data or the bundled sample")
+        found = self._offline(symbol, tf, exchange, bars, notes)
+        if found is None and usd_fallback(symbol):
+            found = self._offline(usd_fallback(symbol), tf, exchange, bars, notes)
+            if found is not None:
+                found.notes.append(f"no {symbol} data offline; showing {found.symbol} instead")
+        if found is None:
+            raise DataUnavailable(f"no {tf} candles for {symbol}: {exchange} is unreachable, nothing "
+                                  "is cached and the bundled sample lacks it (sample: "
+                                  "BTC/USDT 1d and 2h, ETH/USDT 2h, DOGE/USDT 2h)")
+        return found
+
+    def resolve(self, symbol: str, exchange: str) -> tuple[str, str | None]:
+        """The exchange's market for ``symbol``; BTC/USD becomes BTC/USDT where USD is not listed."""
+        markets = self._market_data(exchange).markets()
+        if symbol in markets:
+            return symbol, None
+        fallback = usd_fallback(symbol)
+        if fallback and fallback in markets:
+            return fallback, f"{exchange} has no {symbol} market; using {fallback}"
+        raise UnknownSymbol(f"{exchange} has no market {symbol}")
+
+    def fetch(self, symbol: str, timeframe: str, exchange: str, since_ms: int | None = None,
+              bars: int = DEFAULT_BARS, progress: Progress | None = None) -> tuple[str, int]:
+        """Fetch and cache what is missing since ``since_ms`` (or the last ``bars``); returns rows."""
+        source = self._market_data(exchange)
+        market, _ = self.resolve(symbol, exchange)
+        step = timeframe_ms(timeframe)
+        now = int(time.time() * 1000)
+        cached_last = self._repo.last_ts(exchange, market, timeframe)
+        start = since_ms if since_ms is not None else now - bars * step
+        if since_ms is None and cached_last is not None and cached_last >= start:
+            start = cached_last  # refetch the last cached bar: it may have been forming
+        total_bars = max(1, (now - start) // step)
+        written = 0
+        while start < now:
+            page = source.fetch_candles(market, timeframe, since_ms=start)
+            page = page[page["timestamp"].map(_ms) + step <= now]  # closed bars only
+            if page.empty:
+                break
+            written += self._repo.save(exchange, market, timeframe, page)
+            if progress:
+                progress(min(written, total_bars), total_bars)
+            last = _ms(page["timestamp"].iloc[-1])
+            if last + step <= start:
+                break
+            start = last + step
+        return market, written
+
+    def _live(self, symbol: str, tf: str, exchange: str, bars: int) -> CandleSet:
+        market, note = self.resolve(symbol, exchange)
+        self.fetch(market, tf, exchange, bars=bars)
+        frame = self._repo.load(exchange, market, tf, limit=bars)
+        if frame.empty:
+            raise DataUnavailable(f"{exchange} returned no {tf} candles for {market}")
+        return CandleSet(market, tf, frame, self._source("exchange", exchange, frame),
+                         [note] if note else [])
+
+    def _offline(self, symbol: str, tf: str, exchange: str, bars: int,
+                 notes: list[str]) -> CandleSet | None:
+        cached = self._repo.load(exchange, symbol, tf, limit=bars)
+        if not cached.empty:
+            return CandleSet(symbol, tf, cached, self._source("cache", exchange, cached), list(notes))
+        frame = self._sample(symbol, tf)
+        if frame is None:
+            for src_tf in self._sample_timeframes(symbol):
+                if can_resample(src_tf, tf):
+                    base = self._sample(symbol, src_tf)
+                    frame = resample_candles(base, src_tf, tf) if base is not None else None
+                    notes = [*notes, f"{tf} bars built from the sample's {src_tf} bars"]
+                    break
+        if frame is None:
+            return None
+        frame = frame.tail(bars).reset_index(drop=True)
+        source = self._source("sample", "bundled sample", frame)
+        return CandleSet(symbol, tf, frame, source, list(notes))
+
+    @staticmethod
+    def _source(kind: str, name: str, frame: pd.DataFrame) -> CandleSource:
+        first, last = frame["timestamp"].iloc[0], frame["timestamp"].iloc[-1]
+        return CandleSource(kind=kind, name=name, first=first.to_pydatetime(),
+                            last=last.to_pydatetime(), bars=len(frame))

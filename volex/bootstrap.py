@@ -1,0 +1,53 @@
+"""Settings -> adapters -> agents. The one place that chooses adapters.
+
+Everything is built on first use, so a command only pays for what it touches
+(`volex halt` never imports pandas or ccxt).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from volex.config import Settings
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.store import Store
+    from volex.agents.research import ResearchAgent
+    from volex.ports import MarketData
+
+__all__ = ["Runtime"]
+
+
+class Runtime:
+    """The wired application: adapters and agents for one set of settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._market_data: dict[str, MarketData] = {}
+
+    @cached_property
+    def store(self) -> Store:
+        from volex.adapters.storage.store import Store
+
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        return Store(self.settings.db_url)
+
+    def market_data(self, exchange: str) -> MarketData:
+        """The public market data client of ``exchange`` (one per exchange per process)."""
+        if exchange not in self._market_data:
+            from volex.adapters.market_data.ccxt_data import CcxtMarketData
+
+            self._market_data[exchange] = CcxtMarketData(exchange, self.settings.network_timeout_s)
+        return self._market_data[exchange]
+
+    @cached_property
+    def research(self) -> ResearchAgent:
+        from volex.adapters.market_data.files import sample_candles, sample_timeframes
+        from volex.agents.research import ResearchAgent
+
+        return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()

@@ -1,0 +1,109 @@
+"""The root Typer app: global options, command registration, and errors as one-line messages.
+
+Command modules are small and import nothing heavy at module level, so `volex --help`
+stays fast; each one exposes ``register(app)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from volex import __version__
+from volex.errors import VolexError
+
+__all__ = ["app", "main", "COMMAND_MODULES"]
+
+# One line per command group; the order is the order of `volex --help`.
+COMMAND_MODULES = [
+    "volex.commands.analyze",
+    "volex.commands.data",
+    "volex.commands.config",
+]
+
+
+class VolexGroup(TyperGroup):
+    """Turns VolexError (and any unexpected error) into a one-line message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VolexError as exc:
+            _fail(ctx, str(exc), exc.exit_code, exc)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            _fail(ctx, "interrupted", 130, None)
+        except Exception as exc:  # a bug: still one line unless --debug
+            _fail(ctx, f"internal error: {type(exc).__name__}: {_redacted(exc)} "
+                       "(run with --debug for the traceback)", 1, exc)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # registration order, not alphabetical
+
+
+def _redacted(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    try:
+        from volex.adapters.secrets.redact import redact_text
+    except ImportError:
+        return text
+    return redact_text(text)
+
+
+def _fail(ctx: click.Context, message: str, code: int, exc: BaseException | None) -> None:
+    obj = ctx.find_root().obj or {}
+    if obj.get("debug") and exc is not None:
+        raise exc
+    click.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    name="volex",
+    cls=VolexGroup,
+    help="Volex: a natural-language trading terminal for crypto.",
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"volex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Volex: analyze markets, trade with guard rails, and talk to it in plain English."""
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("actor", "cli")
+    ctx.obj["debug"] = debug or ctx.obj.get("debug", False)
+    if ctx.invoked_subcommand is None:
+        if "volex.commands.shell" in COMMAND_MODULES and sys.stdin.isatty() and sys.stdout.isatty():
+            from volex.commands.shell import run_shell
+
+            run_shell(ctx)
+            return
+        typer.echo(ctx.get_help())
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,93 @@
+"""`volex analyze`: market, indicators in plain words, a verdict, and where the data came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from volex.commands.common import console, print_json, volex
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from volex.domain.analysis import Analysis
+
+__all__ = ["register", "render_analysis"]
+
+_ACTION_STYLE = {"buy": "bold green", "sell": "bold red", "hold": "bold yellow"}
+
+
+def _num(value: float | None, digits: int = 2, suffix: str = "") -> str:
+    if value is None:
+        return "n/a"
+    if abs(value) < 1 and not suffix:
+        return f"{value:.6g}"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "[dim]n/a[/]"
+    style = "green" if value > 0 else "red" if value < 0 else ""
+    return f"[{style}]{value:+.2f}%[/]" if style else f"{value:+.2f}%"
+
+
+def render_analysis(result: Analysis) -> list[RenderableType]:
+    """Rich panels for one analysis: market, indicators, verdict, data source."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    m = result.market
+    market = Table.grid(padding=(0, 2))
+    market.add_row("Last close", f"[bold]{_num(m.last_close)}[/]", "24h", _pct(m.change_pct_24h),
+                   "7d", _pct(m.change_pct_7d))
+    market.add_row("24h high", _num(m.high_24h), "24h low", _num(m.low_24h), "24h volume",
+                   _num(m.volume_24h, 2))
+    indicators = Table(show_edge=False, box=None, padding=(0, 2))
+    indicators.add_column("Indicator", style="cyan")
+    indicators.add_column("Value", justify="right")
+    indicators.add_column("Reading")
+    for reading in result.readings:
+        mark = "[green]▲[/]" if reading.vote > 0 else "[red]▼[/]" if reading.vote < 0 else "[dim]•[/]"
+        indicators.add_row(reading.indicator, reading.value, f"{mark} {reading.meaning}")
+    verdict = result.verdict
+    style = _ACTION_STYLE[verdict.action]
+    reasons = "\n".join(f"  - {r}" for r in verdict.reasons)
+    verdict_text = f"[{style}]{verdict.action.upper()}[/]  score {verdict.score:+.2f}\n{reasons}"
+    source = f"Data: {result.source.describe()}"
+    notes = "".join(f"\n[yellow]! {n}[/]" for n in result.notes)
+    title = f"{result.symbol} · {result.timeframe} · as of {result.as_of:%Y-%m-%d %H:%M} UTC"
+    return [
+        Panel(market, title=f"[bold]{title}[/]", title_align="left"),
+        Panel(indicators, title="Indicators", title_align="left"),
+        Panel(verdict_text, title="Technical verdict", title_align="left", border_style=style),
+        Panel(source + notes, title="Source", title_align="left", border_style="dim"),
+    ]
+
+
+def analyze(
+    ctx: typer.Context,
+    symbols: list[str] = typer.Argument(..., help="One or more symbols: BTC/USDT, BTCUSDT, btc-usdt, bitcoin, eth."),
+    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length: 1m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w (default from config, 1d)."),
+    exchange: str = typer.Option(None, "--exchange", "-e", help="ccxt exchange id (default from config, binance)."),
+    data: Path = typer.Option(None, "--data", help="Analyse a CSV or Parquet candle file instead; SYMBOL is then a label."),
+    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: one object per symbol, a list for several."),
+) -> None:
+    """Analyse SYMBOL(s): market, indicators read in plain words, verdict, data source."""
+    app = volex(ctx)
+    results = [app.analyze(s, timeframe, exchange=exchange, offline=offline or None, data=data)
+               for s in symbols]
+    if as_json:
+        payload = [r.to_json_dict() for r in results]
+        print_json(payload[0] if len(payload) == 1 else payload)
+        return
+    for result in results:
+        for panel in render_analysis(result):
+            console.print(panel)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze)

@@ -1,0 +1,52 @@
+"""`volex config`: show, locate and change settings."""
+
+from __future__ import annotations
+
+import typer
+
+from volex.commands.common import console, print_json
+
+__all__ = ["register"]
+
+config_app = typer.Typer(help="Show, locate and change settings.", no_args_is_help=True)
+
+
+@config_app.command("show")
+def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Every setting with its current value (from defaults, config.toml, env and flags)."""
+    from volex.config import load_settings
+
+    data = load_settings().model_dump(mode="json")
+    if as_json:
+        print_json(data)
+        return
+    import tomli_w
+
+    def strip_none(value):  # noqa: ANN001, ANN202 - TOML has no null
+        if isinstance(value, dict):
+            return {k: strip_none(v) for k, v in value.items() if v is not None}
+        return value
+
+    console.print(tomli_w.dumps(strip_none(data)), markup=False)
+
+
+@config_app.command("path")
+def path() -> None:
+    """Where config.toml lives ($VOLEX_HOME/config.toml)."""
+    from volex.config import config_path
+
+    typer.echo(str(config_path()))
+
+
+@config_app.command("set")
+def set_(key: str = typer.Argument(..., help="Dotted setting, e.g. exchange or trading.fee_rate."),
+         value: str = typer.Argument(..., help="New value (TOML syntax: 0.001, true, \"kraken\", [\"BTC/USDT\"]).")) -> None:
+    """Change one setting in config.toml (validated before it is written)."""
+    from volex.config import set_config_value
+
+    stored = set_config_value(key, value)
+    console.print(f"{key} = {stored!r}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

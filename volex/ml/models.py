@@ -1,0 +1,56 @@
+"""The estimator factory: random_forest (default), lightgbm, hist_gradient_boosting.
+
+Hyperparameters are fixed a priori, not searched on the evaluation folds: shallow,
+heavily regularised learners, because the signal in crypto returns is faint and
+over-fitted trees give confident probabilities that calibration then has to undo.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+__all__ = ["MODEL_KINDS", "ModelKind", "make_estimator", "library_versions"]
+
+ModelKind = Literal["random_forest", "lightgbm", "hist_gradient_boosting"]
+MODEL_KINDS: tuple[str, ...] = ("random_forest", "lightgbm", "hist_gradient_boosting")
+
+
+def make_estimator(kind: str = "random_forest", *, n_estimators: int = 200,
+                   random_state: int = 7, n_jobs: int = -1) -> Any:
+    """A fresh, unfitted classifier of ``kind`` with Volex's default settings."""
+    if kind == "random_forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        return RandomForestClassifier(
+            n_estimators=n_estimators, max_depth=10, min_samples_leaf=40, max_features="sqrt",
+            max_samples=0.5, n_jobs=n_jobs, random_state=random_state)
+    if kind == "lightgbm":
+        from lightgbm import LGBMClassifier
+
+        return LGBMClassifier(
+            n_estimators=n_estimators, learning_rate=0.03, num_leaves=15, min_child_samples=100,
+            subsample=0.7, subsample_freq=1, colsample_bytree=0.7, reg_lambda=1.0,
+            n_jobs=n_jobs if n_jobs > 0 else 0, random_state=random_state, verbose=-1)
+    if kind == "hist_gradient_boosting":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(
+            max_iter=n_estimators, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=100,
+            l2_regularization=1.0, early_stopping=False, random_state=random_state)
+    raise ValueError(f"unknown model kind {kind!r}; use one of {', '.join(MODEL_KINDS)}")
+
+
+def library_versions(kind: str) -> dict[str, str]:
+    """Versions of the libraries a saved model depends on."""
+    import platform
+
+    import numpy
+    import sklearn
+
+    versions = {"python": platform.python_version(), "numpy": numpy.__version__,
+                "scikit-learn": sklearn.__version__}
+    if kind == "lightgbm":
+        import lightgbm
+
+        versions["lightgbm"] = lightgbm.__version__
+    return versions
