@@ -14,7 +14,7 @@ from volex.config import Settings
 if TYPE_CHECKING:
     from volex.adapters.storage.store import Store
     from volex.agents.research import ResearchAgent
-    from volex.ports import MarketData
+    from volex.ports import EventBus, MarketData
 
 __all__ = ["Runtime"]
 
@@ -47,6 +47,12 @@ class Runtime:
         from volex.agents.research import ResearchAgent
 
         return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes)
+
+    @cached_property
+    def bus(self) -> EventBus:
+        from volex.adapters.bus.memory import MemoryBus
+
+        return MemoryBus()
 
     def close(self) -> None:
         if "store" in self.__dict__:
