@@ -17,13 +17,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["simulate", "EXIT_SIGNAL", "EXIT_STOP", "EXIT_TARGET", "EXIT_END"]
+__all__ = ["EXIT_END", "EXIT_SIGNAL", "EXIT_STOP", "EXIT_TARGET", "simulate"]
 
 EXIT_SIGNAL, EXIT_STOP, EXIT_TARGET, EXIT_END = 0, 1, 2, 3
 
 
 @njit(cache=True, nogil=True)
-def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pct):  # noqa: ANN001, ANN201, PLR0913
+def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pct):
     """Run the long-only rules over one series; returns the equity curve and the trades."""
     n = open_.shape[0]
     equity = np.empty(n)

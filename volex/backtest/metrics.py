@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["Metrics", "compute_metrics", "bars_per_year", "OBJECTIVES", "objective_value"]
+__all__ = ["OBJECTIVES", "Metrics", "bars_per_year", "compute_metrics", "objective_value"]
 
 _YEAR_MS = 365.0 * 24 * 3600 * 1000
 

@@ -16,8 +16,16 @@ import numpy as np
 
 from volex.errors import UserInputError
 
-__all__ = ["Param", "Constraint", "Strategy", "ParamValue", "as_array", "parse_param_args",
-           "crossover_state", "hysteresis"]
+__all__ = [
+    "Constraint",
+    "Param",
+    "ParamValue",
+    "Strategy",
+    "as_array",
+    "crossover_state",
+    "hysteresis",
+    "parse_param_args",
+]
 
 ParamValue = int | float
 
@@ -39,7 +47,7 @@ class Param:
 
     def grid(self) -> list[ParamValue]:
         """Every value from ``low`` to ``high`` in steps of ``step``."""
-        count = int(round((self.high - self.low) / self.step)) + 1
+        count = round((self.high - self.low) / self.step) + 1
         values = [self.low + i * self.step for i in range(count)]
         if self.is_int:
             return [int(v) for v in values]

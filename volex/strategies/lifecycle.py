@@ -14,9 +14,18 @@ from typing import Any, Protocol
 
 from volex.errors import UserInputError
 
-__all__ = ["LifecycleState", "StrategyRecord", "StrategyStateStore", "InMemoryStrategyStore",
-           "check_transition", "parse_state", "record_of", "set_state", "mark_backtested",
-           "save_best_params"]
+__all__ = [
+    "InMemoryStrategyStore",
+    "LifecycleState",
+    "StrategyRecord",
+    "StrategyStateStore",
+    "check_transition",
+    "mark_backtested",
+    "parse_state",
+    "record_of",
+    "save_best_params",
+    "set_state",
+]
 
 
 class LifecycleState(StrEnum):

@@ -15,7 +15,7 @@ from pathlib import Path
 from volex.errors import UserInputError
 from volex.strategies.base import Strategy
 
-__all__ = ["strategy_names", "get_strategy", "all_strategies", "load_strategy_file"]
+__all__ = ["all_strategies", "get_strategy", "load_strategy_file", "strategy_names"]
 
 
 def _builtin_classes() -> dict[str, type[Strategy]]:

@@ -21,8 +21,15 @@ from volex.strategies.base import (
     hysteresis,
 )
 
-__all__ = ["SmaCross", "EmaCross", "RsiReversion", "MacdCross", "BollingerReversion",
-           "Breakout", "TEMPLATES"]
+__all__ = [
+    "TEMPLATES",
+    "BollingerReversion",
+    "Breakout",
+    "EmaCross",
+    "MacdCross",
+    "RsiReversion",
+    "SmaCross",
+]
 
 _FAST_BELOW_SLOW = Constraint("fast < slow", lambda p: p["fast"] < p["slow"])
 
