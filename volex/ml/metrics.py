@@ -16,13 +16,13 @@ __all__ = [
     "ReliabilityBin",
     "accuracy",
     "balanced_accuracy",
-    "log_loss",
     "brier_score",
     "expected_calibration_error",
-    "reliability_table",
-    "score",
+    "log_loss",
     "majority_baseline",
     "persistence_baseline",
+    "reliability_table",
+    "score",
 ]
 
 ECE_BINS = 10

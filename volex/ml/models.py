@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-__all__ = ["MODEL_KINDS", "ModelKind", "make_estimator", "library_versions"]
+__all__ = ["MODEL_KINDS", "ModelKind", "library_versions", "make_estimator"]
 
 ModelKind = Literal["random_forest", "lightgbm", "hist_gradient_boosting"]
 MODEL_KINDS: tuple[str, ...] = ("random_forest", "lightgbm", "hist_gradient_boosting")
@@ -30,7 +30,7 @@ def make_estimator(kind: str = "random_forest", *, n_estimators: int = 200,
         return LGBMClassifier(
             n_estimators=n_estimators, learning_rate=0.03, num_leaves=15, min_child_samples=100,
             subsample=0.7, subsample_freq=1, colsample_bytree=0.7, reg_lambda=1.0,
-            n_jobs=n_jobs if n_jobs > 0 else 0, random_state=random_state, verbose=-1)
+            n_jobs=max(0, n_jobs), random_state=random_state, verbose=-1)
     if kind == "hist_gradient_boosting":
         from sklearn.ensemble import HistGradientBoostingClassifier
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Fold", "OutOfSample", "purged_walk_forward_splits", "out_of_sample_predictions"]
+__all__ = ["Fold", "OutOfSample", "out_of_sample_predictions", "purged_walk_forward_splits"]
 
 
 @dataclass(frozen=True)

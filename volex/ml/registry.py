@@ -1,0 +1,138 @@
+"""Saved models under ``$VOLEX_HOME/models``: one folder per symbol and timeframe.
+
+Each folder holds ``model.joblib`` (estimator and calibrator) and ``metadata.json``
+(everything `volex model list` shows), so listing never unpickles a model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from volex.errors import StorageError, UserInputError
+from volex.ml.features import FEATURE_NAMES, FEATURE_VERSION
+from volex.ml.predict import TrainedModel
+from volex.ml.reports import ModelMetadata, ModelSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ModelNotFound", "ModelRegistry", "ensure_model", "is_stale", "new_bars_since"]
+
+_MODEL_FILE = "model.joblib"
+_META_FILE = "metadata.json"
+
+
+class ModelNotFound(UserInputError):
+    """No saved model for a symbol and timeframe."""
+
+
+def _folder_name(symbol: str, timeframe: str) -> str:
+    return f"{symbol.replace('/', '-').replace(':', '_')}_{timeframe}"
+
+
+class ModelRegistry:
+    """Save, load and list models under ``root`` (normally ``$VOLEX_HOME/models``)."""
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        if root is None:
+            from volex.config import volex_home
+
+            root = volex_home() / "models"
+        self.root = Path(root)
+
+    def path_for(self, symbol: str, timeframe: str) -> Path:
+        return self.root / _folder_name(symbol, timeframe)
+
+    def save(self, model: TrainedModel) -> Path:
+        """Write the model and its metadata atomically (a reader never sees half a model)."""
+        import joblib
+
+        folder = self.path_for(model.symbol, model.timeframe)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp_model = folder / f".{_MODEL_FILE}.tmp"
+            joblib.dump({"estimator": model.estimator, "calibrator": model.calibrator,
+                         "forest": model.forest}, tmp_model, compress=3)
+            tmp_meta = folder / f".{_META_FILE}.tmp"
+            tmp_meta.write_text(model.metadata.model_dump_json(indent=2))
+            os.replace(tmp_model, folder / _MODEL_FILE)
+            os.replace(tmp_meta, folder / _META_FILE)
+        except OSError as exc:
+            raise StorageError(f"cannot save the model in {folder}: {exc}") from exc
+        return folder
+
+    def metadata(self, symbol: str, timeframe: str) -> ModelMetadata:
+        """The saved metadata; ModelNotFound if there is no model."""
+        file = self.path_for(symbol, timeframe) / _META_FILE
+        if not file.is_file():
+            raise ModelNotFound(f"no model for {symbol} {timeframe}; "
+                                f"train one with `volex model train {symbol} "
+                                f"--timeframe {timeframe}`")
+        return self._read_metadata(file)
+
+    def _read_metadata(self, file: Path) -> ModelMetadata:
+        try:
+            return ModelMetadata.model_validate(json.loads(file.read_text()))
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"unreadable model metadata {file}: {exc}") from exc
+
+    def load(self, symbol: str, timeframe: str) -> TrainedModel:
+        import joblib
+
+        metadata = self.metadata(symbol, timeframe)
+        file = self.path_for(symbol, timeframe) / _MODEL_FILE
+        try:
+            parts: dict[str, Any] = joblib.load(file)
+        except Exception as exc:  # unpickling can fail in many ways; all mean "retrain"
+            raise StorageError(f"cannot load {file} ({type(exc).__name__}); retrain with "
+                               f"`volex model train {symbol} --timeframe {timeframe}`") from exc
+        return TrainedModel(estimator=parts["estimator"], calibrator=parts["calibrator"],
+                            metadata=metadata, forest=parts.get("forest"))
+
+    def list(self) -> list[ModelMetadata]:
+        """Metadata of every saved model, sorted by symbol then timeframe."""
+        if not self.root.is_dir():
+            return []
+        found = [self._read_metadata(meta) for meta in sorted(self.root.glob(f"*/{_META_FILE}"))]
+        return sorted(found, key=lambda m: (m.symbol, m.timeframe))
+
+
+def new_bars_since(metadata: ModelMetadata, candles: pd.DataFrame) -> int:
+    """How many candles are newer than the last bar the model was trained on."""
+    import pandas as pd
+
+    return int((candles["timestamp"] > pd.Timestamp(metadata.last_bar)).sum())
+
+
+def is_stale(metadata: ModelMetadata, candles: pd.DataFrame, retrain_after_bars: int) -> bool:
+    """True when ``retrain_after_bars`` or more new bars have closed since training, or the
+    model was built from a different feature set than this version computes."""
+    if metadata.feature_version != FEATURE_VERSION or metadata.features != list(FEATURE_NAMES):
+        return True
+    return new_bars_since(metadata, candles) >= retrain_after_bars
+
+
+def ensure_model(registry: ModelRegistry, candles: pd.DataFrame, symbol: str, timeframe: str,
+                 settings: Any = None) -> TrainedModel:
+    """The saved model, trained (and saved) first when missing or stale.
+
+    ``settings`` is a ``Settings`` or ``SignalSettings``; its ``retrain_after_bars`` sets
+    staleness (500 bars without settings, and a retrain then keeps the saved spec).
+    """
+    from volex.ml.training import train_model
+
+    signal = getattr(settings, "signal", settings)
+    retrain_after = getattr(signal, "retrain_after_bars", 500)
+    try:
+        model = registry.load(symbol, timeframe)
+    except (ModelNotFound, StorageError):
+        model = None
+    if model is None or is_stale(model.metadata, candles, retrain_after):
+        spec = (model.metadata.spec if settings is None and model is not None
+                else ModelSpec.from_settings(settings))
+        model = train_model(candles, symbol, timeframe, spec=spec)
+        registry.save(model)
+    return model
