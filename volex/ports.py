@@ -9,9 +9,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
-__all__ = ["MarketData", "EventBus", "Cache", "SecretStore"]
+    from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
+
+__all__ = ["Cache", "EventBus", "Exchange", "MarketData", "SecretStore"]
 
 
 @runtime_checkable
@@ -27,6 +31,72 @@ class MarketData(Protocol):
     def fetch_candles(self, symbol: str, timeframe: str, since_ms: int | None = None,
                       limit: int | None = None) -> pd.DataFrame:
         """Candles from ``since_ms`` on (the newest ``limit`` when since is None)."""
+        ...
+
+
+@runtime_checkable
+class Exchange(Protocol):
+    """A trading venue: the paper simulator or a live exchange, behind one contract.
+
+    The contract (checked by ``tests/contract/exchange_contract.py`` against every adapter):
+
+    - Symbols are ``BASE/QUOTE``; amounts are base-asset Decimals, prices and fees quote
+      Decimals (fees are charged in the quote asset); times are UTC. Nothing returns floats.
+    - ``create_order`` is idempotent on ``request.client_order_id``: when the venue already
+      holds an order with that id (a retry after a timeout), it returns that order and creates
+      nothing. A market order comes back ``closed`` (filled) or ``rejected``; a limit,
+      stop_loss or take_profit order comes back ``open`` unless it filled at once.
+      It never decides about risk or halts; that is the execution agent's job.
+    - Errors are VolexErrors: ``InsufficientFunds`` (not enough quote to buy or base to sell),
+      ``InvalidOrder`` (below the market's minimums, unknown order id, cancel of a closed
+      order), ``UnknownSymbol``, ``NetworkError`` (temporary: the order's fate is unknown;
+      look it up with ``fetch_order_by_client_id`` before retrying), ``ExchangeError``.
+    - Amounts and prices are rounded down to ``market(symbol)`` precision before sending.
+    - ``cancel_order`` returns the order with status ``canceled``; cancelling an order that is
+      already canceled returns it unchanged; cancelling a filled one raises ``InvalidOrder``.
+    - ``fetch_order`` raises ``InvalidOrder`` for an unknown id; ``fetch_order_by_client_id``
+      returns ``None`` instead (it is the duplicate check).
+    - ``open_orders`` lists orders with status ``open`` (all symbols when ``symbol`` is None),
+      oldest first; ``my_trades`` lists fills oldest first.
+    - ``balances`` maps asset -> Balance for every asset with a non-zero total (the quote asset
+      always present on paper); ``free + used == total``.
+    """
+
+    name: str          # venue id, e.g. "paper" or "binance"
+    mode: str          # "paper" or "live"
+
+    def markets(self) -> dict[str, Market]:
+        """Tradable spot markets by symbol."""
+        ...
+
+    def market(self, symbol: str) -> Market:
+        """One market's precision and minimums; ``UnknownSymbol`` when not listed."""
+        ...
+
+    def ticker(self, symbol: str) -> Ticker:
+        """Last, bid and ask, with ``source`` saying whether the price is live or offline."""
+        ...
+
+    def balances(self) -> dict[str, Balance]:
+        ...
+
+    def create_order(self, request: OrderRequest) -> Order:
+        ...
+
+    def cancel_order(self, order_id: str, symbol: str) -> Order:
+        ...
+
+    def fetch_order(self, order_id: str, symbol: str) -> Order:
+        ...
+
+    def fetch_order_by_client_id(self, client_order_id: str, symbol: str) -> Order | None:
+        ...
+
+    def open_orders(self, symbol: str | None = None) -> list[Order]:
+        ...
+
+    def my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Fill]:
+        """Fills from ``since`` on (all when None); live venues may require ``symbol``."""
         ...
 
 
