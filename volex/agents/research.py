@@ -91,12 +91,13 @@ class ResearchAgent:
         step = timeframe_ms(timeframe)
         now = int(time.time() * 1000)
         cached_last = self._repo.last_ts(exchange, market, timeframe)
-        start = since_ms if since_ms is not None else now - bars * step
+        # The newest ``bars`` closed bars, plus the forming one the venue will also send.
+        start = since_ms if since_ms is not None else (now // step - bars) * step
         if since_ms is None and cached_last is not None and cached_last >= start:
-            start = cached_last  # refetch the last cached bar: it may have been forming
+            start = cached_last + step  # only closed bars are cached: nothing to refetch
         total_bars = max(1, (now - start) // step)
         written = 0
-        while start < now:
+        while start + step <= now:  # a closed bar can still start at `start`
             page = source.fetch_candles(market, timeframe, since_ms=start)
             page = page[page["timestamp"].map(_ms) + step <= now]  # closed bars only
             if page.empty:

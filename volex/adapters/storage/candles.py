@@ -91,6 +91,7 @@ class CandleRepo:
             rows = conn.execute(query).all()
         frame = pd.DataFrame(rows[::-1], columns=["timestamp", "open", "high", "low", "close", "volume"])
         frame["timestamp"] = pd.to_datetime(frame["timestamp"].astype("int64"), unit="ms", utc=True)
+        frame["timestamp"] = frame["timestamp"].astype("datetime64[ms, UTC]")
         return frame.astype({c: "float64" for c in ("open", "high", "low", "close", "volume")})
 
     def last_ts(self, exchange: str, symbol: str, timeframe: str) -> int | None:
