@@ -7,31 +7,56 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "INTENTS",
+    "RISK_SETTINGS",
+    "STRATEGIES",
+    "TRADING_INTENTS",
     "Command",
     "Intent",
-    "INTENTS",
-    "STRATEGIES",
-    "RISK_SETTINGS",
-    "TRADING_INTENTS",
     "Timeframe",
 ]
 
 Intent = Literal[
-    "analyze", "signals", "trade", "cancel", "orders", "positions", "balance", "halt",
-    "resume", "status", "risk", "alert", "backtest", "optimize", "dashboard", "help",
-    "sequence", "unknown",
+    "analyze",
+    "signals",
+    "trade",
+    "cancel",
+    "orders",
+    "positions",
+    "balance",
+    "halt",
+    "resume",
+    "status",
+    "risk",
+    "alert",
+    "backtest",
+    "optimize",
+    "dashboard",
+    "help",
+    "sequence",
+    "unknown",
 ]
 INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
 
 Strategy = Literal[
-    "sma_cross", "ema_cross", "rsi_reversion", "macd_cross", "bollinger_reversion", "breakout",
+    "sma_cross",
+    "ema_cross",
+    "rsi_reversion",
+    "macd_cross",
+    "bollinger_reversion",
+    "breakout",
     "ml_forest",
 ]
 STRATEGIES: tuple[str, ...] = Strategy.__args__  # type: ignore[attr-defined]
 
 RiskSetting = Literal[
-    "max_daily_loss_pct", "max_position_quote", "max_position_pct", "max_exposure_pct",
-    "risk_per_trade_pct", "max_order_quote", "max_open_orders",
+    "max_daily_loss_pct",
+    "max_position_quote",
+    "max_position_pct",
+    "max_exposure_pct",
+    "risk_per_trade_pct",
+    "max_order_quote",
+    "max_open_orders",
 ]
 RISK_SETTINGS: tuple[str, ...] = RiskSetting.__args__  # type: ignore[attr-defined]
 
@@ -59,7 +84,7 @@ class Command(BaseModel):
     take_profit_pct: float | None = None
     timeframe: Timeframe | None = None
     strategy: Strategy | None = None
-    params: dict[str, float] = Field(default_factory=dict)
+    params: dict[str, int | float] = Field(default_factory=dict)
     lookback_days: int | None = None
     method: Literal["grid", "bayes"] | None = None
     trials: int | None = None

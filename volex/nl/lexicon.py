@@ -7,40 +7,45 @@ import re
 from volex.domain.assets import ASSET_NAMES, QUOTES, TICKERS
 
 __all__ = [
-    "normalize_text",
-    "correct_word",
-    "ASSET_RE",
     "AMBIGUOUS_TICKERS",
+    "ASSET_RE",
     "NOT_TICKERS",
     "QUOTE_UNITS",
-    "STRATEGY_RES",
+    "RISK_SETTING_RES",
     "STRATEGY_PARAMS",
+    "STRATEGY_RES",
     "STRATEGY_WORDS",
     "TIMEFRAME_WORDS",
-    "RISK_SETTING_RES",
+    "correct_word",
+    "normalize_text",
+    "word_set",
 ]
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated string, as a set (keeps long word lists compact)."""
+    return frozenset(text.split())
+
+
 # Command words people misspell; a word one edit away from one of these is read as it.
-KEYWORDS: tuple[str, ...] = (
-    "buy", "analyze", "analyse", "analysis", "signals", "signal", "trade", "cancel", "orders", "order",
-    "positions", "position", "balance", "balances", "halt", "resume", "status", "risk",
-    "alert", "backtest", "optimize", "optimise", "dashboard", "help", "sell", "confident",
-    "confidence", "strategy", "liquidate", "purchase", "portfolio", "holdings", "bitcoin",
-    "ethereum", "solana", "dogecoin", "ripple", "cardano", "polkadot", "chainlink", "avalanche",
-    "litecoin", "market", "limit", "stop", "loss", "profit", "position", "everything",
-    "bollinger", "breakout", "crossover", "weekly", "daily", "hourly", "notify", "exposure",
-    "trading", "maximum", "percent",
+KEYWORDS: frozenset[str] = word_set(
+    "buy analyze analyse analysis signals signal trade cancel orders order positions position "
+    "balance balances halt resume status risk alert backtest optimize optimise dashboard help "
+    "sell confident confidence strategy liquidate purchase portfolio holdings bitcoin "
+    "ethereum solana dogecoin ripple cardano polkadot chainlink avalanche litecoin market "
+    "limit stop loss profit everything bollinger breakout crossover weekly daily hourly "
+    "notify exposure trading maximum percent"
 )
 # Real words one edit away from a keyword that must stay what they are.
-KEEP_WORDS: frozenset[str] = frozenset(
-    "well tell bell cell fell hell yell sale self salt half hall hold help heap hale "
-    "hello held helm sells selling orderly border trader traded trades tread treat risky "
-    "rise rises risen status stats statue limits limit lost lose less loss slot stops shop "
-    "store daily dairy weakly market marked markets balanced alerts alerted alter later "
-    "signed single design profits proof holdings holding ordered order orders position "
-    "positive posted cancer cancels canceled cancelled percent recent ripples ripple "
-    "weekly hourly hour nightly purchased purchases stock stack steps step then than "
-    "them they their there these those this that with what when which while".split()
+KEEP_WORDS: frozenset[str] = word_set(
+    "well tell bell cell fell hell yell sale self salt half hall hold help heap hale hello "
+    "held helm sells selling orderly border trader traded trades tread treat risky rise rises "
+    "risen status stats statue limits limit lost lose less loss slot stops shop store daily "
+    "dairy weakly market marked markets balanced alerts alerted alter later signed single "
+    "design profits proof holdings holding ordered order orders position positive posted "
+    "cancer cancels canceled cancelled percent recent ripples ripple weekly hourly hour "
+    "nightly purchased purchases stock stack steps step then than them they their there these "
+    "those this that with what when which while"
 )
 
 
@@ -49,7 +54,7 @@ def _deletes(word: str) -> list[str]:
 
 
 _TYPO_INDEX: dict[str, str] = {}
-for _word in sorted(KEYWORDS, key=len):
+for _word in sorted(KEYWORDS, key=lambda w: (len(w), w)):
     for _variant in (_word, *_deletes(_word)):
         _TYPO_INDEX.setdefault(_variant, _word)
 _VOCAB = frozenset(KEYWORDS) | KEEP_WORDS | frozenset(ASSET_NAMES)
@@ -115,14 +120,14 @@ def normalize_text(text: str) -> str:
 
 # Tickers that are also English words: only read as assets when written in capitals or
 # right after a word that announces an asset ("buy link", "analyze dot", "10 near").
-AMBIGUOUS_TICKERS: frozenset[str] = frozenset(
-    {"dot", "link", "near", "uni", "ton", "op", "apt", "atom", "etc", "pol", "fil", "arb",
-     "sui", "ada", "dai", "one", "sol", "uni", "pepe", "icp", "hbar", "bnb", "trx", "usdc"}
+AMBIGUOUS_TICKERS: frozenset[str] = word_set(
+    "dot link near uni ton op apt atom etc pol fil arb sui ada dai one sol pepe icp hbar bnb "
+    "trx usdc"
 )
 # Capitalized words that are not assets.
-NOT_TICKERS: frozenset[str] = frozenset(
-    "i a ok sl tp rsi ema sma macd ml ai pnl ui tui ath atl usd usdt usdc eur gbp try tf "
-    "ta bb api cli json id pm am utc us uk eu it is me my and or the at to on of for".split()
+NOT_TICKERS: frozenset[str] = word_set(
+    "i a ok sl tp rsi ema sma macd ml ai pnl ui tui ath atl usd usdt usdc eur gbp try tf ta "
+    "bb api cli json id pm am utc us uk eu it is me my and or the at to on of for"
 )
 QUOTE_UNITS: frozenset[str] = frozenset(q.lower() for q in QUOTES if q not in {"BTC", "ETH", "BNB"})
 _NAMES = sorted(ASSET_NAMES, key=len, reverse=True)
@@ -139,24 +144,46 @@ STRATEGY_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
         (r"\b(?:ema|exponential moving averages?)(?: cross(?:over)?s?)?\b", "ema_cross"),
-        (r"\b(?:sma|simple moving averages?|moving averages?|ma)(?: cross(?:over)?s?)?\b"
-         r"|\b(?:golden|death) cross\b", "sma_cross"),
-        (r"\brsi(?: (?:mean )?reversion| strategy| bounce| oversold)?\b"
-         r"|\brelative strength\b|\bmean reversion\b", "rsi_reversion"),
+        (
+            (
+                r"\b(?:sma|simple moving averages?|moving averages?|ma)(?: cross(?:over)?s?)?\b"
+                r"|\b(?:golden|death) cross\b"
+            ),
+            "sma_cross",
+        ),
+        (
+            (
+                r"\brsi(?: (?:mean )?reversion| strategy| bounce| oversold)?\b"
+                r"|\brelative strength\b|\bmean reversion\b"
+            ),
+            "rsi_reversion",
+        ),
         (r"\bmacd(?: cross(?:over)?| signal)?\b", "macd_cross"),
-        (r"\bbollinger(?: bands?)?(?: reversion| squeeze)?\b|\bbb reversion\b",
-         "bollinger_reversion"),
-        (r"\b(?:donchian|channel|turtle|range)?(?: channel)? ?break ?outs?\b|\bdonchian\b|"
-         r"\bturtle\b", "breakout"),
-        (r"\b(?:random forest|ml model|machine learning(?: model)?|ml forest|ml|ai model|"
-         r"forest|the model)\b", "ml_forest"),
+        (
+            r"\bbollinger(?: bands?)?(?: reversion| squeeze)?\b|\bbb reversion\b",
+            "bollinger_reversion",
+        ),
+        (
+            (
+                r"\b(?:donchian|channel|turtle|range)?(?: channel)? ?break ?outs?\b|\bdonchian\b|"
+                r"\bturtle\b"
+            ),
+            "breakout",
+        ),
+        (
+            (
+                r"\b(?:random forest|ml model|machine learning(?: model)?|ml forest|ml|ai model|"
+                r"forest|the model)\b"
+            ),
+            "ml_forest",
+        ),
     )
 )
-STRATEGY_WORDS: frozenset[str] = frozenset(
+STRATEGY_WORDS: frozenset[str] = word_set(
     "ema sma ma moving average averages cross crossover crossovers golden death rsi macd "
     "bollinger band bands breakout breakouts donchian turtle channel random forest ml model "
     "machine learning ai reversion mean relative strength signal squeeze bounce oversold "
-    "strategy strategies".split()
+    "strategy strategies"
 )
 # Numbers said right after a strategy name fill these parameters, in order.
 STRATEGY_PARAMS: dict[str, tuple[str, ...]] = {
@@ -165,31 +192,64 @@ STRATEGY_PARAMS: dict[str, tuple[str, ...]] = {
     "rsi_reversion": ("period", "lower", "upper"),
     "macd_cross": ("fast", "slow", "signal"),
     "bollinger_reversion": ("period", "std"),
-    "breakout": ("period",),
+    "breakout": ("entry", "exit"),
     "ml_forest": (),
 }
 
 TIMEFRAME_WORDS: dict[str, str] = {
-    "minutely": "1m", "every minute": "1m", "1 minute": "1m", "one minute": "1m",
-    "hourly": "1h", "hour": "1h", "one hour": "1h", "an hour": "1h",
-    "daily": "1d", "day": "1d", "one day": "1d", "weekly": "1w", "week": "1w",
-    "one week": "1w", "4 hourly": "4h", "four hour": "4h", "half hour": "30m",
-    "half hourly": "30m", "quarter hour": "15m",
+    "minutely": "1m",
+    "every minute": "1m",
+    "1 minute": "1m",
+    "one minute": "1m",
+    "hourly": "1h",
+    "hour": "1h",
+    "one hour": "1h",
+    "an hour": "1h",
+    "daily": "1d",
+    "day": "1d",
+    "one day": "1d",
+    "weekly": "1w",
+    "week": "1w",
+    "one week": "1w",
+    "4 hourly": "4h",
+    "four hour": "4h",
+    "half hour": "30m",
+    "half hourly": "30m",
+    "quarter hour": "15m",
 }
 
 RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
-        (r"\b(?:max(?:imum)? )?daily (?:loss|drawdown)(?: limit)?\b|"
-         r"\bmax(?:imum)? loss (?:per|a) day\b|\bloss limit\b", "max_daily_loss_pct"),
-        (r"\brisk (?:per|each|a|every) trade\b|\bper[- ]trade risk\b|"
-         r"\brisk \S+ (?:per|each|a) trade\b", "risk_per_trade_pct"),
+        (
+            (
+                r"\b(?:max(?:imum)? )?daily (?:loss|drawdown)(?: limit)?\b|"
+                r"\bmax(?:imum)? loss (?:per|a) day\b|\bloss limit\b"
+            ),
+            "max_daily_loss_pct",
+        ),
+        (
+            (
+                r"\brisk (?:per|each|a|every) trade\b|\bper[- ]trade risk\b|"
+                r"\brisk(?= (?:of )?\S+ (?:per|each|a|every) trade\b)"
+            ),
+            "risk_per_trade_pct",
+        ),
         (r"\b(?:max(?:imum)? )?(?:total )?exposure(?: limit)?\b", "max_exposure_pct"),
-        (r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"
-         r"\bmax(?:imum)? (?:number of )?orders\b", "max_open_orders"),
-        (r"\bmax(?:imum)? order(?: size| value| amount)?\b|\border (?:size )?limit\b",
-         "max_order_quote"),
-        (r"\bmax(?:imum)? position(?: size| value)?\b|\bposition (?:size )?limit\b",
-         "max_position"),
+        (
+            (
+                r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"
+                r"\bmax(?:imum)? (?:number of )?orders\b"
+            ),
+            "max_open_orders",
+        ),
+        (
+            r"\bmax(?:imum)? order(?: size| value| amount)?\b|\border (?:size )?limit\b",
+            "max_order_quote",
+        ),
+        (
+            r"\bmax(?:imum)? position(?: size| value)?\b|\bposition (?:size )?limit\b",
+            "max_position",
+        ),
     )
 )
