@@ -1,0 +1,103 @@
+"""The spot markets the loopback Binance simulator lists, with Binance's real filters.
+
+Filter values are those Binance published for these symbols (tick size, lot step, minimum
+quantity, minimum notional), so precision and minimum checks meet realistic numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["DEFAULT_MARKETS", "BinanceApiError", "MarketSpec", "filter_failure"]
+
+
+class BinanceApiError(Exception):
+    """An error answer exactly as Binance sends it: HTTP status and ``{"code", "msg"}``."""
+
+    def __init__(self, status: int, code: int, msg: str) -> None:
+        super().__init__(f"{status} {code} {msg}")
+        self.status, self.code, self.msg = status, code, msg
+
+
+def filter_failure(name: str) -> BinanceApiError:
+    return BinanceApiError(400, -1013, f"Filter failure: {name}")
+
+
+@dataclass(frozen=True)
+class MarketSpec:
+    """One spot market: ids, assets and the PRICE_FILTER / LOT_SIZE / NOTIONAL filters."""
+
+    symbol: str
+    base: str
+    quote: str
+    tick_size: Decimal
+    step_size: Decimal
+    min_qty: Decimal
+    max_qty: Decimal
+    min_notional: Decimal
+    fallback_price: Decimal
+    candle_files: dict[str, str] = field(default_factory=dict)
+    min_price: Decimal = Decimal("0.00000001")
+    max_price: Decimal = Decimal(1000000)
+
+    def check_price(self, price: Decimal) -> None:
+        if price < self.min_price or price > self.max_price or price % self.tick_size:
+            raise filter_failure("PRICE_FILTER")
+
+    def check_quantity(self, qty: Decimal) -> None:
+        if qty < self.min_qty or qty > self.max_qty or (qty - self.min_qty) % self.step_size:
+            raise filter_failure("LOT_SIZE")
+
+    def check_notional(self, notional: Decimal) -> None:
+        if notional < self.min_notional:
+            raise filter_failure("NOTIONAL")
+
+    def exchange_info(self) -> dict[str, Any]:
+        """The market's entry in /api/v3/exchangeInfo ``symbols``."""
+        return {
+            "symbol": self.symbol, "status": "TRADING", "baseAsset": self.base,
+            "baseAssetPrecision": 8, "quoteAsset": self.quote, "quotePrecision": 8,
+            "quoteAssetPrecision": 8, "baseCommissionPrecision": 8,
+            "quoteCommissionPrecision": 8,
+            "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT",
+                           "TAKE_PROFIT_LIMIT"],
+            "icebergAllowed": True, "ocoAllowed": True, "otoAllowed": True,
+            "quoteOrderQtyMarketAllowed": True, "allowTrailingStop": True,
+            "cancelReplaceAllowed": True, "isSpotTradingAllowed": True,
+            "isMarginTradingAllowed": False,
+            "filters": [
+                {"filterType": "PRICE_FILTER", "minPrice": f"{self.min_price:.8f}",
+                 "maxPrice": f"{self.max_price:.8f}", "tickSize": f"{self.tick_size:.8f}"},
+                {"filterType": "LOT_SIZE", "minQty": f"{self.min_qty:.8f}",
+                 "maxQty": f"{self.max_qty:.8f}", "stepSize": f"{self.step_size:.8f}"},
+                {"filterType": "ICEBERG_PARTS", "limit": 10},
+                {"filterType": "MARKET_LOT_SIZE", "minQty": "0.00000000",
+                 "maxQty": f"{self.max_qty:.8f}", "stepSize": "0.00000000"},
+                {"filterType": "NOTIONAL", "minNotional": f"{self.min_notional:.8f}",
+                 "applyMinToMarket": True, "maxNotional": "9000000.00000000",
+                 "applyMaxToMarket": False, "avgPriceMins": 5},
+                {"filterType": "MAX_NUM_ORDERS", "maxNumOrders": 200},
+            ],
+            "permissions": [], "permissionSets": [["SPOT"]],
+            "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+            "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
+        }
+
+
+DEFAULT_MARKETS: tuple[MarketSpec, ...] = (
+    MarketSpec("BTCUSDT", "BTC", "USDT", tick_size=Decimal("0.01"),
+               step_size=Decimal("0.00001"), min_qty=Decimal("0.00001"),
+               max_qty=Decimal(9000), min_notional=Decimal(5),
+               fallback_price=Decimal(60000),
+               candle_files={"1d": "BTC_USDT_1d.csv", "2h": "BTC_USDT_2h.csv"}),
+    MarketSpec("ETHUSDT", "ETH", "USDT", tick_size=Decimal("0.01"),
+               step_size=Decimal("0.0001"), min_qty=Decimal("0.0001"),
+               max_qty=Decimal(9000), min_notional=Decimal(5),
+               fallback_price=Decimal(3000), candle_files={"2h": "ETH_USDT_2h.csv"}),
+    MarketSpec("DOGEUSDT", "DOGE", "USDT", tick_size=Decimal("0.00001"),
+               step_size=Decimal(1), min_qty=Decimal(1), max_qty=Decimal(9000000),
+               min_notional=Decimal(1), fallback_price=Decimal("0.2"),
+               candle_files={"2h": "DOGE_USDT_2h.csv"}),
+)
