@@ -24,6 +24,9 @@ COMMAND_MODULES = [
     "volex.commands.analyze",
     "volex.commands.data",
     "volex.commands.config",
+    "volex.commands.strategy",
+    "volex.commands.backtest",
+    "volex.commands.optimize",
 ]
 
 

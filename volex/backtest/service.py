@@ -1,0 +1,246 @@
+"""What ``volex backtest`` and ``volex optimize`` do, behind the facade.
+
+Candles come through a loader (the facade's ``candles``: file, exchange, cache or the
+bundled sample); lifecycle states and saved parameters through a ``StrategyStateStore``.
+Parameters resolve as: the template's defaults < saved best parameters < ``--param``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from volex.backtest.engine import (
+    BacktestConfig,
+    BacktestResult,
+    Bars,
+    bars_from_frame,
+    run_backtest,
+)
+from volex.errors import UserInputError
+from volex.strategies.lifecycle import (
+    StrategyRecord,
+    StrategyStateStore,
+    mark_backtested,
+    record_of,
+    save_best_params,
+)
+from volex.strategies.registry import get_strategy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from volex.backtest.optimize import OptimizationResult, ProgressFn
+    from volex.backtest.walkforward import WalkForwardResult
+    from volex.domain.candles import CandleSet
+    from volex.strategies.base import Strategy
+
+__all__ = [
+    "WALK_FORWARD_GRID_POINTS",
+    "BacktestRun",
+    "CandleLoader",
+    "OptimizeRun",
+    "Window",
+    "run_backtests",
+    "run_optimization",
+]
+
+CandleLoader = Callable[[str, str | None, "str | Path | None", "int | None"], "CandleSet"]
+StepFn = Callable[[int, int, str], None]
+# A walk-forward backtest searches this many grid points per training window at most.
+WALK_FORWARD_GRID_POINTS = 200
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which bars to test: the last ``days``, or ``since``..``until`` (UTC), or everything."""
+
+    days: float | None = None
+    since: datetime | str | None = None
+    until: datetime | str | None = None
+
+    def bars_needed(self, timeframe: str | None) -> int | None:
+        """How many recent bars to ask the data source for (None: its default)."""
+        from volex.domain.timeframes import normalize_timeframe, timeframe_ms
+
+        if timeframe is None:
+            return None
+        step = timeframe_ms(normalize_timeframe(timeframe))
+        if self.days is not None:
+            return max(2, math.ceil(self.days * 86_400_000 / step))
+        if self.since is not None:
+            start = _timestamp(self.since)
+            return max(2, math.ceil((datetime.now().timestamp() * 1000 - start.value / 1e6) / step)
+                       + 1)
+        return None
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.days is not None and (self.since is not None or self.until is not None):
+            raise UserInputError("use either --days or --since/--until, not both")
+        if self.days is not None:
+            if self.days <= 0:
+                raise UserInputError(f"--days must be positive, got {self.days:g}")
+            import pandas as pd
+
+            start = frame["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
+            frame = frame[frame["timestamp"] > start]
+        if self.since is not None:
+            frame = frame[frame["timestamp"] >= _timestamp(self.since)]
+        if self.until is not None:
+            frame = frame[frame["timestamp"] <= _timestamp(self.until)]
+        if len(frame) < 2:
+            raise UserInputError("fewer than 2 bars in the chosen window; widen --days or "
+                                 "--since/--until")
+        return frame.reset_index(drop=True)
+
+
+def _timestamp(value: datetime | str) -> pd.Timestamp:
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise UserInputError(f"bad date {value!r}; use YYYY-MM-DD or an ISO timestamp") from None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+@dataclass
+class BacktestRun:
+    """One symbol's backtest, its walk-forward detail if any, and where the data came from."""
+
+    result: BacktestResult
+    source: str
+    walk_forward: WalkForwardResult | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self, with_trades: bool = True) -> dict[str, Any]:
+        out = self.result.to_dict(with_trades)
+        out["source"] = self.source
+        if self.walk_forward is not None:
+            out["walk_forward"] = self.walk_forward.summary()
+        return out
+
+
+@dataclass
+class OptimizeRun:
+    result: OptimizationResult
+    source: str
+    walk_forward: WalkForwardResult | None = None
+    saved: StrategyRecord | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.result.to_dict()
+        out["source"] = self.source
+        if self.walk_forward is not None:
+            wf = self.walk_forward
+            out["walk_forward"] = {**wf.summary(),
+                                   "out_of_sample_metrics": wf.out_of_sample.metrics.as_dict()}
+        if self.saved is not None:
+            out["saved_params"] = self.saved.best_params
+        return out
+
+
+def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | Path | None,
+          window: Window) -> tuple[Bars, CandleSet]:
+    candles = loader(symbol, timeframe, data, None if data else window.bars_needed(timeframe))
+    frame = window.apply(candles.frame)
+    bars = bars_from_frame(frame)
+    if data is not None and timeframe is None:
+        candles.timeframe = _bar_length(bars["timestamp"])
+    return bars, candles
+
+
+def _bar_length(timestamps_ms: Any) -> str:
+    """The timeframe whose length is nearest the bars' median spacing."""
+    import numpy as np
+
+    from volex.domain.timeframes import TIMEFRAMES, timeframe_ms
+
+    step = float(np.median(np.diff(timestamps_ms[:10_001])))
+    return min(TIMEFRAMES, key=lambda tf: abs(timeframe_ms(tf) - step))
+
+
+def run_backtests(loader: CandleLoader, store: StrategyStateStore, strategy_name: str,
+                  symbols: list[str], *, timeframe: str | None = None, window: Window = Window(),
+                  data: str | Path | None = None, params: Mapping[str, Any] | None = None,
+                  config: BacktestConfig | None = None, walk_forward: int | None = None,
+                  strategy_file: str | Path | None = None, objective: str = "sharpe",
+                  on_step: StepFn | None = None) -> list[BacktestRun]:
+    """Backtest one strategy on each symbol; a draft strategy becomes ``backtested``."""
+    strategy = get_strategy(strategy_name, strategy_file)
+    config = config or BacktestConfig()
+    saved = record_of(store, strategy.name).best_params
+    resolved = strategy.resolve(params, base=saved)
+    if not symbols:
+        raise UserInputError("name at least one SYMBOL to backtest")
+    runs = []
+    steps = len(symbols) * (walk_forward or 1)
+    for i, symbol in enumerate(symbols):
+        if on_step:
+            on_step(i * (walk_forward or 1), steps, f"loading {symbol}")
+        bars, candles = _load(loader, symbol, timeframe, data, window)
+        if walk_forward:
+            walk = _walk(strategy, bars, walk_forward, config, objective, params, candles,
+                         lambda j, k, s=symbol, base=i * walk_forward: on_step and on_step(
+                             base + j, steps, f"{s}: walk-forward fold {j + 1}/{k}"),
+                         method="grid", trials=WALK_FORWARD_GRID_POINTS)
+            result = walk.out_of_sample
+        else:
+            walk = None
+            result = run_backtest(strategy, bars, resolved, config, symbol=candles.symbol,
+                                  timeframe=candles.timeframe)
+        runs.append(BacktestRun(result, candles.source.describe(), walk, list(candles.notes)))
+    if on_step:
+        on_step(steps, steps, "done")
+    mark_backtested(store, strategy.name)
+    return runs
+
+
+def _walk(strategy: Strategy, bars: Bars, k: int, config: BacktestConfig, objective: str,
+          fixed: Mapping[str, Any] | None, candles: CandleSet, on_fold: Callable[[int, int], Any],
+          *, method: str, trials: int | None, jobs: int = 1) -> WalkForwardResult:
+    from volex.backtest.optimize import optimize
+    from volex.backtest.walkforward import walk_forward
+
+    def search(train: Bars) -> dict[str, Any]:
+        return optimize(strategy, train, method=method, trials=trials, objective=objective,
+                        config=config, jobs=jobs, fixed=fixed).best.params
+
+    return walk_forward(strategy, bars, k, search, config=config, objective=objective,
+                        symbol=candles.symbol, timeframe=candles.timeframe, on_fold=on_fold)
+
+
+def run_optimization(loader: CandleLoader, store: StrategyStateStore, strategy_name: str,
+                     symbol: str, *, timeframe: str | None = None, window: Window = Window(),
+                     data: str | Path | None = None, method: str = "grid",
+                     trials: int | None = None, objective: str = "sharpe",
+                     walk_forward: int | None = None, jobs: int = 1, storage: str | None = None,
+                     study: str | None = None, fixed: Mapping[str, Any] | None = None,
+                     config: BacktestConfig | None = None, save: bool = False,
+                     strategy_file: str | Path | None = None,
+                     on_progress: ProgressFn | None = None) -> OptimizeRun:
+    """Search the parameters of one strategy on one symbol; optionally save the best."""
+    from volex.backtest.optimize import optimize
+
+    strategy = get_strategy(strategy_name, strategy_file)
+    config = config or BacktestConfig()
+    if study is not None and storage is None:
+        raise UserInputError("--study needs --storage (the database the study lives in)")
+    bars, candles = _load(loader, symbol, timeframe, data, window)
+    result = optimize(strategy, bars, method=method, trials=trials, objective=objective,
+                      config=config, jobs=jobs, storage=storage, study_name=study, fixed=fixed,
+                      symbol=candles.symbol, on_progress=on_progress)
+    walk = None
+    if walk_forward:
+        walk = _walk(strategy, bars, walk_forward, config, objective, fixed, candles,
+                     lambda j, k: None, method=method if storage is None else "grid",
+                     trials=trials or WALK_FORWARD_GRID_POINTS, jobs=jobs)
+    saved = None
+    if save:
+        saved = save_best_params(store, strategy.name, result.best.params, objective,
+                                 result.best.value)
+    return OptimizeRun(result, candles.source.describe(), walk, saved)

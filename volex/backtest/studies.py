@@ -1,0 +1,120 @@
+"""Optuna studies for ``optimize``: TPE (bayes) or a shared grid, in memory or in an RDB.
+
+Optuna is imported here only, so the engine and the grid search never pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from volex.backtest.engine import BacktestConfig, Bars
+from volex.errors import StorageError, UserInputError
+
+if TYPE_CHECKING:
+    from volex.backtest.optimize import ProgressFn, Trial
+    from volex.strategies.base import ParamValue, Strategy
+
+__all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
+
+DEFAULT_BAYES_TRIALS = 100
+
+
+def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objective: str,
+              method: str, trials: int | None, jobs: int, storage: str | None,
+              study_name: str | None, fixed: Mapping[str, ParamValue],
+              on_progress: ProgressFn | None, seed: int) -> list[Trial]:
+    """Run this process's share of the study; return every finished trial of the study."""
+    import optuna
+
+    from volex.backtest.optimize import Trial, evaluate, grid_points
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    points: list[dict[str, ParamValue]] = []
+    if method == "grid":
+        points = grid_points(strategy, fixed)
+        if not points:
+            raise UserInputError(f"{strategy.name}: no grid point satisfies the constraints")
+        sampler: Any = optuna.samplers.GridSampler({"point": list(range(len(points)))}, seed=seed)
+        budget = trials or len(points)
+    else:
+        sampler = optuna.samplers.TPESampler(seed=None if storage else seed)
+        budget = trials or DEFAULT_BAYES_TRIALS
+    name = study_name or f"{strategy.name}-{method}"
+    study = _open_study(optuna, storage, name, sampler)
+    if storage and study.user_attrs.get("strategy", strategy.name) != strategy.name:
+        raise UserInputError(f"study {name!r} belongs to strategy "
+                             f"{study.user_attrs['strategy']}, not {strategy.name}")
+    study.set_user_attr("strategy", strategy.name)
+    study.set_user_attr("objective", objective)
+
+    def suggest(trial: Any) -> dict[str, ParamValue]:
+        if method == "grid":
+            return points[trial.suggest_categorical("point", list(range(len(points))))]
+        params = {**strategy.defaults(), **fixed}
+        for p in strategy.params:
+            if p.name in fixed:
+                continue
+            top = p.grid()[-1]  # the highest value on the step grid
+            if p.is_int:
+                params[p.name] = trial.suggest_int(p.name, p.low, top, step=p.step)
+            else:
+                params[p.name] = trial.suggest_float(p.name, p.low, top, step=p.step)
+        if strategy.violations(params):
+            raise optuna.TrialPruned(", ".join(strategy.violations(params)))
+        return params
+
+    def run_one(trial: Any) -> float:
+        result = evaluate(strategy, bars, suggest(trial), config, objective)
+        trial.set_user_attr("params", result.params)
+        trial.set_user_attr("metrics", result.metrics)
+        return result.value
+
+    finished = 0
+
+    def progress(study: Any, _trial: Any) -> None:
+        nonlocal finished
+        finished += 1
+        if on_progress:
+            on_progress(finished, budget, _best(study, Trial))
+
+    try:
+        study.optimize(run_one, n_trials=budget, n_jobs=jobs, callbacks=[progress],
+                       catch=())
+    except Exception as exc:
+        if _is_db_error(exc):
+            raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
+                from exc
+        raise
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    return [Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"])
+            for t in complete if "params" in t.user_attrs]
+
+
+def _best(study: Any, trial_cls: type) -> Any:
+    try:
+        best = study.best_trial
+    except ValueError:
+        return None
+    return trial_cls(best.user_attrs.get("params", best.params), float(best.value),
+                     best.user_attrs.get("metrics", {}))
+
+
+def _open_study(optuna: Any, storage: str | None, name: str, sampler: Any) -> Any:
+    try:
+        return optuna.create_study(storage=storage, study_name=name, sampler=sampler,
+                                   direction="maximize", load_if_exists=True)
+    except ImportError as exc:
+        raise UserInputError(f"cannot use storage {storage!r}: {exc}") from None
+    except Exception as exc:
+        if _is_db_error(exc) or type(exc).__name__ == "ArgumentError":
+            from volex.adapters.storage.db import redact_url
+
+            raise StorageError(f"cannot open optuna study {name!r} at "
+                               f"{redact_url(storage or '')}: "
+                               f"{str(exc).splitlines()[0][:200]}") from exc
+        raise
+
+
+def _is_db_error(exc: Exception) -> bool:
+    return any(c.__module__.startswith("sqlalchemy") for c in type(exc).__mro__)

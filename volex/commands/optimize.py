@@ -1,0 +1,114 @@
+"""`volex optimize`: grid or Bayesian (Optuna TPE) parameter search, local or shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from volex.commands.backtest import metrics_table
+from volex.commands.common import console, err_console, print_json, volex
+
+if TYPE_CHECKING:
+    from volex.backtest.service import OptimizeRun
+
+__all__ = ["register"]
+
+
+def _render(run: OptimizeRun, top: int) -> None:
+    from rich.table import Table
+
+    result = run.result
+    console.print(f"[bold]{result.strategy}[/] on [bold]{result.symbol}[/] · {result.method} "
+                  f"search · objective {result.objective} · {len(result.trials)} trials"
+                  f"{f' · study {result.study}' if result.study else ''} · {run.source}")
+    names = list(result.best.params)
+    table = Table("#", *names, result.objective, "Return", "Max DD", "Trades", show_edge=False,
+                  title=f"Top {min(top, len(result.trials))}", title_justify="left")
+    for i, trial in enumerate(result.trials[:top], 1):
+        m = trial.metrics
+        table.add_row(str(i), *(str(trial.params[n]) for n in names), f"{trial.value:.3f}",
+                      f"{m['total_return'] * 100:+.1f}%", f"{m['max_drawdown'] * 100:.1f}%",
+                      str(m["trades"]))
+    console.print(table)
+    if run.walk_forward is not None:
+        wf = run.walk_forward
+        console.print(metrics_table(
+            f"Walk-forward, {len(wf.folds)} folds: out-of-sample (what the search would have "
+            "earned) vs in-sample", [("out-of-sample", wf.out_of_sample.metrics),
+                                     ("in-sample", wf.in_sample)]))
+    best = ", ".join(f"{k}={v}" for k, v in result.best.params.items())
+    if run.saved is not None:
+        console.print(f"saved best parameters to {result.strategy}: {best}")
+    else:
+        console.print(f"best: {best} (pass --save to keep them for `volex backtest`)")
+
+
+def optimize(
+    ctx: typer.Context,
+    strategy: Annotated[str, typer.Argument(help="Strategy name (`volex strategy list`).")],
+    symbol: Annotated[str, typer.Argument(help="Symbol, e.g. BTC/USDT.")],
+    timeframe: Annotated[str | None, typer.Option(
+        "--timeframe", "-t", help="Bar length (default from config; inferred from --data).")
+    ] = None,
+    days: Annotated[float | None, typer.Option(help="Use the last N days.")] = None,
+    since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD, UTC).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD, UTC).")] = None,
+    data: Annotated[Path | None, typer.Option(help="CSV/Parquet candle file.")] = None,
+    method: Annotated[str, typer.Option(help="grid or bayes (Optuna TPE).")] = "grid",
+    trials: Annotated[int | None, typer.Option(
+        help="Trials to run (bayes: default 100; grid: sample this many grid points).")] = None,
+    objective: Annotated[str, typer.Option(help="sharpe, return or calmar.")] = "sharpe",
+    walk_forward: Annotated[int | None, typer.Option(
+        "--walk-forward", metavar="K",
+        help="Also optimise on K rolling windows and report out-of-sample results.")] = None,
+    jobs: Annotated[int, typer.Option(help="Parallel workers in this process.")] = 1,
+    storage: Annotated[str | None, typer.Option(
+        help="Optuna RDB storage URL shared by several processes, e.g. "
+             "postgresql+psycopg://user@host/db.")] = None,
+    study: Annotated[str | None, typer.Option(help="Study name in --storage.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Fix a parameter, NAME=VALUE (repeatable).")] = None,
+    cash: Annotated[float | None, typer.Option(help="Starting cash (default 10000).")] = None,
+    fee: Annotated[float | None, typer.Option(help="Fee per fill (default 0.001).")] = None,
+    slippage_bps: Annotated[float, typer.Option("--slippage-bps")] = 0.0,
+    save: Annotated[bool, typer.Option(
+        help="Save the best parameters to the strategy.")] = False,
+    file: Annotated[Path | None, typer.Option(help="A Python file with your strategy.")] = None,
+    offline: Annotated[bool, typer.Option(
+        help="Use only cached candles or the bundled sample.")] = False,
+    top: Annotated[int, typer.Option(help="Rows in the results table.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search STRATEGY's parameters on SYMBOL: grid or Bayesian, optionally shared by many."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from volex.strategies.base import parse_param_args
+
+    app = volex(ctx)
+    fixed = parse_param_args(param)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[best]}"), console=err_console, transient=True,
+                  disable=as_json) as progress:
+        task = progress.add_task(f"optimising {strategy}", total=None, best="")
+
+        def on_progress(done: int, total: int, best: Any) -> None:
+            shown = (f"best {objective} {best.value:.3f}: "
+                     + ", ".join(f"{k}={v}" for k, v in best.params.items())) if best else ""
+            progress.update(task, completed=done, total=total, best=shown)
+
+        run = app.optimize(strategy, symbol, timeframe=timeframe, days=days, since=since,
+                           until=until, data=data, method=method, trials=trials,
+                           objective=objective, walk_forward=walk_forward, jobs=jobs,
+                           storage=storage, study=study, params=fixed, cash=cash, fee=fee,
+                           slippage_bps=slippage_bps, save=save, strategy_file=file,
+                           offline=offline or None, on_progress=on_progress)
+    if as_json:
+        print_json(run.to_dict())
+        return
+    _render(run, top)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("optimize")(optimize)
