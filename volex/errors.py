@@ -93,7 +93,11 @@ class NetworkError(VolexError):
 
 
 class RateLimited(NetworkError):
-    pass
+    """The venue asked us to slow down; ``retry_after_s`` is how long it asked for, if it said."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ExchangeError(VolexError):

@@ -6,7 +6,9 @@ ccxt's tree splits into temporary (NetworkError: timeouts, 5xx, rate limits) and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,28 +31,50 @@ def make_client(exchange_id: str, timeout_s: float, config: dict[str, Any] | Non
     if exchange_id not in ccxt.exchanges or cls is None:
         raise errors.UnknownExchange(
             f"unknown exchange {exchange_id!r}; ccxt knows e.g. binance, kraken, coinbase, okx, bybit")
+    config = dict(config or {})
     options = {"defaultType": "spot", "fetchMarkets": {"types": ["spot"]}}
+    options.update(config.pop("options", {}))
     params: dict[str, Any] = {"timeout": int(timeout_s * 1000), "enableRateLimit": True,
                               "options": options}
-    params.update(config or {})
+    params.update(config)
     return cls(params)
 
 
 @contextmanager
-def translate_ccxt_errors(venue: str) -> Iterator[None]:
-    """Turn ccxt exceptions raised inside the block into VolexError subclasses."""
+def translate_ccxt_errors(venue: str, client: Any = None,
+                          redact: Iterable[str] = ()) -> Iterator[None]:
+    """Turn ccxt exceptions raised inside the block into VolexError subclasses.
+
+    With ``client``, a rate-limit error carries the venue's ``Retry-After`` (seconds); every
+    string in ``redact`` (API keys, secrets) is masked in the message.
+    """
     import ccxt
 
     try:
         yield
     except ccxt.BaseError as exc:
-        raise _translate(exc, venue) from exc
+        error = _translate(exc, venue, [r for r in redact if r])
+        if isinstance(error, errors.RateLimited) and client is not None:
+            error.retry_after_s = _retry_after(client)
+        raise error from exc
 
 
-def _translate(exc: Exception, venue: str) -> errors.VolexError:
+def _retry_after(client: Any) -> float | None:
+    headers = getattr(client, "last_response_headers", None) or {}
+    try:
+        return max(0.0, float(headers.get("Retry-After")))
+    except (TypeError, ValueError):
+        return None
+
+
+def _translate(exc: Exception, venue: str, redact: list[str]) -> errors.VolexError:
     import ccxt
 
     text = _short(exc, venue)
+    for value in redact:
+        text = text.replace(value, "***")
+    if isinstance(exc, ccxt.BadRequest) and "Filter failure" in text:
+        return errors.InvalidOrder(text)
     table: list[tuple[type, type[errors.VolexError]]] = [
         (ccxt.RateLimitExceeded, errors.RateLimited),
         (ccxt.DDoSProtection, errors.RateLimited),
@@ -64,6 +88,7 @@ def _translate(exc: Exception, venue: str) -> errors.VolexError:
         (ccxt.OrderNotFound, errors.InvalidOrder),
         (ccxt.BadRequest, errors.ExchangeError),
         (ccxt.ExchangeError, errors.ExchangeError),
+        (ccxt.OperationFailed, errors.NetworkError),  # e.g. Binance -1001 "Internal error"
     ]
     for ccxt_cls, ours in table:
         if isinstance(exc, ccxt_cls):
@@ -72,10 +97,31 @@ def _translate(exc: Exception, venue: str) -> errors.VolexError:
 
 
 def _short(exc: Exception, venue: str) -> str:
-    """One line naming the venue and the failure, without URLs' query strings or keys."""
+    """One line naming the venue and the failure, without URLs' query strings or keys.
+
+    A venue's JSON error body (``{"code": -2010, "msg": "..."}``) is reduced to its message.
+    """
     kind = type(exc).__name__
     raw = str(exc).splitlines()[0] if str(exc) else ""
-    raw = raw.split("?", 1)[0]
+    raw = _QUERY.sub("", raw)
     if raw.startswith(venue):
         raw = raw[len(venue):].strip()
+    raw = _venue_message(raw)
     return f"{venue}: {kind}{': ' + raw[:160] if raw else ''}"
+
+
+_QUERY = re.compile(r"\?\S*")
+
+
+def _venue_message(raw: str) -> str:
+    start = raw.find("{")
+    if start < 0:
+        return raw
+    try:
+        body = json.loads(raw[start:])
+    except ValueError:
+        return raw
+    if not isinstance(body, dict) or not body.get("msg"):
+        return raw
+    code = f" (code {body['code']})" if body.get("code") is not None else ""
+    return f"{(raw[:start].strip() + ' ') if raw[:start].strip() else ''}{body['msg']}{code}"
