@@ -1,11 +1,15 @@
 """Calibrators fitted on out-of-sample predictions, so that 70% means right 70% of the time.
 
-Two methods, both applied with plain numpy so the live path stays in microseconds:
+Three methods, all applied with plain numpy so the live path stays in microseconds:
 
+- ``temperature`` (the default): one parameter T, p ~ p_raw ** (1 / T). It fixes over- or
+  under-confidence and keeps the model's own base rates, which come from a training
+  window more recent than the calibrator's folds. Chosen on the first 15,000 BTC/USDT 2h
+  bars (2017-2021) only, where the richer maps below did worse out of sample.
 - ``sigmoid``: a multinomial logistic regression on the log-probabilities (Platt scaling
-  generalised to several classes). Smooth and stable; the default.
-- ``isotonic``: one monotone map per class, then renormalised. More flexible, needs more
-  out-of-sample bars.
+  for several classes). Also learns class biases, which go stale when the regime changes.
+- ``isotonic``: one monotone map per class, then renormalised. The most flexible; needs
+  many out-of-sample bars and can give near-zero probabilities (a high log loss).
 
 ``nested_calibration`` is the honest way to measure a calibrator: fold k is calibrated by
 a calibrator fitted on the out-of-sample predictions of folds before k only.
@@ -22,7 +26,7 @@ from volex.ml.walkforward import OutOfSample
 
 __all__ = ["CalibrationMethod", "Calibrator", "fit_calibrator", "nested_calibration"]
 
-CalibrationMethod = Literal["sigmoid", "isotonic"]
+CalibrationMethod = Literal["sigmoid", "isotonic", "temperature"]
 _EPS = 1e-6
 
 
@@ -38,7 +42,7 @@ class Calibrator:
 
     def transform(self, proba: np.ndarray) -> np.ndarray:
         proba = np.atleast_2d(proba)
-        if self.method == "sigmoid":
+        if self.method in {"sigmoid", "temperature"}:
             z = np.log(np.clip(proba, _EPS, 1.0)) @ self.coef.T + self.intercept
             z -= z.max(axis=1, keepdims=True)
             out = np.exp(z)
@@ -66,6 +70,22 @@ def _fit_sigmoid(proba: np.ndarray, actual: np.ndarray, n_classes: int) -> Calib
     return Calibrator("sigmoid", n_classes, coef=coef, intercept=intercept)
 
 
+def _fit_temperature(proba: np.ndarray, actual: np.ndarray, n_classes: int) -> Calibrator:
+    from scipy.optimize import minimize_scalar
+
+    logp = np.log(np.clip(proba, _EPS, 1.0))
+    rows = np.arange(len(actual))
+
+    def loss(log_t: float) -> float:
+        z = logp / np.exp(log_t)
+        z -= z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, actual]))
+
+    temperature = float(np.exp(minimize_scalar(loss, bounds=(-3.0, 3.0), method="bounded").x))
+    return Calibrator("temperature", n_classes, coef=np.eye(n_classes) / temperature,
+                      intercept=np.zeros(n_classes))
+
+
 def _fit_isotonic(proba: np.ndarray, actual: np.ndarray, n_classes: int) -> Calibrator:
     from sklearn.isotonic import IsotonicRegression
 
@@ -88,7 +108,10 @@ def fit_calibrator(proba: np.ndarray, actual: np.ndarray,
         return _fit_sigmoid(proba, actual, n_classes)
     if method == "isotonic":
         return _fit_isotonic(proba, actual, n_classes)
-    raise ValueError(f"unknown calibration method {method!r}; use sigmoid or isotonic")
+    if method == "temperature":
+        return _fit_temperature(proba, actual, n_classes)
+    raise ValueError(f"unknown calibration method {method!r}; "
+                     "use sigmoid, isotonic or temperature")
 
 
 def nested_calibration(oos: OutOfSample, labels: np.ndarray,

@@ -55,7 +55,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 # Bars a frame needs before every feature is defined (EMA 200 plus the HTF EMA); the
 # fast path reads this many trailing bars so that its features match the training ones.
-WARMUP_BARS = 1200
+WARMUP_BARS = 2000
 
 _HIGHER = {"1m": "1h", "5m": "1h", "15m": "4h", "30m": "4h", "1h": "1d", "2h": "1d",
            "4h": "1d", "6h": "1w", "12h": "1w", "1d": "1w", "1w": "4w"}

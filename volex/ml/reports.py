@@ -23,7 +23,7 @@ class ModelSpec(BaseModel):
     n_estimators: int = Field(200, ge=1)
     n_folds: int = Field(5, ge=2)
     purge: int | None = Field(None, ge=0)  # bars between train and test; None = horizon
-    calibration: Literal["sigmoid", "isotonic"] = "sigmoid"
+    calibration: Literal["sigmoid", "isotonic", "temperature"] = "temperature"
     random_state: int = 7
     n_jobs: int = -1
 
