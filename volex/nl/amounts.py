@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from volex.nl.numbers import NUM, Scan, find_numbers, number_at
+from volex.nl.numbers import NUM, Scan, number_at
 
 __all__ = [
     "Size",
@@ -166,18 +166,16 @@ _LIMIT = re.compile(r"\blimit(?: order)?\b")
 
 
 def take_price(scan: Scan) -> tuple[str, float | None]:
-    """(order_type, price): a price said with 'at', '@' or 'limit' makes a limit order."""
+    """(order_type, price): a price said with 'at', '@' or 'limit' makes a limit order.
+
+    'limit' with no price next to it gives ('limit', None): the caller picks the price from
+    the numbers left once the size is read.
+    """
     match = scan.take(_PRICE)
     if match:
         scan.take(_LIMIT)
         return "limit", number_at(match)
-    if scan.take(_MARKET):
-        return "market", None
     if scan.take(_LIMIT):
-        numbers = find_numbers(scan)
-        if numbers and not numbers[0][1]:
-            value, _, found = numbers[0]
-            scan.blank(found.start(), found.end())
-            return "limit", value
         return "limit", None
+    scan.take(_MARKET)
     return "market", None

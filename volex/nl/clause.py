@@ -95,7 +95,7 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
         and FLATTEN_RE.search(scan.text)
         and closing | bool(re.search(r"\b(?:everything|all|positions?)\b", scan.text))
     ):
-        intent, priority = "halt", 90
+        intent, priority, out["flatten"] = "halt", 90, True
     if intent == "halt" and symbols and cue and CLOSING_RE.search(cue.group(0)):
         intent = "trade"
     if intent == "unknown" and symbols:
@@ -126,14 +126,17 @@ def _trade(
 ) -> list:
     if closing and side is None:
         side = "sell"
-    size, symbols = take_size(scan, symbols, closing and side == "sell")
     order_type, price = take_price(scan)
-    if size.amount is None:
-        bare = [n for n in find_numbers(scan) if not n[1]]
-        if bare:
-            value, _, match = bare[0]
-            scan.blank(match.start(), match.end())
-            size.amount, size.unit = value, "base"
+    size, symbols = take_size(scan, symbols, closing and side == "sell")
+    bare = [n for n in find_numbers(scan) if not n[1]]
+    if order_type == "limit" and price is None and bare:
+        value, _, match = bare.pop()
+        scan.blank(match.start(), match.end())
+        price = value
+    if size.amount is None and bare:
+        value, _, match = bare[0]
+        scan.blank(match.start(), match.end())
+        size.amount, size.unit = value, "base"
     if size.amount is not None and size.amount <= 0:
         errors.append("the amount must be positive")
     if size.unit == "percent" and size.amount is not None and size.amount > 100:
@@ -154,7 +157,7 @@ def _cancel(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> lis
 
 
 def _halt(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
-    out["flatten"] = bool(
+    out["flatten"] = out.get("flatten", False) or bool(
         FLATTEN_RE.search(scan.text)
         or re.search(r"\b(?:flatten|liquidat\w*|close (?:everything|all))\b", out["text"].lower())
     )

@@ -11,6 +11,8 @@ from volex.errors import UnknownSymbol
 from volex.nl.lexicon import (
     AMBIGUOUS_TICKERS,
     ASSET_RE,
+    KEEP_WORDS,
+    KEYWORDS,
     NOT_TICKERS,
     QUOTE_UNITS,
     RISK_SETTING_RES,
@@ -34,7 +36,7 @@ __all__ = [
 # Words after which an ambiguous ticker ("link", "dot", "near") is read as an asset.
 _ASSET_CUES = word_set(
     "buy sell long short analyze analyse analysis of on for my some trade backtest optimize "
-    "alert signals signal and check chart price short into about sold bought dump"
+    "alert signals signal and check chart price when if short into about sold bought dump"
 )
 _QUOTE_SET = frozenset(q.lower() for q in QUOTES)
 _UPPER_WORD = re.compile(r"(?<![\w$/\-])[A-Z][A-Z0-9]{1,9}(?![\w/\-])")
@@ -52,7 +54,9 @@ class Symbol:
 def find_symbols(scan: Scan, original: str, default_quote: str) -> list[Symbol]:
     """Every asset or pair named in the scan text, in order, consumed from the scan."""
     found: list[Symbol] = []
-    upper = {w.lower() for w in _UPPER_WORD.findall(original)} - NOT_TICKERS
+    upper = {w.lower() for w in _UPPER_WORD.findall(original)} - NOT_TICKERS - KEYWORDS - KEEP_WORDS
+    # In a shouted line capitals say nothing: only known names and tickers count.
+    shouting = not any(c.islower() for c in original)
     text = scan.text
     for match in ASSET_RE.finditer(text):
         pair = _pair_of(match, text, upper, default_quote)
@@ -60,7 +64,7 @@ def find_symbols(scan: Scan, original: str, default_quote: str) -> list[Symbol]:
             explicit = match.group("name") is None
             found.append(Symbol(pair, match.start(), match.end(), explicit))
     for word in upper:
-        if word in ASSET_NAMES or word in _QUOTE_SET:
+        if shouting or word in ASSET_NAMES or word in _QUOTE_SET or word in _ASSET_CUES:
             continue
         for match in re.finditer(rf"(?<![\w/\-]){word}(?![\w/\-])", text):
             if not any(s.start <= match.start() < s.end for s in found):

@@ -43,7 +43,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 "cancel",
                 (
                     r"\b(?:cancel|cancell?ed|revoke)\b|\b(?:withdraw|kill|pull|delete|remove|"
-                    r"scrap|drop|nuke) (?:\w+ ){0,3}orders?\b"
+                    r"scrap|drop|nuke)\s+(?:\w+\s+){0,3}orders?\b"
                 ),
             ),
             (
@@ -95,7 +95,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 (
                     r"\b(?:should i (?:buy|sell|long|short|trade|get)|buy or sell|"
                     r"what (?:should i|to) (?:buy|sell|trade)|signals?|trade ideas?|ideas|"
-                    r"opportunit(?:y|ies)|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
+                    r"opportunit(?:y|ies)|say about|says about|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
                 ),
             ),
             (
@@ -105,7 +105,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                     r"\b(?:buy|sell|long(?![ -]term)|short(?![ -]term)|purchase|acquire|ape|"
                     r"dump|offload|unload|accumulate|scoop|grab|pick up|invest|bid|close(?! price)|exit|"
                     r"liquidate|flatten|get rid of|take profits? on|place (?:an? )?(?:\w+ )?order|"
-                    r"market order|limit order|trade|go flat|get out of|bought|sold|trim|cop)\b"
+                    r"market order|limit order|trade|go flat|get out of|bought|sold|trim|cop|spend|put)\b"
                 ),
             ),
             (
@@ -171,7 +171,7 @@ FLATTEN_RE = re.compile(
 )
 _BUY = re.compile(
     r"\b(?:buy|long|purchase|acquire|ape|accumulate|scoop|grab|pick up|invest|bid|"
-    r"go long|bought|cop|add)\b"
+    r"go long|bought|cop|add|spend|put)\b"
 )
 _SELL = re.compile(
     r"\b(?:sell|short|dump|offload|unload|get rid of|take profits? on|exit|close|"
@@ -182,7 +182,8 @@ COMMAND_START = re.compile(
     r"^(?:analy[sz]e|show|list|display|buy|sell|halt|cancel|check|give|get|tell|alert|notify|"
     r"backtest|optimi[sz]e|resume|open|close|set|what|how|trade|long|short|stop|liquidate|run|"
     r"exit|flatten|dump|signals?|scan|balance|positions?|orders?|status|risk|ping|remind|warn|"
-    r"let|view|see|purchase|unhalt|pause|freeze)\b"
+    r"let|view|see|purchase|unhalt|pause|freeze|spend|"
+    r"(?:my |the )?(?:balances?|positions?|orders?|status|risk|limits|portfolio|holdings|signals))\b"
 )
 
 

@@ -9,6 +9,8 @@ from volex.domain.assets import ASSET_NAMES, QUOTES, TICKERS
 __all__ = [
     "AMBIGUOUS_TICKERS",
     "ASSET_RE",
+    "KEEP_WORDS",
+    "KEYWORDS",
     "NOT_TICKERS",
     "QUOTE_UNITS",
     "RISK_SETTING_RES",
@@ -121,8 +123,7 @@ def normalize_text(text: str) -> str:
 # Tickers that are also English words: only read as assets when written in capitals or
 # right after a word that announces an asset ("buy link", "analyze dot", "10 near").
 AMBIGUOUS_TICKERS: frozenset[str] = word_set(
-    "dot link near uni ton op apt atom etc pol fil arb sui ada dai one sol pepe icp hbar bnb "
-    "trx usdc"
+    "dot link near uni ton op apt atom etc pol fil arb sui dai one"
 )
 # Capitalized words that are not assets.
 NOT_TICKERS: frozenset[str] = word_set(
@@ -239,6 +240,7 @@ RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             (
                 r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"
+                r"\blimit (?:the )?(?:number of )?open orders\b|"
                 r"\bmax(?:imum)? (?:number of )?orders\b"
             ),
             "max_open_orders",
