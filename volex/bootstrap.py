@@ -13,7 +13,7 @@ from volex.config import Settings
 
 if TYPE_CHECKING:
     from volex.adapters.storage.store import Store
-    from volex.agents.research import ResearchAgent
+    from volex.agents.base import Research
     from volex.ports import EventBus, MarketData
 
 __all__ = ["Runtime"]
@@ -41,8 +41,17 @@ class Runtime:
             self._market_data[exchange] = CcxtMarketData(exchange, self.settings.network_timeout_s)
         return self._market_data[exchange]
 
+    def agent_url(self, name: str) -> str | None:
+        """The URL of agent ``name`` when it runs on another machine (`[agents.NAME] url`)."""
+        agent = self.settings.agents.get(name)
+        return agent.url if agent else None
+
     @cached_property
-    def research(self) -> ResearchAgent:
+    def research(self) -> Research:
+        if url := self.agent_url("research"):
+            from volex.agents.remote import RemoteResearch
+
+            return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
         from volex.agents.research import ResearchAgent
 
@@ -55,5 +64,8 @@ class Runtime:
         return MemoryBus()
 
     def close(self) -> None:
+        research = self.__dict__.get("research")
+        if research is not None and hasattr(research, "close"):
+            research.close()
         if "store" in self.__dict__:
             self.store.close()

@@ -68,8 +68,12 @@ class Volex:
         """Indicators, plain-words readings and a technical verdict at the last closed bar."""
         from volex.analysis.report import analyze_candles
 
-        candles = self.candles(symbol, timeframe, exchange=exchange, offline=offline, data=data)
-        return analyze_candles(candles)
+        if data is not None:
+            return analyze_candles(self.candles(symbol, timeframe, data=data))
+        return self.runtime.research.analyze(
+            self.symbol(symbol), normalize_timeframe(timeframe or self.settings.timeframe),
+            exchange or self.settings.exchange,
+            offline=self.settings.offline if offline is None else offline)
 
     def _file_candles(self, label: str, timeframe: str, path: str | Path) -> CandleSet:
         from volex.adapters.market_data.files import read_candles_file

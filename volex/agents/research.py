@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from volex.adapters.storage.candles import CandleRepo
+    from volex.domain.analysis import Analysis
     from volex.ports import MarketData
 
 __all__ = ["ResearchAgent", "DEFAULT_BARS"]
@@ -72,6 +73,13 @@ class ResearchAgent:
                                   "is cached and the bundled sample lacks it (sample: "
                                   "BTC/USDT 1d and 2h, ETH/USDT 2h, DOGE/USDT 2h)")
         return found
+
+    def analyze(self, symbol: str, timeframe: str, exchange: str, *,
+                offline: bool = False) -> Analysis:
+        """The technical analysis of the newest closed bar."""
+        from volex.analysis.report import analyze_candles
+
+        return analyze_candles(self.candles(symbol, timeframe, exchange, offline=offline))
 
     def resolve(self, symbol: str, exchange: str) -> tuple[str, str | None]:
         """The exchange's market for ``symbol``; BTC/USD becomes BTC/USDT where USD is not listed."""

@@ -1,0 +1,74 @@
+"""Agents over HTTP: a real server on loopback, and a Volex whose research agent is remote."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from volex import Volex
+from volex.config import AgentSettings
+from volex.errors import DataUnavailable, NetworkError, UnknownTimeframe
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def agent_server(tmp_path) -> Iterator[str]:  # noqa: ANN001
+    import uvicorn
+
+    from volex.agents.server import create_app
+
+    server_side = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/server.db")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(server_side), host="127.0.0.1", port=port,
+                                           log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+    server_side.close()
+
+
+def _remote(url: str) -> Volex:
+    return Volex(agents={"research": AgentSettings(url=url)})
+
+
+def test_remote_analysis_equals_the_local_one(agent_server: str) -> None:
+    with _remote(agent_server) as remote, Volex(offline=True) as local:
+        there = remote.analyze("ETH", "2h", offline=True)
+        here = local.analyze("ETH", "2h")
+    assert there == here
+    assert there.source.kind == "sample"
+
+
+def test_remote_candles_round_trip(agent_server: str) -> None:
+    with _remote(agent_server) as remote, Volex(offline=True) as local:
+        there = remote.candles("DOGE/USDT", "2h", offline=True, bars=300)
+        here = local.candles("DOGE/USDT", "2h", bars=300)
+    assert there.frame.equals(here.frame)
+    assert there.source == here.source
+
+
+def test_remote_errors_are_the_same_errors(agent_server: str) -> None:
+    with _remote(agent_server) as remote:
+        with pytest.raises(DataUnavailable, match="bundled sample lacks it"):
+            remote.analyze("FOO/USDT", "1h", offline=True)
+        with pytest.raises(UnknownTimeframe):
+            remote.runtime.research.analyze("BTC/USDT", "7x", "binance", offline=True)
+
+
+def test_an_unreachable_agent_is_a_network_error() -> None:
+    with _remote(f"http://127.0.0.1:{_free_port()}") as remote, pytest.raises(NetworkError, match="unreachable"):
+        remote.analyze("BTC/USDT", offline=True)
