@@ -6,16 +6,18 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     import pandas as pd
+    from pydantic import BaseModel
 
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 
-__all__ = ["Cache", "EventBus", "Exchange", "MarketData", "SecretStore"]
+__all__ = ["LLM", "Cache", "EventBus", "Exchange", "MarketData", "SecretStore", "TokenUsage"]
 
 
 @runtime_checkable
@@ -139,3 +141,34 @@ class SecretStore(Protocol):
     def delete(self, name: str) -> bool: ...
 
     def names(self) -> list[str]: ...
+
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """Tokens one LLM call used (zero for the local stand-in)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@runtime_checkable
+class LLM(Protocol):
+    """A language model that answers in a given JSON schema (OpenAI, a compatible server, local).
+
+    ``complete_json`` returns ``(None, usage)`` when the model has no opinion (the local
+    stand-in always does); it raises ``LLMError`` when the model is unreachable or answers
+    something that does not validate. Messages never contain the API key.
+    """
+
+    name: str
+
+    def complete_json(
+        self, system: str, user: str, schema: type[ModelT]
+    ) -> tuple[ModelT | None, TokenUsage]: ...
