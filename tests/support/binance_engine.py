@@ -26,6 +26,7 @@ __all__ = ["DEFAULT_DATA_DIR", "BinanceApiError", "BinanceEngine", "SimOrder"]
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 TAKER_FEE = Decimal("0.001")
 CLIENT_ID_RULE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,36}$")
+STOP_TYPES = {"STOP_LOSS", "TAKE_PROFIT"}
 INTERVAL_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000,
                "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000}
 
@@ -51,6 +52,7 @@ class SimOrder:
     qty: Decimal
     time_in_force: str | None
     time_ms: int
+    stop_price: Decimal = Decimal(0)
     executed: Decimal = Decimal(0)
     quote_filled: Decimal = Decimal(0)
     status: str = "NEW"
@@ -69,7 +71,7 @@ class SimOrder:
             "origQty": f"{self.qty:.8f}", "executedQty": f"{self.executed:.8f}",
             "cummulativeQuoteQty": f"{self.quote_filled:.8f}", "status": self.status,
             "timeInForce": self.time_in_force or "GTC", "type": self.type, "side": self.side,
-            "stopPrice": "0.00000000", "icebergQty": "0.00000000", "time": self.time_ms,
+            "stopPrice": f"{self.stop_price:.8f}", "icebergQty": "0.00000000", "time": self.time_ms,
             "updateTime": self.update_ms or self.time_ms, "isWorking": True,
             "workingTime": self.time_ms, "origQuoteOrderQty": "0.00000000",
             "selfTradePreventionMode": "EXPIRE_MAKER",
@@ -177,7 +179,8 @@ class BinanceEngine:
             self._prices[spec.symbol] = Decimal(price)
             for order in self._orders:
                 if order.is_open and order.symbol == spec.symbol and self._crosses(order):
-                    self._fill(order, order.price, maker=True)
+                    limit = order.type == "LIMIT"
+                    self._fill(order, order.price if limit else Decimal(price), maker=limit)
 
     # ----- account ---------------------------------------------------------------------------
     def balance(self, asset: str) -> tuple[Decimal, Decimal]:
@@ -213,7 +216,7 @@ class BinanceEngine:
             order = self._validated_order(params)
             self._reserve(order)
             self._orders.append(order)
-            if order.type == "MARKET" or self._crosses(order):
+            if order.type == "MARKET" or (order.type == "LIMIT" and self._crosses(order)):
                 self._fill(order, self._prices[order.symbol], maker=False)
             body = order.to_json()
             body.pop("time")
@@ -275,19 +278,22 @@ class BinanceEngine:
     def _validated_order(self, params: dict[str, str]) -> SimOrder:
         spec = self.market(params.get("symbol"))
         side, kind = params.get("side", ""), params.get("type", "")
-        if side not in {"BUY", "SELL"} or kind not in {"MARKET", "LIMIT"}:
+        if side not in {"BUY", "SELL"} or kind not in {"MARKET", "LIMIT", *STOP_TYPES}:
             raise BinanceApiError(400, -1102, "Mandatory parameter 'side' or 'type' was not sent, "
                                               "was empty/null, or malformed.")
         qty = _decimal(params, "quantity", required=not params.get("quoteOrderQty"))
         price = _decimal(params, "price", required=kind == "LIMIT") or Decimal(0)
+        stop = _decimal(params, "stopPrice", required=kind in STOP_TYPES) or Decimal(0)
         last = self._prices[spec.symbol]
         if qty is None:  # a MARKET order by quote amount
             quote = _decimal(params, "quoteOrderQty") or Decimal(0)
             qty = (quote / last).quantize(spec.step_size, rounding="ROUND_DOWN")
         if kind == "LIMIT":
             spec.check_price(price)
+        if kind in STOP_TYPES:
+            spec.check_price(stop)
         spec.check_quantity(qty)
-        spec.check_notional(qty * (price if kind == "LIMIT" else last))
+        spec.check_notional(qty * (price or stop or last))
         client_id = params.get("newClientOrderId") or f"sim{len(self._orders) + 1:010d}"
         if not CLIENT_ID_RULE.match(client_id):
             raise BinanceApiError(400, -1100, "Illegal characters found in parameter "
@@ -295,33 +301,43 @@ class BinanceEngine:
                                               "'^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.")
         if any(o.is_open and o.client_order_id == client_id for o in self._orders):
             raise BinanceApiError(400, -2010, "Duplicate order sent.")
-        return SimOrder(order_id=len(self._orders) + 1, client_order_id=client_id,
-                        symbol=spec.symbol, side=side, type=kind, price=price, qty=qty,
-                        time_in_force=params.get("timeInForce") if kind == "LIMIT" else "GTC",
-                        time_ms=now_ms())
+        order = SimOrder(order_id=len(self._orders) + 1, client_order_id=client_id,
+                         symbol=spec.symbol, side=side, type=kind, price=price, qty=qty,
+                         time_in_force=params.get("timeInForce") if kind == "LIMIT" else "GTC",
+                         time_ms=now_ms(), stop_price=stop)
+        if kind in STOP_TYPES and self._crosses(order):
+            raise BinanceApiError(400, -2010, "Stop price would trigger immediately.")
+        return order
 
     def _cost_asset(self, order: SimOrder) -> tuple[str, Decimal]:
         spec = self.markets[order.symbol]
         if order.side == "SELL":
             return spec.base, order.qty - order.executed
-        price = order.price if order.type == "LIMIT" else self._prices[order.symbol]
+        price = order.price or order.stop_price or self._prices[order.symbol]
         return spec.quote, (order.qty - order.executed) * price
 
     def _reserve(self, order: SimOrder) -> None:
         asset, amount = self._cost_asset(order)
         if self.balance(asset)[0] < amount:
             raise insufficient()
-        if order.type == "LIMIT":
+        if order.type != "MARKET":
             self._locked[asset] = self._locked.get(asset, Decimal(0)) + amount
 
     def _release(self, order: SimOrder) -> None:
-        if order.type == "LIMIT":
+        if order.type != "MARKET":
             asset, amount = self._cost_asset(order)
             self._locked[asset] = self._locked.get(asset, Decimal(0)) - amount
 
     def _crosses(self, order: SimOrder) -> bool:
+        """Whether the last price reaches a limit price or triggers a stop."""
         last = self._prices[order.symbol]
-        return order.price >= last if order.side == "BUY" else order.price <= last
+        if order.type == "LIMIT":
+            return order.price >= last if order.side == "BUY" else order.price <= last
+        falls_to = order.stop_price >= last
+        rises_to = order.stop_price <= last
+        if order.type == "STOP_LOSS":
+            return falls_to if order.side == "SELL" else rises_to
+        return rises_to if order.side == "SELL" else falls_to
 
     def _fill(self, order: SimOrder, price: Decimal, maker: bool) -> None:
         spec = self.markets[order.symbol]

@@ -1,0 +1,392 @@
+"""The Exchange port over a live ccxt venue (binance first; any ccxt spot venue in principle).
+
+Never a duplicate order: every order carries a client order id (``request.client_order_id``);
+``create_order`` first asks the venue whether it already holds that id (a retry returns the
+existing order), and when a send fails in a way that leaves its fate unknown (timeout, dropped
+connection, 5xx, 429) it waits until the request can no longer execute, looks the order up
+by that id, and only sends again when the venue says it has no such order. Reads and cancels
+are idempotent and are retried with backoff; rate limits wait as long as the venue asks.
+
+The wait before the lookup is the venue's receive window (``recvWindow``, which Binance
+enforces when it processes a request: older requests are refused) plus a margin for clock
+skew; it is set to the network timeout, so a request that timed out cannot fill afterwards.
+Venues without such a window get the same wait as a best effort.
+
+ccxt is imported here only (through ``volex.adapters.ccxt_common``), never at package import.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import ROUND_UP, Decimal
+from typing import Any, TypeVar
+
+from volex import errors
+from volex.adapters.ccxt_common import make_client, translate_ccxt_errors
+from volex.adapters.exchange.retry import RetryPolicy, retry_idempotent
+from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker, utcnow
+from volex.domain.symbols import usd_fallback
+
+__all__ = ["CcxtExchange"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_STATUS = {"open": "open", "closed": "closed", "canceled": "canceled", "cancelled": "canceled",
+           "rejected": "rejected", "expired": "expired"}
+_CREDENTIAL_NAMES = {"api_key": "apiKey", "apiKey": "apiKey", "secret": "secret",
+                     "password": "password", "passphrase": "password", "uid": "uid"}
+
+
+class CcxtExchange:
+    """A live venue through ccxt, behind the Exchange port.
+
+    ``CcxtExchange(exchange_id, credentials, sandbox, timeout_s, client_config=None)``:
+
+    - ``exchange_id``: a ccxt id (``binance``); unknown ids raise ``UnknownExchange``.
+    - ``credentials``: from the secret store, ``{"api_key", "secret"[, "password"]}``, or None
+      for market data only (private calls then raise ``AuthenticationError``).
+    - ``sandbox``: use the venue's testnet (``set_sandbox_mode``); ``ConfigError`` if it has none.
+    - ``timeout_s``: per-request network timeout; also the venue's receive window.
+    - ``client_config``: extra ccxt settings merged over ours (tests point ``urls`` at the
+      loopback simulator, and may turn ``enableRateLimit`` off).
+    - ``retry`` (keyword): attempts, backoff and the clock-skew margin; ``sleep`` for tests.
+    """
+
+    mode = "live"
+
+    def __init__(self, exchange_id: str, credentials: dict[str, str] | None, sandbox: bool,
+                 timeout_s: float, client_config: dict[str, Any] | None = None, *,
+                 retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.name = exchange_id
+        self.sandbox = sandbox
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._secrets = tuple(v for v in (credentials or {}).values() if v)
+        window_ms = min(60_000, max(1_000, int(timeout_s * 1000)))
+        self._in_flight_s = window_ms / 1000 + self._retry.in_flight_margin_s
+        config: dict[str, Any] = {
+            _CREDENTIAL_NAMES[k]: v for k, v in (credentials or {}).items()
+            if k in _CREDENTIAL_NAMES and v}
+        options = {"fetchCurrencies": False, "fetchMargins": False, "recvWindow": window_ms,
+                   "adjustForTimeDifference": True, "fetchOpenOrders": {"warnWithoutSymbol": False},
+                   "warnOnFetchOpenOrdersWithoutSymbol": False}
+        extra = dict(client_config or {})
+        options.update(extra.pop("options", {}))
+        config.update(extra, options=options)
+        self._client = make_client(exchange_id, timeout_s, config)
+        if sandbox:
+            self._enable_sandbox()
+        self._markets: dict[str, Market] | None = None
+
+    def __repr__(self) -> str:
+        keys = "set" if self._secrets else "none"
+        return f"CcxtExchange(name={self.name!r}, mode='live', sandbox={self.sandbox}, keys={keys})"
+
+    # -- markets and prices -------------------------------------------------------------------
+
+    def markets(self) -> dict[str, Market]:
+        if self._markets is None:
+            loaded = self._read(self._client.load_markets)
+            self._markets = {s: self._market(m) for s, m in loaded.items()
+                             if m.get("spot", True) and m.get("active") is not False}
+        return self._markets
+
+    def market(self, symbol: str) -> Market:
+        found = self.markets().get(symbol)
+        if found is None:
+            alt = usd_fallback(symbol)
+            hint = f" (try {alt})" if alt and alt in self.markets() else ""
+            raise errors.UnknownSymbol(f"{self.name} does not list {symbol}{hint}")
+        return found
+
+    def ticker(self, symbol: str) -> Ticker:
+        self.market(symbol)
+        raw = self._read(self._client.fetch_ticker, symbol)
+        last = _dec(raw.get("last")) or _dec(raw.get("close"))
+        if last is None:
+            raise errors.ExchangeError(f"{self.name}: no last price for {symbol}")
+        return Ticker(symbol=symbol, last=last, bid=_dec(raw.get("bid")), ask=_dec(raw.get("ask")),
+                      at=_when(raw.get("timestamp")), source="exchange")
+
+    # -- account --------------------------------------------------------------------------------
+
+    def balances(self) -> dict[str, Balance]:
+        self._require_keys()
+        raw = self._read(self._client.fetch_balance)
+        out: dict[str, Balance] = {}
+        for asset in raw.get("total") or {}:
+            free = _dec(raw.get("free", {}).get(asset)) or Decimal(0)
+            used = _dec(raw.get("used", {}).get(asset)) or Decimal(0)
+            if free + used != 0:
+                out[asset] = Balance(asset=asset, free=free, used=used)
+        return out
+
+    def fetch_order(self, order_id: str, symbol: str) -> Order:
+        self._require_keys()
+        self.market(symbol)
+        try:
+            return self._order(self._read(self._client.fetch_order, order_id, symbol))
+        except errors.InvalidOrder as exc:
+            raise errors.InvalidOrder(f"{self.name}: no order {order_id} on {symbol}") from exc
+
+    def fetch_order_by_client_id(self, client_order_id: str, symbol: str) -> Order | None:
+        self._require_keys()
+        self.market(symbol)
+        return self._read(self._lookup, client_order_id, symbol)
+
+    def open_orders(self, symbol: str | None = None) -> list[Order]:
+        self._require_keys()
+        if symbol is not None:
+            self.market(symbol)
+        rows = self._read(self._client.fetch_open_orders, symbol)
+        orders = [self._order(r) for r in rows]
+        return sorted(orders, key=lambda o: o.created_at)
+
+    def my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Fill]:
+        self._require_keys()
+        if symbol is not None:
+            self.market(symbol)
+        since_ms = int(since.timestamp() * 1000) if since else None
+        rows = self._read(self._client.fetch_my_trades, symbol, since_ms)
+        fills = [self._fill(r) for r in rows]
+        return sorted(fills, key=lambda f: f.at)
+
+    # -- orders ---------------------------------------------------------------------------------
+
+    def create_order(self, request: OrderRequest) -> Order:
+        """Place ``request`` once: an id the venue already holds returns that order."""
+        self._require_keys()
+        market = self.market(request.symbol)
+        existing = self.fetch_order_by_client_id(request.client_order_id, request.symbol)
+        if existing is not None:
+            log.info("%s: order %s already placed; not sending it again", self.name,
+                     request.client_order_id)
+            return existing
+        amount, price = self._checked(request, market)
+        return self._place(request, amount, price)
+
+    def cancel_order(self, order_id: str, symbol: str) -> Order:
+        self._require_keys()
+        self.market(symbol)
+        try:
+            return self._order(self._read(self._client.cancel_order, order_id, symbol))
+        except errors.InvalidOrder:
+            order = self.fetch_order(order_id, symbol)
+            if order.status == "canceled":
+                return order
+            raise errors.InvalidOrder(f"{self.name}: order {order_id} is {order.status}; "
+                                      "it cannot be canceled") from None
+
+    # -- placing --------------------------------------------------------------------------------
+
+    def _checked(self, request: OrderRequest, market: Market) -> tuple[Decimal, Decimal | None]:
+        """Amount and price rounded down to the market's steps, checked against its minimums."""
+        base, quote = market.base, market.quote
+        amount = market.round_amount(request.amount)
+        minimum = market.min_amount or market.amount_step or Decimal(0)
+        if amount <= 0 or amount < minimum:
+            raise errors.InvalidOrder(
+                f"{self.name}: amount {request.amount} {base} is below {request.symbol}'s minimum "
+                f"of {_plain(minimum)} {base} (amounts go in steps of {_plain(market.amount_step)})")
+        amount = Decimal(self._call(self._client.amount_to_precision, request.symbol, float(amount)))
+        price = None
+        if request.price is not None:
+            price = market.round_price(request.price)
+            if price <= 0:
+                raise errors.InvalidOrder(
+                    f"{self.name}: price {request.price} {quote} is below {request.symbol}'s "
+                    f"tick size of {_plain(market.price_step)} {quote}")
+            price = Decimal(self._call(self._client.price_to_precision, request.symbol,
+                                       float(price)))
+        reference = price if price is not None else self.ticker(request.symbol).last
+        if market.min_cost and amount * reference < market.min_cost:
+            need = (market.min_cost / reference).quantize(
+                market.amount_step or Decimal("1e-8"), rounding=ROUND_UP)
+            raise errors.InvalidOrder(
+                f"{self.name}: order value {amount * reference:.2f} {quote} is below "
+                f"{request.symbol}'s minimum of {_plain(market.min_cost)} {quote} "
+                f"(at {_plain(reference)} that is at least {_plain(need)} {base})")
+        return amount, price
+
+    def _place(self, request: OrderRequest, amount: Decimal, price: Decimal | None) -> Order:
+        params: dict[str, Any] = {self._client_id_param(): request.client_order_id}
+        if request.type == "stop_loss":
+            params["stopLossPrice"] = float(price)  # type: ignore[arg-type]
+        elif request.type == "take_profit":
+            params["takeProfitPrice"] = float(price)  # type: ignore[arg-type]
+        kind = "limit" if request.type == "limit" else "market"
+        limit_price = float(price) if kind == "limit" and price is not None else None
+        last_error: errors.VolexError | None = None
+        for attempt in range(self._retry.attempts):
+            sent = time.monotonic()
+            try:
+                raw = self._call(self._client.create_order, request.symbol, kind, request.side,
+                                 float(amount), limit_price, params)
+                return self._order(raw, request)
+            except errors.NetworkError as exc:  # the venue may or may not hold the order now
+                last_error = exc
+            except errors.InsufficientFunds as exc:
+                raise self._short_of_funds(request, amount, exc) from exc
+            except errors.InvalidOrder as exc:
+                if "Duplicate order" not in str(exc):
+                    raise
+                last_error = exc  # the venue holds an open order with this id already
+            found = self._find_after_failure(request, sent, attempt, last_error)
+            if found is not None:
+                return found
+            log.warning("%s: order %s was not placed (%s); sending it again", self.name,
+                        request.client_order_id, last_error)
+        raise errors.NetworkError(
+            f"{self.name}: order {request.client_order_id} was not placed after "
+            f"{self._retry.attempts} attempts (last: {last_error})")
+
+    def _find_after_failure(self, request: OrderRequest, sent: float, attempt: int,
+                            error: errors.VolexError) -> Order | None:
+        """After a send with an unknown outcome: wait until it cannot execute, then look."""
+        in_flight = sent + self._in_flight_s - time.monotonic()
+        self._sleep(max(in_flight, self._retry.delay(attempt, error)))
+        try:
+            return self._read(self._lookup, request.client_order_id, request.symbol)
+        except errors.NetworkError as exc:
+            raise errors.NetworkError(
+                f"{self.name}: order {request.client_order_id} may have been placed ({error}) and "
+                f"the venue cannot be asked now ({exc}); look it up by its client order id "
+                "before sending it again") from exc
+
+    def _short_of_funds(self, request: OrderRequest, amount: Decimal,
+                        exc: errors.InsufficientFunds) -> errors.InsufficientFunds:
+        market = self.market(request.symbol)
+        asset = market.quote if request.side == "buy" else market.base
+        venue_says = str(exc).split(": ", 2)[-1]
+        return errors.InsufficientFunds(
+            f"{self.name}: not enough {asset} to {request.side} {_plain(amount)} {market.base} "
+            f"({request.type} order on {request.symbol}); the venue says: {venue_says}")
+
+    def _lookup(self, client_order_id: str, symbol: str) -> Order | None:
+        params = {"clientOrderId": client_order_id}
+        try:
+            return self._order(self._call(self._client.fetch_order, None, symbol, params))
+        except errors.InvalidOrder:
+            return None
+
+    def _client_id_param(self) -> str:
+        return "newClientOrderId" if self._client.id.startswith("binance") else "clientOrderId"
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        with translate_ccxt_errors(self.name, self._client, self._secrets):
+            return fn(*args)
+
+    def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        return retry_idempotent(lambda: self._call(fn, *args), self._retry, self._sleep)
+
+    def _require_keys(self) -> None:
+        if not self._client.apiKey:
+            raise errors.AuthenticationError(
+                f"{self.name}: no API key; store one in the secret store under {self.name!r} "
+                "(api_key, secret) to trade live")
+
+    def _enable_sandbox(self) -> None:
+        import ccxt
+
+        try:
+            self._client.set_sandbox_mode(True)
+        except ccxt.NotSupported:
+            raise errors.ConfigError(
+                f"{self.name} offers no sandbox/testnet; set trading.sandbox = false "
+                "to trade live") from None
+
+    def _market(self, raw: dict[str, Any]) -> Market:
+        limits, precision = raw.get("limits") or {}, raw.get("precision") or {}
+        return Market(symbol=raw["symbol"], base=raw["base"], quote=raw["quote"],
+                      amount_step=self._step(precision.get("amount")),
+                      price_step=self._step(precision.get("price")),
+                      min_amount=_dec((limits.get("amount") or {}).get("min")),
+                      min_cost=_dec((limits.get("cost") or {}).get("min")))
+
+    def _step(self, value: Any) -> Decimal | None:
+        """A precision as a step: ccxt gives tick sizes, or a number of decimal places."""
+        import ccxt
+
+        step = _dec(value)
+        if step is None or self._client.precisionMode == ccxt.TICK_SIZE:
+            return step
+        if self._client.precisionMode == ccxt.DECIMAL_PLACES:
+            return Decimal(1).scaleb(-int(step))
+        return None  # significant digits: no fixed step
+
+    def _order(self, raw: dict[str, Any], request: OrderRequest | None = None) -> Order:
+        info = raw.get("info") or {}
+        kind = _order_type(raw)
+        trigger = _dec(raw.get("triggerPrice")) or _dec(raw.get("stopPrice"))
+        price = trigger if kind in ("stop_loss", "take_profit") else _dec(raw.get("price"))
+        fee, fee_currency = _fee(raw)
+        created = _when(raw.get("timestamp"))
+        return Order(
+            id=str(raw["id"]),
+            client_order_id=(info.get("origClientOrderId") or raw.get("clientOrderId")
+                             or (request.client_order_id if request else "")),
+            symbol=raw.get("symbol") or (request.symbol if request else ""),
+            side=raw.get("side") or (request.side if request else "buy"),
+            type=kind, amount=_dec(raw.get("amount")) or Decimal(0),
+            price=price if kind != "market" and price else None,
+            status=_STATUS.get(raw.get("status") or "open", "open"),  # type: ignore[arg-type]
+            filled=_dec(raw.get("filled")) or Decimal(0), average=_dec(raw.get("average")),
+            fee=fee, fee_currency=fee_currency,
+            reduce_only=request.reduce_only if request else bool(raw.get("reduceOnly")),
+            parent_id=request.parent_id if request else None, exchange=self.name,
+            created_at=created,
+            updated_at=_when(raw.get("lastUpdateTimestamp") or raw.get("lastTradeTimestamp")
+                             or raw.get("timestamp")))
+
+    def _fill(self, raw: dict[str, Any]) -> Fill:
+        fee = raw.get("fee") or {}
+        return Fill(id=str(raw["id"]), order_id=str(raw.get("order") or ""),
+                    symbol=raw["symbol"], side=raw["side"], amount=_dec(raw["amount"]),
+                    price=_dec(raw["price"]), fee=_dec(fee.get("cost")) or Decimal(0),
+                    fee_currency=fee.get("currency"),
+                    liquidity="maker" if raw.get("takerOrMaker") == "maker" else "taker",
+                    at=_when(raw.get("timestamp")))
+
+
+def _dec(value: Any) -> Decimal | None:
+    """ccxt's number (float, int or str) as an exact Decimal of its shortest repr."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def _plain(value: Decimal | None) -> str:
+    return "?" if value is None else f"{value.normalize():f}"
+
+
+def _when(ms: Any) -> datetime:
+    return datetime.fromtimestamp(int(ms) / 1000, UTC) if ms else utcnow()
+
+
+def _order_type(raw: dict[str, Any]) -> str:
+    """Our order type; ccxt reports a spot stop as ``market`` with a trigger price."""
+    info = raw.get("info") or {}
+    native = str(info.get("type") or info.get("orderType") or "").lower()
+    if "take_profit" in native or raw.get("takeProfitPrice"):
+        return "take_profit"
+    if "stop" in native or raw.get("stopLossPrice") or raw.get("triggerPrice"):
+        return "stop_loss"
+    return "limit" if "limit" in str(raw.get("type") or "").lower() else "market"
+
+
+def _fee(raw: dict[str, Any]) -> tuple[Decimal, str | None]:
+    """The order's total fee and its currency (the venue's own: Binance charges the asset
+    received unless BNB pays)."""
+    fees = [f for f in (raw.get("fees") or [raw.get("fee")]) if f and f.get("cost") is not None]
+    if not fees:
+        return Decimal(0), None
+    currency = fees[0].get("currency")
+    total = sum((_dec(f["cost"]) or Decimal(0) for f in fees if f.get("currency") == currency),
+                Decimal(0))
+    return total, currency
