@@ -151,15 +151,22 @@ def slice_bars(bars: Bars, start: int, stop: int) -> Bars:
 def run_target(bars: Bars, target: np.ndarray, config: BacktestConfig) -> tuple[
         np.ndarray, TradeLog, Metrics]:
     """Simulate a ready target-position array (1 long / 0 flat) on ``bars``."""
-    from volex.backtest._kernel import simulate
-
     signal = np.ascontiguousarray(np.nan_to_num(target, nan=0.0), dtype=np.float64)
     if len(signal) != len(bars["close"]):
         raise UserInputError(f"strategy returned {len(signal)} targets for "
                              f"{len(bars['close'])} bars")
-    out = simulate(bars["open"], bars["high"], bars["low"], bars["close"], signal,
-                   float(config.cash), float(config.fee), config.slippage_bps / 10_000.0,
-                   float(config.stop_loss or 0.0), float(config.take_profit or 0.0))
+    slip = config.slippage_bps / 10_000.0
+    if config.stop_loss or config.take_profit:
+        from volex.backtest._kernel import simulate
+
+        out = simulate(bars["open"], bars["high"], bars["low"], bars["close"], signal,
+                       float(config.cash), float(config.fee), slip,
+                       float(config.stop_loss or 0.0), float(config.take_profit or 0.0))
+    else:
+        from volex.backtest.vectorized import simulate_without_stops
+
+        out = simulate_without_stops(bars["open"], bars["close"], signal, float(config.cash),
+                                     float(config.fee), slip)
     equity, entry_bar, exit_bar, entry_price, exit_price, size, pnl, reason, held = out
     trades = TradeLog(entry_bar, exit_bar, entry_price, exit_price, size, pnl, reason,
                       cost=size * entry_price * (1.0 + config.fee))
