@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from volex.config import Settings
 
 if TYPE_CHECKING:
+    from volex.adapters.bus.outbox import Events
+    from volex.adapters.secrets.chain import ChainedSecretStore
     from volex.adapters.storage.store import Store
     from volex.agents.base import Research
-    from volex.ports import EventBus, MarketData
+    from volex.ports import Cache, EventBus, MarketData
 
 __all__ = ["Runtime"]
 
@@ -25,13 +27,21 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._market_data: dict[str, MarketData] = {}
+        from volex.logging_setup import configure_logging
+
+        configure_logging(settings.home)
 
     @cached_property
     def store(self) -> Store:
         from volex.adapters.storage.store import Store
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        return Store(self.settings.db_url)
+        store = Store(self.settings.db_url)
+        if store.db.dialect == "postgresql":  # TimescaleDB hypertables where available
+            from volex.adapters.storage.timescale import ensure_hypertables
+
+            ensure_hypertables(store.db)
+        return store
 
     def market_data(self, exchange: str) -> MarketData:
         """The public market data client of ``exchange`` (one per exchange per process)."""
@@ -59,11 +69,43 @@ class Runtime:
 
     @cached_property
     def bus(self) -> EventBus:
+        if self.settings.bus.url:
+            from volex.adapters.bus.redis_bus import RedisBus
+
+            return RedisBus(self.settings.bus.url)
         from volex.adapters.bus.memory import MemoryBus
 
         return MemoryBus()
 
+    @cached_property
+    def events(self) -> Events:
+        """Emit events; durable ones (halt, orders) wait in the store's outbox for the bus."""
+        from volex.adapters.bus.outbox import Events
+
+        return Events(self.store.db, self.bus)
+
+    @cached_property
+    def cache(self) -> Cache:
+        if self.settings.cache.url:
+            from volex.adapters.cache.redis_cache import RedisCache
+
+            return RedisCache(self.settings.cache.url)
+        from volex.adapters.cache.memory import MemoryCache
+
+        return MemoryCache()
+
+    @cached_property
+    def secrets(self) -> ChainedSecretStore:
+        from volex.adapters.secrets.chain import build_secret_store
+
+        return build_secret_store(self.settings)
+
     def close(self) -> None:
+        if "events" in self.__dict__:
+            self.events.close()
+        for name in ("bus", "cache"):
+            if hasattr(self.__dict__.get(name), "close"):
+                self.__dict__[name].close()
         research = self.__dict__.get("research")
         if research is not None and hasattr(research, "close"):
             research.close()
