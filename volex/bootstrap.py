@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from volex.adapters.secrets.chain import ChainedSecretStore
     from volex.adapters.storage.store import Store
     from volex.agents.base import Research
-    from volex.ports import Cache, EventBus, MarketData
+    from volex.agents.execution import ExecutionAgent
+    from volex.agents.risk import RiskAgent
+    from volex.ports import Cache, EventBus, Exchange, MarketData
 
 __all__ = ["Runtime"]
 
@@ -24,8 +26,9 @@ __all__ = ["Runtime"]
 class Runtime:
     """The wired application: adapters and agents for one set of settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, live: bool = False) -> None:
         self.settings = settings
+        self.live = live  # the command asked for --live (trading.mode must also be "live")
         self._market_data: dict[str, MarketData] = {}
         from volex.logging_setup import configure_logging
 
@@ -99,6 +102,50 @@ class Runtime:
         from volex.adapters.secrets.chain import build_secret_store
 
         return build_secret_store(self.settings)
+
+    @cached_property
+    def exchange(self) -> Exchange:
+        """The trading venue: paper, unless trading.mode is "live" AND the command said --live."""
+        from volex.errors import ConfigError
+
+        trading = self.settings.trading
+        if self.live and trading.mode != "live":
+            raise ConfigError('--live needs trading.mode = "live" '
+                              "(volex config set trading.mode '\"live\"')")
+        if self.live:
+            try:
+                from volex.adapters.exchange.ccxt_exchange import CcxtExchange
+            except ImportError as exc:
+                raise ConfigError(f"live trading is not available in this build ({exc})") from None
+            return CcxtExchange(self.settings.exchange, secrets=getattr(self, "secrets", None),
+                                sandbox=trading.sandbox, timeout_s=self.settings.network_timeout_s)
+        from volex.adapters.exchange.paper import PaperExchange
+        from volex.adapters.exchange.prices import CandlePrices
+
+        quote = self.settings.quote
+        prices = CandlePrices(lambda: self.research, self.settings.exchange,
+                              offline=self.settings.offline)
+        return PaperExchange(self.store.db, prices, quote=quote, fee_rate=trading.fee_rate,
+                             maker_fee_rate=trading.maker_fee_rate,
+                             slippage_bps=trading.slippage_bps,
+                             starting_balance=trading.starting_balance,
+                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")])
+
+    @cached_property
+    def risk(self) -> RiskAgent:
+        from volex.agents.risk import RiskAgent
+
+        return RiskAgent(self.store)
+
+    @cached_property
+    def execution(self) -> ExecutionAgent:
+        from volex.agents.execution import ExecutionAgent
+
+        trading = self.settings.trading
+        emit = self.events.emit if hasattr(type(self), "events") else self.bus.publish
+        return ExecutionAgent(self.exchange, self.store, self.risk, quote=self.settings.quote,
+                              fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
+                              slippage_bps=trading.slippage_bps, emit=emit)
 
     def close(self) -> None:
         if "events" in self.__dict__:

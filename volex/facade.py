@@ -13,11 +13,25 @@ from volex.domain.symbols import normalize_symbol
 from volex.domain.timeframes import normalize_timeframe
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from volex.adapters.storage.candles import CachedSeries
+    from volex.agents.execution import ExecutionAgent
     from volex.backtest.engine import BacktestConfig
     from volex.backtest.service import BacktestRun, OptimizeRun
     from volex.domain.analysis import Analysis
+    from volex.domain.audit import AuditRecord
     from volex.domain.candles import CandleSet
+    from volex.domain.orders import (
+        Balance,
+        HaltReport,
+        HaltState,
+        Order,
+        Position,
+        TradePlan,
+        TradeResult,
+    )
+    from volex.domain.risk import RiskLimits
     from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["Volex"]
@@ -30,10 +44,11 @@ class Volex:
     Keyword overrides win over config and env (``Volex(exchange="kraken", offline=True)``).
     """
 
-    def __init__(self, settings: Settings | None = None, *, actor: str = "api", **overrides: Any) -> None:
+    def __init__(self, settings: Settings | None = None, *, actor: str = "api", live: bool = False,
+                 **overrides: Any) -> None:
         self.settings = settings or load_settings(**overrides)
         self.actor = actor
-        self.runtime = Runtime(self.settings)
+        self.runtime = Runtime(self.settings, live=live)
 
     def __enter__(self) -> Volex:
         return self
@@ -213,3 +228,141 @@ class Volex:
             fee=trading.fee_rate if fee is None else fee, slippage_bps=slippage_bps,
             stop_loss=None if stop_loss_pct is None else stop_loss_pct / 100,
             take_profit=None if take_profit_pct is None else take_profit_pct / 100)
+
+    # -- trading ----------------------------------------------------------------------------
+
+    def _execution(self) -> ExecutionAgent:
+        """The execution agent, reconciled with the venue once per Volex instance."""
+        agent = self.runtime.execution
+        if not self.__dict__.get("_reconciled"):
+            self._reconciled = True
+            agent.reconcile(self.actor)
+        return agent
+
+    def trade_symbol(self, text: str) -> str:
+        """The market to trade for ``text`` (BTC/USD becomes BTC/USDT where USD is not quoted)."""
+        from volex.domain.symbols import split_symbol, usd_fallback
+
+        symbol = self.symbol(text)
+        if split_symbol(symbol)[1] != self.settings.quote and usd_fallback(symbol):
+            return usd_fallback(symbol) or symbol
+        return symbol
+
+    def plan_trade(self, symbol: str, side: str | None = None, *, amount: Any = None,
+                   quote: Any = None, percent: Any = None, limit: Any = None,
+                   stop_loss: Any = None, take_profit: Any = None, if_confident: bool = False,
+                   min_confidence: Any = None) -> TradePlan:
+        """The trade plan: size, expected fill and fees, stop and target, every risk check.
+
+        Sends nothing. With no size the risk agent sizes the order. ``if_confident`` takes
+        the side and confidence from the signal agent when there is one (else needs ``side``).
+        """
+        from volex.domain.orders import decimal_arg
+        from volex.errors import UserInputError
+
+        if sum(x is not None for x in (amount, quote, percent)) > 1:
+            raise UserInputError("give one size: --amount, --quote or --percent")
+        pct = decimal_arg("--percent", percent)
+        if pct is not None and pct > 100:
+            raise UserInputError(f"--percent must be at most 100, not {percent}")
+        confidence = None
+        if if_confident:
+            side, confidence = self._confident_side(symbol, side)
+        if side not in ("buy", "sell"):
+            raise UserInputError("say --side buy or --side sell (or use `volex buy` / `volex sell`)")
+        floor = decimal_arg("--min-confidence", min_confidence, positive=False)
+        if floor is not None and not 0 <= floor <= 1:
+            raise UserInputError(f"--min-confidence must be between 0 and 1, not {min_confidence}")
+        return self._execution().plan(
+            self.trade_symbol(symbol), side, amount=decimal_arg("--amount", amount),
+            quote=decimal_arg("--quote", quote), percent=pct, limit=decimal_arg("--limit", limit),
+            stop_loss_pct=decimal_arg("--stop-loss", stop_loss),
+            take_profit_pct=decimal_arg("--take-profit", take_profit), confidence=confidence,
+            min_confidence=floor)
+
+    def _confident_side(self, symbol: str, side: str | None) -> tuple[str | None, float | None]:
+        from volex.errors import RiskRejected, UserInputError
+
+        signal = getattr(self, "signal", None)
+        if signal is None:
+            if side is None:
+                raise UserInputError("--if-confident needs the signal agent, which is not "
+                                     "available yet; pass --side buy or --side sell")
+            return side, None
+        result = signal(symbol)
+        action, confidence = getattr(result, "action", None), getattr(result, "confidence", None)
+        if action not in ("buy", "sell") or (side is not None and side != action):
+            raise RiskRejected(f"the signal says {action} for {symbol}"
+                               f"{'' if confidence is None else f' ({confidence:.2f})'}: not trading")
+        return action, confidence
+
+    def trade(self, plan: TradePlan, *, reason: str | None = None) -> TradeResult:
+        """Send a planned trade (re-checked against the state now), then its stop and target."""
+        return self._execution().execute(plan, actor=self.actor, reason=reason)
+
+    def orders(self, symbol: str | None = None) -> list[Order]:
+        """Open orders, oldest first."""
+        return self._execution().open_orders(self.trade_symbol(symbol) if symbol else None)
+
+    def cancel(self, order_id: str | None = None, *, symbol: str | None = None,
+               all_orders: bool = False, reason: str | None = None) -> list[Order]:
+        """Cancel one order (venue or client id), every order of ``symbol``, or all."""
+        from volex.errors import UserInputError
+
+        if sum(bool(x) for x in (order_id, symbol, all_orders)) != 1:
+            raise UserInputError("say what to cancel: an ORDER_ID, a SYMBOL or --all")
+        return self._execution().cancel(actor=self.actor, order_id=order_id, reason=reason,
+                                        symbol=self.trade_symbol(symbol) if symbol else None)
+
+    def positions(self) -> list[Position]:
+        """Holdings with size, entry, mark, unrealised and realised PnL, stop and target."""
+        agent = self._execution()
+        agent.daily_loss_guard(agent.risk.daily_loss_pct(agent.account()), agent.risk.limits(), [])
+        return agent.positions()
+
+    def balances(self) -> list[Balance]:
+        return self._execution().balances()
+
+    def paper_reset(self, balance: Any = None, *, reason: str | None = None) -> Decimal:
+        """Start the paper account again with ``balance`` (default: trading.starting_balance)."""
+        from volex.domain.orders import decimal_arg
+
+        return self.runtime.execution.reset_paper(decimal_arg("--balance", balance),
+                                                  actor=self.actor, reason=reason)
+
+    def halt(self, *, reason: str | None = None, reduce_only: bool = False,
+             flatten: bool = False) -> HaltReport:
+        """Stop trading now: the state is stored first, then open orders are cancelled."""
+        from volex.agents.halt import HaltSwitch
+        from volex.domain.orders import HaltReport
+        from volex.errors import VolexError
+
+        state = HaltSwitch(self.runtime.store).halt(self.actor, reason, reduce_only=reduce_only,
+                                                    details={"flatten": flatten})
+        try:
+            return self.runtime.execution.after_halt(state, actor=self.actor, flatten=flatten)
+        except VolexError as exc:  # the halt holds even when the venue cannot be reached
+            return HaltReport(state=state, problems=[f"open orders not cancelled: {exc}"])
+
+    def resume(self, *, reason: str | None = None) -> HaltState:
+        """Lift the halt."""
+        from volex.agents.halt import HaltSwitch
+
+        return HaltSwitch(self.runtime.store).resume(self.actor, reason)[1]
+
+    def halt_state(self) -> HaltState:
+        from volex.agents.halt import HaltSwitch
+
+        return HaltSwitch(self.runtime.store).state()
+
+    def risk_limits(self) -> RiskLimits:
+        return self.runtime.risk.limits()
+
+    def set_risk_limit(self, name: str, value: str, *, reason: str | None = None) -> RiskLimits:
+        """Change one risk limit (audited)."""
+        return self.runtime.risk.set_limit(name, str(value), self.actor, reason)
+
+    def audit(self, since: datetime | None = None, limit: int = 200) -> list[AuditRecord]:
+        """Audit records from ``since`` on (the newest ``limit``), oldest first."""
+        since_ms = int(since.timestamp() * 1000) if since else None
+        return self.runtime.store.audit.list(since_ms=since_ms, limit=limit)

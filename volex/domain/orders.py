@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from volex.errors import UserInputError
+
 __all__ = [
     "Balance",
     "Fill",
+    "HaltReport",
     "HaltState",
     "Market",
     "Mode",
@@ -31,6 +34,8 @@ __all__ = [
     "Side",
     "Ticker",
     "TradePlan",
+    "TradeResult",
+    "decimal_arg",
     "new_client_order_id",
     "utcnow",
 ]
@@ -51,6 +56,21 @@ def utcnow() -> datetime:
 def new_client_order_id() -> str:
     """A fresh client order id: ``vx`` + 30 hex digits (fits every venue's 32-36 char limit)."""
     return f"vx{uuid.uuid4().hex[:30]}"
+
+
+def decimal_arg(name: str, value: Decimal | float | str | None, *,
+                positive: bool = True) -> Decimal | None:
+    """A number the person typed as a Decimal (None stays None); bad input is UserInputError."""
+    if value is None:
+        return None
+    text = str(value).strip().replace(",", "").replace("_", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise UserInputError(f"{name}: {value!r} is not a number") from None
+    if not number.is_finite() or (positive and number <= 0):
+        raise UserInputError(f"{name} must be a positive number, not {value}")
+    return number
 
 
 def _floor_to(value: Decimal, step: Decimal | None) -> Decimal:
@@ -187,11 +207,18 @@ class Fill(BaseModel):
 
 
 class Balance(BaseModel):
-    """One asset's holdings: ``free`` to trade, ``used`` reserved by open orders."""
+    """One asset's holdings: ``free`` to trade, ``used`` reserved by open orders.
+
+    ``value`` (in the quote currency, at ``price`` from ``price_source``) is filled in by the
+    execution agent for display; venues leave it empty.
+    """
 
     asset: str
     free: Decimal = Decimal(0)
     used: Decimal = Decimal(0)
+    value: Decimal | None = None
+    price: Decimal | None = None
+    price_source: PriceSource | None = None
 
     @property
     def total(self) -> Decimal:
@@ -282,6 +309,7 @@ class TradePlan(BaseModel):
     checks: list[RiskCheck] = []
     halt: HaltState = HaltState()
     confidence: float | None = None
+    min_confidence: Decimal | None = None  # this trade's override of the limit
     notes: list[str] = []
 
     @property
@@ -295,3 +323,21 @@ class TradePlan(BaseModel):
     @property
     def offline_price(self) -> bool:
         return self.price_source != "exchange"
+
+
+class TradeResult(BaseModel):
+    """What a trade did: the entry order and the stop-loss / take-profit orders placed."""
+
+    plan: TradePlan
+    order: Order
+    protective: list[Order] = []
+    notes: list[str] = []
+
+
+class HaltReport(BaseModel):
+    """What `halt` did after storing the state: orders cancelled, positions closed, problems."""
+
+    state: HaltState
+    canceled: list[Order] = []
+    flattened: list[Order] = []
+    problems: list[str] = []

@@ -1,0 +1,441 @@
+"""The execution agent: plan -> checks -> submit, cancel, flatten, positions, reconciliation.
+
+Every order leaves the process through :meth:`ExecutionAgent.submit`, which re-reads the halt
+state from the store immediately before calling the venue (so a halt written by another
+process a moment ago is honoured), journals the order and audits it in one transaction, and
+on a temporary failure looks the order up by its client order id before any retry, so an
+order is never sent twice. Confirmation is the front end's job: :meth:`plan` changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from volex.adapters.storage.trading import OrderJournal
+from volex.agents.halt import HaltSwitch
+from volex.agents.risk import AccountView, RiskAgent, money, pct
+from volex.domain.ledger import ZERO, books_from_fills, exact, fee_for
+from volex.domain.orders import (
+    Balance,
+    HaltReport,
+    HaltState,
+    Order,
+    OrderRequest,
+    Position,
+    Side,
+    TradePlan,
+    TradeResult,
+    utcnow,
+)
+from volex.errors import (
+    InvalidOrder,
+    NetworkError,
+    RiskRejected,
+    TradingHalted,
+    UserInputError,
+    VolexError,
+)
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.store import Store
+    from volex.ports import Exchange
+
+__all__ = ["ExecutionAgent", "describe_block"]
+
+log = logging.getLogger(__name__)
+
+HUNDRED = Decimal(100)
+PROTECTIVE = ("stop_loss", "take_profit")
+
+
+class ExecutionAgent:
+    """Turns trade intentions into orders on one venue, through one guarded path."""
+
+    def __init__(self, exchange: Exchange, store: Store, risk: RiskAgent, *, quote: str,
+                 fee_rate: Decimal, maker_fee_rate: Decimal, slippage_bps: Decimal,
+                 emit: Callable[[str, dict], None] | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.exchange = exchange
+        self.store = store
+        self.risk = risk
+        self.quote = quote
+        self.fee_rate = Decimal(str(fee_rate))
+        self.maker_fee_rate = Decimal(str(maker_fee_rate))
+        self.slippage = Decimal(str(slippage_bps)) / Decimal(10_000)
+        self._emit = emit
+        self.halts = HaltSwitch(store, clock)
+        self.journal = OrderJournal(store.db)
+
+    # -- state --------------------------------------------------------------------------------
+
+    def halt_state(self) -> HaltState:
+        return self.halts.state()
+
+    def account(self) -> AccountView:
+        """Balances, holdings and resting buys valued at current prices."""
+        balances = self.exchange.balances()
+        orders = self.exchange.open_orders()
+        values: dict[str, Decimal] = {}
+        held: dict[str, Decimal] = {}
+        with exact():
+            for asset, balance in balances.items():
+                if asset == self.quote or balance.total <= 0:
+                    continue
+                symbol = f"{asset}/{self.quote}"
+                values[symbol] = balance.total * self.exchange.ticker(symbol).last
+                held[symbol] = balance.free
+            pending: dict[str, Decimal] = {}
+            for order in orders:
+                if order.side == "buy" and order.price is not None:
+                    pending[order.symbol] = pending.get(order.symbol, ZERO) + order.remaining * order.price
+            cash = balances.get(self.quote, Balance(asset=self.quote))
+            equity = cash.total + sum(values.values(), ZERO)
+        return AccountView(self.quote, equity, cash.free, values, held, pending, len(orders))
+
+    def balances(self) -> list[Balance]:
+        """Each asset with its value in the quote currency at the current price."""
+        out = []
+        for asset, balance in self.exchange.balances().items():
+            if asset == self.quote:
+                out.append(balance.model_copy(update={"value": balance.total, "price": Decimal(1)}))
+                continue
+            try:
+                ticker = self.exchange.ticker(f"{asset}/{self.quote}")
+            except VolexError:
+                out.append(balance)
+                continue
+            out.append(balance.model_copy(update={"value": balance.total * ticker.last,
+                                                  "price": ticker.last,
+                                                  "price_source": ticker.source}))
+        return out
+
+    # -- planning -----------------------------------------------------------------------------
+
+    def plan(self, symbol: str, side: Side, *, amount: Decimal | None = None,
+             quote: Decimal | None = None, percent: Decimal | None = None,
+             limit: Decimal | None = None, stop_loss_pct: Decimal | None = None,
+             take_profit_pct: Decimal | None = None, confidence: float | None = None,
+             min_confidence: Decimal | None = None,
+             client_order_id: str | None = None) -> TradePlan:
+        """The order that would be sent, its expected fill and fees, and every risk check."""
+        if side == "sell" and (stop_loss_pct or take_profit_pct):
+            raise UserInputError("--stop-loss and --take-profit protect a buy; a sell closes a holding")
+        market = self.exchange.market(symbol)
+        ticker = self.exchange.ticker(symbol)
+        account = self.account()
+        limits = self.risk.limits()
+        if min_confidence is not None:
+            limits = limits.model_copy(update={"min_confidence": Decimal(str(min_confidence))})
+        loss = self.risk.daily_loss_pct(account)
+        notes: list[str] = []
+        halt = self.daily_loss_guard(loss, limits, notes)
+        price = market.round_price(limit) if limit is not None else self._expected(side, ticker.last)
+        rate = self.maker_fee_rate if limit is not None else self.fee_rate
+        size, sized_by = self.risk.size(side, symbol, price, rate, account, limits, market,
+                                        amount=amount, quote=quote, percent=percent,
+                                        stop_loss_pct=stop_loss_pct)
+        if size <= 0:
+            raise InvalidOrder(f"nothing to {side}: the size comes to 0 {market.base} ({sized_by})")
+        fields: dict[str, Any] = {"symbol": symbol, "side": side, "amount": size,
+                                  "type": "limit" if limit is not None else "market",
+                                  "price": price if limit is not None else None,
+                                  "reduce_only": side == "sell", "stop_loss_pct": stop_loss_pct,
+                                  "take_profit_pct": take_profit_pct}
+        if client_order_id:
+            fields["client_order_id"] = client_order_id
+        request = OrderRequest(**fields)
+        fee = fee_for(size, price, rate)
+        with exact():
+            stop = market.round_price(price * (1 - stop_loss_pct / HUNDRED)) if stop_loss_pct else None
+            target = market.round_price(price * (1 + take_profit_pct / HUNDRED)) if take_profit_pct else None
+        resting = int(limit is not None) + int(stop is not None) + int(target is not None)
+        checks = self.risk.check(request, price, fee, account, limits, halt, daily_loss_pct=loss,
+                                 confidence=confidence, resting=resting)
+        if ticker.offline:
+            notes.append(ticker.describe())
+        return TradePlan(request=request, exchange=self.exchange.name, mode=self.exchange.mode,
+                         price=price, price_source=ticker.source, quote_amount=size * price,
+                         fee=fee, fee_rate=rate, quote_currency=market.quote,
+                         stop_loss_price=stop, take_profit_price=target, sized_by=sized_by,
+                         checks=checks, halt=halt, confidence=confidence,
+                         min_confidence=min_confidence, notes=notes)
+
+    def _expected(self, side: Side, last: Decimal) -> Decimal:
+        with exact():
+            moved = last * (1 + self.slippage) if side == "buy" else last * (1 - self.slippage)
+        return moved.quantize(Decimal("1e-8"))
+
+    def daily_loss_guard(self, loss: Decimal, limits: Any, notes: list[str]) -> HaltState:
+        """Switch to a reduce-only halt when today's loss reaches the limit, and say so."""
+        halt = self.halt_state()
+        if loss < limits.max_daily_loss_pct or halt.active:
+            return halt
+        reason = (f"daily loss limit hit: equity down {pct(loss)} since 00:00 UTC "
+                  f"(limit {pct(limits.max_daily_loss_pct)}); trading is reduce-only")
+        halt = self.halts.halt("agent", reason, reduce_only=True, details={"loss_pct": str(loss)})
+        notes.append(reason)
+        for order in self.exchange.open_orders():
+            if order.side == "buy":
+                self._cancel_one(order, "agent", "daily loss limit hit")
+        self._publish("halt", {"state": halt.model_dump(mode="json")})
+        return halt
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def execute(self, plan: TradePlan, *, actor: str, reason: str | None = None) -> TradeResult:
+        """Re-check ``plan`` against the state now and send it, then its stop and target."""
+        req = plan.request
+        fresh = self.plan(req.symbol, req.side, amount=req.amount,
+                          limit=req.price if req.type == "limit" else None,
+                          stop_loss_pct=req.stop_loss_pct, take_profit_pct=req.take_profit_pct,
+                          confidence=plan.confidence, min_confidence=plan.min_confidence,
+                          client_order_id=req.client_order_id)
+        if not fresh.approved:
+            blocked = fresh.blocked_by
+            self.store.audit.record(actor, "order.blocked", req.symbol, reason,
+                                    {"checks": [c.model_dump(mode="json") for c in blocked]})
+            if blocked[0].name == "halt":
+                raise TradingHalted(f"order not sent: {fresh.halt.describe()}")
+            raise RiskRejected(describe_block(fresh), fresh.checks)
+        order = self.submit(fresh.request, actor=actor, reason=reason)
+        protective = self.protect(order, fresh.request, actor) if order.status == "closed" else []
+        return TradeResult(plan=fresh, order=order, protective=protective, notes=fresh.notes)
+
+    def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
+               flatten: bool = False) -> Order:
+        """THE way an order leaves Volex: halt re-read, journal + audit, send, record.
+
+        ``flatten`` marks the closing orders of `halt --flatten`, the one thing a full halt
+        lets through (they only ever shrink holdings).
+        """
+        self._guard(request, actor, flatten)
+        details = request.model_dump(mode="json")
+        with self.store.db.begin() as conn:
+            if self.journal_has(request.client_order_id, conn):
+                existing = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
+                if existing is not None:
+                    return existing  # already sent: never twice
+            else:
+                self.journal.record_pending(conn, exchange=self.exchange.name,
+                                            mode=self.exchange.mode, actor=actor, request=details)
+            self.store.audit.record(actor, "order.send", request.symbol, reason, details, conn=conn)
+        try:
+            order = self.exchange.create_order(request)
+        except NetworkError:
+            order = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
+            if order is None:
+                self._guard(request, actor, flatten)  # the halt may have come meanwhile
+                order = self.exchange.create_order(request)
+        except VolexError as exc:
+            self._record(request, actor, None, "rejected", reason=str(exc))
+            raise
+        self._record(request, actor, order, order.status, reason=reason)
+        return order
+
+    def _guard(self, request: OrderRequest, actor: str, flatten: bool) -> None:
+        """Refuse the order if trading is halted, reading the state from the store now."""
+        halt = self.halts.state()
+        reduces = request.side == "sell"
+        if halt.allows(reduces) or (flatten and reduces):
+            return
+        self.store.audit.record(actor, "order.refused", request.symbol, halt.describe(),
+                                request.model_dump(mode="json"))
+        raise TradingHalted(f"order not sent: {halt.describe()}")
+
+    def journal_has(self, client_order_id: str, conn: Any) -> bool:
+        from sqlalchemy import select
+
+        from volex.adapters.storage.trading import journal
+
+        return conn.execute(select(journal.c.client_order_id).where(
+            journal.c.client_order_id == client_order_id)).first() is not None
+
+    def _record(self, request: OrderRequest, actor: str, order: Order | None, status: str,
+                reason: str | None) -> None:
+        action = {"closed": "order.filled", "open": "order.placed"}.get(status, f"order.{status}")
+        details: dict[str, Any] = {"client_order_id": request.client_order_id,
+                                   "type": request.type, "side": request.side,
+                                   "amount": str(request.amount)}
+        if order is not None:
+            details.update(order_id=order.id, filled=str(order.filled),
+                           average=str(order.average), fee=str(order.fee))
+        with self.store.db.begin() as conn:
+            self.journal.record_result(conn, request.client_order_id,
+                                       order_id=order.id if order else None, status=status,
+                                       filled=order.filled if order else ZERO,
+                                       average=order.average if order else None,
+                                       fee=order.fee if order else ZERO)
+            self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
+        self._publish("orders", {"action": action, **details})
+
+    def protect(self, entry: Order, request: OrderRequest, actor: str) -> list[Order]:
+        """Place the stop-loss and take-profit of a filled entry (idempotent per entry)."""
+        if entry.side != "buy" or entry.filled <= 0 or entry.average is None:
+            return []
+        market = self.exchange.market(entry.symbol)
+        placed = []
+        for kind, pct_value, sign in (("stop_loss", request.stop_loss_pct, -1),
+                                      ("take_profit", request.take_profit_pct, 1)):
+            if not pct_value:
+                continue
+            with exact():
+                trigger = market.round_price(entry.average * (1 + sign * pct_value / HUNDRED))
+            cid = f"{request.client_order_id[:32]}-{'sl' if kind == 'stop_loss' else 'tp'}"
+            child = OrderRequest(symbol=entry.symbol, side="sell", type=kind,
+                                 amount=market.round_amount(entry.filled), price=trigger,
+                                 client_order_id=cid, reduce_only=True, parent_id=entry.id)
+            placed.append(self.submit(child, actor=actor, reason=f"{kind} for {entry.id}"))
+        return placed
+
+    # -- cancelling, halting, flattening ----------------------------------------------------------
+
+    def open_orders(self, symbol: str | None = None) -> list[Order]:
+        return self.exchange.open_orders(symbol)
+
+    def cancel(self, *, actor: str, order_id: str | None = None, symbol: str | None = None,
+               reason: str | None = None) -> list[Order]:
+        """Cancel one order (by venue or client id), a symbol's orders, or all of them."""
+        targets = self.exchange.open_orders(symbol)
+        if order_id is not None:
+            targets = [o for o in targets if order_id in (o.id, o.client_order_id)]
+            if not targets:
+                raise InvalidOrder(f"no open order {order_id} (see `volex orders`)")
+        return [self._cancel_one(o, actor, reason) for o in targets]
+
+    def _cancel_one(self, order: Order, actor: str, reason: str | None) -> Order:
+        done = self.exchange.cancel_order(order.id, order.symbol)
+        with self.store.db.begin() as conn:
+            self.journal.record_result(conn, order.client_order_id, order_id=order.id,
+                                       status=done.status, filled=done.filled,
+                                       average=done.average, fee=done.fee)
+            self.store.audit.record(actor, "order.cancel", order.symbol, reason,
+                                    {"order_id": order.id, "client_order_id": order.client_order_id,
+                                     "type": order.type, "status": done.status}, conn=conn)
+        self._publish("orders", {"action": "order.cancel", "order_id": order.id})
+        return done
+
+    def after_halt(self, state: HaltState, *, actor: str, flatten: bool) -> HaltReport:
+        """Cancel open orders (a reduce-only halt keeps stops and targets), then flatten."""
+        report = HaltReport(state=state)
+        try:
+            for order in self.exchange.open_orders():
+                if state.reduce_only and order.type in PROTECTIVE:
+                    continue
+                try:
+                    report.canceled.append(self._cancel_one(order, actor, "halt"))
+                except VolexError as exc:
+                    report.problems.append(f"could not cancel {order.id}: {exc}")
+        except VolexError as exc:
+            report.problems.append(f"could not list open orders: {exc}")
+        if flatten:
+            self._flatten(report, actor)
+        self._publish("halt", {"state": state.model_dump(mode="json")})
+        return report
+
+    def _flatten(self, report: HaltReport, actor: str) -> None:
+        try:
+            balances = self.exchange.balances()
+        except VolexError as exc:
+            report.problems.append(f"could not read balances to flatten: {exc}")
+            return
+        for asset, balance in balances.items():
+            if asset == self.quote or balance.free <= 0:
+                continue
+            symbol = f"{asset}/{self.quote}"
+            try:
+                amount = self.exchange.market(symbol).round_amount(balance.free)
+                if amount <= 0:
+                    continue
+                request = OrderRequest(symbol=symbol, side="sell", amount=amount, reduce_only=True)
+                report.flattened.append(self.submit(request, actor=actor, reason="halt --flatten",
+                                                    flatten=True))
+            except VolexError as exc:
+                report.problems.append(f"could not close {symbol}: {exc}")
+
+    def reset_paper(self, balance: Decimal | None, *, actor: str, reason: str | None = None) -> Decimal:
+        """Wipe the paper account (orders, fills, holdings) and start again with ``balance``."""
+        reset = getattr(self.exchange, "reset", None)
+        if self.exchange.mode != "paper" or reset is None:
+            raise UserInputError("paper reset works on the paper account only (this is live)")
+        with self.store.db.begin() as conn:
+            amount = reset(balance, conn)
+            self.journal.clear(self.exchange.name, conn)
+            self.risk.start_day(amount, conn)
+            self.store.audit.record(actor, "paper.reset", self.exchange.name, reason,
+                                    {"balance": str(amount), "quote": self.quote}, conn=conn)
+        return amount
+
+    # -- positions and reconciliation --------------------------------------------------------------
+
+    def positions(self) -> list[Position]:
+        """Holdings with entry, mark, unrealised and realised PnL, and their stop and target."""
+        books = books_from_fills(self.exchange.my_trades())
+        protective: dict[str, dict[str, Decimal]] = {}
+        for order in self.exchange.open_orders():
+            if order.type in PROTECTIVE and order.price is not None:
+                protective.setdefault(order.symbol, {})[order.type] = order.price
+        out = []
+        for symbol, book in sorted(books.items()):
+            if book.amount <= 0 and book.realised_pnl == 0:
+                continue
+            mark, source = None, None
+            if book.amount > 0:
+                try:
+                    ticker = self.exchange.ticker(symbol)
+                    mark, source = ticker.last, ticker.source
+                except VolexError:
+                    pass
+            guards = protective.get(symbol, {})
+            out.append(Position(symbol=symbol, amount=book.amount, entry_price=book.entry_price,
+                                cost_basis=book.cost_basis, mark_price=mark, mark_source=source,
+                                realised_pnl=book.realised_pnl, fees=book.fees,
+                                stop_loss=guards.get("stop_loss"),
+                                take_profit=guards.get("take_profit")))
+        return out
+
+    def reconcile(self, actor: str = "agent") -> list[str]:
+        """Bring the journal in line with the venue: orders whose fate was unknown, fills of
+        resting entries (whose stop and target are then placed). Returns what changed."""
+        changes = []
+        for row in self.journal.unsettled(self.exchange.name):
+            cid, symbol = row["client_order_id"], row["symbol"]
+            try:
+                order = self.exchange.fetch_order_by_client_id(cid, symbol)
+            except VolexError as exc:
+                changes.append(f"{cid}: venue unreachable ({exc})")
+                continue
+            if order is None:
+                if row["status"] == "pending":
+                    request = OrderRequest.model_validate_json(row["request"])
+                    self._record(request, actor, None, "rejected", "never reached the venue")
+                    changes.append(f"{cid}: never reached {self.exchange.name}")
+                continue
+            if order.status == row["status"]:
+                continue
+            request = OrderRequest.model_validate_json(row["request"])
+            self._record(request, actor, order, order.status, "reconciled with the venue")
+            changes.append(f"{cid}: {row['status']} -> {order.status}")
+            if order.status == "closed" and request.type == "limit":
+                try:
+                    self.protect(order, request, actor)
+                except VolexError as exc:
+                    changes.append(f"{cid}: stop/target not placed ({exc})")
+        return changes
+
+    def _publish(self, topic: str, event: dict[str, Any]) -> None:
+        if self._emit is not None:
+            try:
+                self._emit(topic, event)
+            except VolexError as exc:  # the store is the record; the bus only notifies
+                log.warning("event %s not published: %s", topic, exc)
+
+
+def describe_block(plan: TradePlan) -> str:
+    """One line naming each rule that blocked ``plan`` and by how much."""
+    parts = [f"{c.name}: {c.message}" for c in plan.blocked_by]
+    value = money(plan.quote_amount, plan.quote_currency)
+    return f"{plan.request.side} {plan.request.amount} {plan.request.symbol} ({value}) blocked by " + "; ".join(parts)
