@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from volex.adapters.storage.store import Store
     from volex.agents.base import Research
     from volex.agents.execution import ExecutionAgent
+    from volex.agents.halt import HaltSwitch
     from volex.agents.risk import RiskAgent
     from volex.ports import Cache, EventBus, Exchange, MarketData
 
@@ -142,10 +143,21 @@ class Runtime:
         from volex.agents.execution import ExecutionAgent
 
         trading = self.settings.trading
-        emit = self.events.emit if hasattr(type(self), "events") else self.bus.publish
         return ExecutionAgent(self.exchange, self.store, self.risk, quote=self.settings.quote,
                               fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
-                              slippage_bps=trading.slippage_bps, emit=emit)
+                              slippage_bps=trading.slippage_bps, halts=self.halts,
+                              emit=self.emit)
+
+    @cached_property
+    def halts(self) -> HaltSwitch:
+        """The halt switch: the store and nothing else, so it works with everything else down."""
+        from volex.agents.halt import HaltSwitch
+
+        return HaltSwitch(self.store, emit=self.emit)
+
+    def emit(self, topic: str, event: dict) -> None:
+        """Announce an event (through the store's outbox when there is one)."""
+        (self.events.emit if hasattr(type(self), "events") else self.bus.publish)(topic, event)
 
     def close(self) -> None:
         if "events" in self.__dict__:

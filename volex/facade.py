@@ -333,12 +333,11 @@ class Volex:
     def halt(self, *, reason: str | None = None, reduce_only: bool = False,
              flatten: bool = False) -> HaltReport:
         """Stop trading now: the state is stored first, then open orders are cancelled."""
-        from volex.agents.halt import HaltSwitch
         from volex.domain.orders import HaltReport
         from volex.errors import VolexError
 
-        state = HaltSwitch(self.runtime.store).halt(self.actor, reason, reduce_only=reduce_only,
-                                                    details={"flatten": flatten})
+        state = self.runtime.halts.halt(self.actor, reason, reduce_only=reduce_only,
+                                        details={"flatten": flatten})
         try:
             return self.runtime.execution.after_halt(state, actor=self.actor, flatten=flatten)
         except VolexError as exc:  # the halt holds even when the venue cannot be reached
@@ -346,14 +345,11 @@ class Volex:
 
     def resume(self, *, reason: str | None = None) -> HaltState:
         """Lift the halt."""
-        from volex.agents.halt import HaltSwitch
-
-        return HaltSwitch(self.runtime.store).resume(self.actor, reason)[1]
+        return self.runtime.halts.resume(self.actor, reason)[1]
 
     def halt_state(self) -> HaltState:
-        from volex.agents.halt import HaltSwitch
-
-        return HaltSwitch(self.runtime.store).state()
+        """Whether trading is halted, read from the store now."""
+        return self.runtime.halts.state()
 
     def risk_limits(self) -> RiskLimits:
         return self.runtime.risk.limits()

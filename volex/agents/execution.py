@@ -57,7 +57,7 @@ class ExecutionAgent:
 
     def __init__(self, exchange: Exchange, store: Store, risk: RiskAgent, *, quote: str,
                  fee_rate: Decimal, maker_fee_rate: Decimal, slippage_bps: Decimal,
-                 emit: Callable[[str, dict], None] | None = None,
+                 halts: HaltSwitch | None = None, emit: Callable[[str, dict], None] | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.exchange = exchange
         self.store = store
@@ -67,7 +67,7 @@ class ExecutionAgent:
         self.maker_fee_rate = Decimal(str(maker_fee_rate))
         self.slippage = Decimal(str(slippage_bps)) / Decimal(10_000)
         self._emit = emit
-        self.halts = HaltSwitch(store, clock)
+        self.halts = halts or HaltSwitch(store, emit=emit, clock=clock)
         self.journal = OrderJournal(store.db)
 
     # -- state --------------------------------------------------------------------------------
@@ -181,7 +181,6 @@ class ExecutionAgent:
         for order in self.exchange.open_orders():
             if order.side == "buy":
                 self._cancel_one(order, "agent", "daily loss limit hit")
-        self._publish("halt", {"state": halt.model_dump(mode="json")})
         return halt
 
     # -- sending ------------------------------------------------------------------------------
@@ -333,7 +332,6 @@ class ExecutionAgent:
             report.problems.append(f"could not list open orders: {exc}")
         if flatten:
             self._flatten(report, actor)
-        self._publish("halt", {"state": state.model_dump(mode="json")})
         return report
 
     def _flatten(self, report: HaltReport, actor: str) -> None:

@@ -7,11 +7,13 @@ a cached copy), so a halt written by another process is seen by the next order.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from volex.domain.orders import HaltState, utcnow
+from volex.errors import VolexError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -21,13 +23,16 @@ if TYPE_CHECKING:
 __all__ = ["HALT_KEY", "HaltSwitch"]
 
 HALT_KEY = "trading.halt"
+log = logging.getLogger(__name__)
 
 
 class HaltSwitch:
     """Reads and flips the halt state; every flip is audited in the same transaction."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, store: Store, *, emit: Callable[[str, dict], None] | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
+        self._emit = emit
         self._clock = clock
 
     def state(self, conn: Connection | None = None) -> HaltState:
@@ -58,3 +63,8 @@ class HaltSwitch:
             self.store.state.set(HALT_KEY, state.model_dump(mode="json"), conn=conn)
             self.store.audit.record(actor, action, "trading", reason,
                                     {**(details or {}), "state": state.label}, conn=conn)
+        if self._emit is not None:  # after the commit: the store is the record, the bus notifies
+            try:
+                self._emit("halt", {"state": state.model_dump(mode="json"), "actor": actor})
+            except VolexError as exc:
+                log.warning("halt stored but not announced on the bus: %s", exc)
