@@ -74,12 +74,7 @@ def _take_pct(scan: Scan, pattern: re.Pattern[str]) -> tuple[float | None, str |
     if not match:
         return None, None
     group = next(g for g in ("num", "num2", "num3") if match.group(g))
-    value = number_at(match, group)
-    if value <= 0:
-        return None, "percentages must be positive"
-    if value > 100:
-        return None, "percentages cannot be over 100"
-    return value, None
+    return number_at(match, group), None
 
 
 def take_stop_loss(scan: Scan) -> tuple[float | None, str | None]:

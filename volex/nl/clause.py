@@ -21,7 +21,7 @@ from volex.nl.entities import (
     take_timeframe,
 )
 from volex.nl.intents import CLOSING_RE, FLATTEN_RE, HELP_EXACT, detect_intent, side_of
-from volex.nl.lexicon import normalize_text, word_set
+from volex.nl.lexicon import FILLER_RE, normalize_text, word_set
 from volex.nl.numbers import NUM, Scan, find_numbers, number_at
 
 __all__ = ["parse_clause"]
@@ -53,9 +53,6 @@ _LEFTOVER_STOP = word_set(
     "about by from as if so then up out one more some much many, ; , order orders set make "
     "put place position positions percent % $ please now"
 )
-_PCT_SETTINGS = frozenset(
-    {"max_daily_loss_pct", "max_position_pct", "max_exposure_pct", "risk_per_trade_pct"}
-)
 
 
 def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
@@ -64,7 +61,7 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
     lowered = text.strip().lower()
     if not lowered:
         return {**out, "intent": "unknown", "confidence": 0.0}
-    if HELP_EXACT.match(lowered):
+    if HELP_EXACT.match(lowered) or HELP_EXACT.match(FILLER_RE.sub(" ", lowered)):
         return {**out, "intent": "help", "confidence": 0.99}
     normalized = normalize_text(text)
     scan = Scan(normalized)
@@ -111,9 +108,6 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
         symbols = filler(scan, out, symbols, errors, closing=closing, side=side)
     if unknown_strategy and intent in {"backtest", "optimize", "signals", "analyze"}:
         errors.append(f"unknown strategy {unknown_strategy!r}; known: {', '.join(STRATEGIES)}")
-    if out.get("lookback_days") is not None and out["lookback_days"] <= 0:
-        errors.append("the look-back period must be positive")
-        out["lookback_days"] = None
     out["symbols"] = list(dict.fromkeys(s.pair for s in symbols))
     out["error"] = errors[0] if errors else None
     out["confidence"] = _confidence(intent, priority, scan.text, bool(out["symbols"]))
@@ -137,12 +131,6 @@ def _trade(
         value, _, match = bare[0]
         scan.blank(match.start(), match.end())
         size.amount, size.unit = value, "base"
-    if size.amount is not None and size.amount <= 0:
-        errors.append("the amount must be positive")
-    if size.unit == "percent" and size.amount is not None and size.amount > 100:
-        errors.append("cannot use more than 100 percent")
-    if price is not None and price <= 0:
-        errors.append("the price must be positive")
     out.update(
         side=side, amount=size.amount, amount_unit=size.unit, order_type=order_type, price=price
     )
@@ -180,12 +168,6 @@ def _risk(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
     scan.blank(match.start(), match.end())
     if setting == "max_position":
         setting = "max_position_pct" if is_pct else "max_position_quote"
-    if value < 0:
-        errors.append("limits cannot be negative")
-    elif setting in _PCT_SETTINGS and value > 100:
-        errors.append("percentages cannot be over 100")
-    elif setting == "max_open_orders" and not float(value).is_integer():
-        errors.append("max_open_orders must be a whole number")
     out.update(setting=setting, value=value)
     return symbols
 
@@ -201,8 +183,6 @@ def _alert(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list
         value, _, match = numbers[0]
         scan.blank(match.start(), match.end())
         out["price"] = value
-        if value <= 0:
-            errors.append("the price must be positive")
     for pattern in (_BELOW, _ABOVE, _TOUCH):
         scan.take(pattern)
     return symbols
@@ -216,10 +196,10 @@ def _research(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> l
         match = scan.take(_TRIALS)
         if match:
             trials = number_at(match, "num" if match.group("num") else "num2")
-            if trials <= 0 or not float(trials).is_integer():
-                errors.append("trials must be a positive whole number")
-            else:
+            if float(trials).is_integer():
                 out["trials"] = int(trials)
+            else:
+                errors.append("trials must be a positive whole number")
     if out["lookback_days"] is None:
         out["lookback_days"] = take_lookback(scan)
     return symbols

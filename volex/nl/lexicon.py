@@ -9,6 +9,7 @@ from volex.domain.assets import ASSET_NAMES, QUOTES, TICKERS
 __all__ = [
     "AMBIGUOUS_TICKERS",
     "ASSET_RE",
+    "FILLER_RE",
     "KEEP_WORDS",
     "KEYWORDS",
     "NOT_TICKERS",

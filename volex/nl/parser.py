@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from volex.nl.checks import problem
 from volex.nl.clause import parse_clause
 from volex.nl.command import Command
 from volex.nl.intents import COMMAND_START
@@ -101,4 +102,7 @@ def _parse_steps(clauses: list[str], default_quote: str) -> list[Command]:
 
 
 def _build(fields: dict[str, Any]) -> Command:
-    return Command(**{k: v for k, v in fields.items() if v is not None or k == "error"})
+    command = Command(**{k: v for k, v in fields.items() if v is not None or k == "error"})
+    if command.error is None:
+        command.error = problem(command)
+    return command

@@ -516,7 +516,7 @@ ERRORS: list[tuple[str, str, str]] = [
     ("buy 1 btc at 0", "trade", "positive"),
     ("sell 150% of my eth", "trade", "100"),
     ("buy btc with a 120% stop loss", "trade", "100"),
-    ("buy eth take profit 0%", "trade", "positive"),
+    ("buy eth take profit 0%", "trade", "between 0 and 100"),
     ("buy btc if 150% confident", "trade", "confidence"),
     ("buy btc with confidence above 250", "trade", "confidence"),
     ("set max daily loss to -5%", "risk", "negative"),
