@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from volex.domain.candles import CandleSet
     from volex.domain.orders import (
         Balance,
+        Fill,
         HaltReport,
         HaltState,
         Order,
@@ -362,3 +363,10 @@ class Volex:
         """Audit records from ``since`` on (the newest ``limit``), oldest first."""
         since_ms = int(since.timestamp() * 1000) if since else None
         return self.runtime.store.audit.list(since_ms=since_ms, limit=limit)
+
+    # -- dashboard -----------------------------------------------------------------------------
+
+    def fills(self, symbol: str | None = None, *, limit: int = 50) -> list[Fill]:
+        """The newest ``limit`` fills (of ``symbol``, or all), oldest first."""
+        venue = self._execution().exchange
+        return venue.my_trades(self.trade_symbol(symbol) if symbol else None)[-limit:]
