@@ -28,6 +28,9 @@ COMMAND_MODULES = [
     "volex.commands.backtest",
     "volex.commands.optimize",
     "volex.commands.serve",
+    "volex.commands.secrets",
+    "volex.commands.doctor",
+    "volex.commands.db",
 ]
 
 
@@ -39,7 +42,8 @@ class VolexGroup(TyperGroup):
             return super().invoke(ctx)
         except VolexError as exc:
             _fail(ctx, str(exc), exc.exit_code, exc)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                typer.Exit, typer.Abort):  # typer >= 0.29 has its own Exit and Abort
             raise
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", 130, None)

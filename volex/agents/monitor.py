@@ -23,7 +23,8 @@ from typing import Any, Literal
 from volex.errors import VolexError
 
 __all__ = ["Check", "Degraded", "HaltWatcher", "Health", "MonitorAgent", "Off", "bus_probe",
-           "cache_probe", "outbox_probe", "secrets_probe", "store_probe"]
+           "cache_probe", "exchange_probe", "key_probe", "outbox_probe", "secrets_probe",
+           "store_probe"]
 
 Status = Literal["ok", "warn", "fail", "off"]
 
@@ -119,8 +120,8 @@ def bus_probe(bus: Callable[[], Any]) -> Callable[[], str]:
     def probe() -> str:
         instance = bus()
         if getattr(instance, "ping", None) is None:
-            raise Degraded("in-process bus: events reach this process only "
-                           "(halts from other processes arrive through the store)")
+            return ("in-process: events reach this process only (set bus.url to share them; "
+                    "halts from other processes still arrive through the store)")
         return instance.ping()
 
     return probe
@@ -193,3 +194,35 @@ class HaltWatcher:
 
     def close(self) -> None:
         self._unsubscribe()
+
+
+def exchange_probe(markets: Callable[[], Any], keys_where: Callable[[], str | None],
+                   offline: bool) -> Callable[[], str]:
+    """Public market data reachable; says where the keys are (or that there are none)."""
+
+    def probe() -> str:
+        where = keys_where()
+        keys = f"keys in {where.split(' ')[0]}" if where else "no keys (public data only)"
+        if offline:
+            raise Off(f"offline mode; {keys}")
+        return f"{len(markets())} markets; {keys}"
+
+    return probe
+
+
+def key_probe(client: Callable[[], Any]) -> Callable[[], str]:
+    """The keys work (a balance read) and, where the venue tells, cannot withdraw."""
+
+    def probe() -> str:
+        venue = client()
+        venue.fetch_balance()
+        restrictions = getattr(venue, "sapi_get_account_apirestrictions", None)
+        if restrictions is None:
+            raise Degraded(f"keys work; {venue.id} does not say whether they can withdraw: "
+                           "check the key's permissions on the venue")
+        if restrictions().get("enableWithdrawals"):
+            raise VolexError("keys work but CAN WITHDRAW: create a trading-only key "
+                             "(withdrawals disabled) and store it instead")
+        return "keys work; withdrawals disabled"
+
+    return probe

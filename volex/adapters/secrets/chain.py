@@ -7,6 +7,7 @@ one works. Writes go to the first writable store unless a backend is named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +28,11 @@ class ChainedSecretStore:
     backend = "chain"
     writable = True
 
-    def __init__(self, stores: list[Any], skipped: dict[str, str] | None = None) -> None:
+    def __init__(self, stores: list[Any], skipped: dict[str, str] | None = None,
+                 factory: Callable[[str], Any] | None = None) -> None:
         self.stores = stores
         self.skipped = skipped or {}  # backend -> why it is not in the chain
+        self._factory = factory  # builds a backend outside the lookup order, on request
 
     def __repr__(self) -> str:
         return f"ChainedSecretStore({[s.backend for s in self.stores]})"
@@ -39,12 +42,14 @@ class ChainedSecretStore:
         for store in self.stores:
             if (backend is None and store.writable) or store.backend == backend:
                 return store
+        if backend is None:
+            raise SecretError("no writable secret store configured (secrets.order)")
         if backend in self.skipped:
             raise SecretError(f"the {backend} backend is not available: {self.skipped[backend]}")
-        if backend is not None:
+        if self._factory is None:
             raise SecretError(f"the {backend} backend is not in the lookup order "
                               f"({', '.join(s.backend for s in self.stores)})")
-        raise SecretError("no writable secret store configured (secrets.order)")
+        return self._factory(backend)
 
     def get(self, name: str) -> dict[str, str] | None:
         check_name(name)
@@ -129,4 +134,10 @@ def build_secret_store(settings: Settings) -> ChainedSecretStore:
             stores.append(store)
     if chosen and not stores:
         raise SecretError(f"the {chosen} backend is not available: {skipped.get(chosen, '')}")
-    return ChainedSecretStore(stores, skipped)
+    def on_request(backend: str) -> Any:
+        store, why = _make(backend.strip().lower(), settings, explicit=True)
+        if store is None:
+            raise SecretError(f"the {backend} backend is not available: {why}")
+        return store
+
+    return ChainedSecretStore(stores, skipped, on_request)

@@ -1,0 +1,104 @@
+"""`volex secrets`: store, list, delete and check API keys (values are never shown)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from volex.commands.common import console, print_json, volex
+from volex.errors import SecretError
+
+__all__ = ["register"]
+
+secrets_app = typer.Typer(help="Store, list, delete and check API keys.", no_args_is_help=True)
+
+BACKEND_HELP = "Where to store it: env is read-only; keyring, file or vault (default: the first writable in secrets.order)."
+
+
+def _from_stdin(password: bool) -> dict[str, str]:
+    lines = sys.stdin.read().splitlines()
+    fields = ["api_key", "secret"] + (["password"] if password else [])
+    values = {field: (lines[i].strip() if i < len(lines) else "") for i, field in enumerate(fields)}
+    missing = [f for f in fields if not values[f]]
+    if missing:
+        raise SecretError(f"--stdin needs the API key on the first line and the secret on the "
+                          f"second{' and the password on the third' if password else ''}; "
+                          f"missing: {', '.join(missing)}")
+    return values
+
+
+def _prompted(password: bool) -> dict[str, str]:
+    import click
+
+    labels = [("api_key", "API key"), ("secret", "API secret")] + ([("password", "Password")] if password else [])
+    values = {}
+    try:
+        for field, label in labels:
+            values[field] = typer.prompt(label, hide_input=True, err=True).strip()
+    except (click.exceptions.Abort, typer.Abort):
+        raise SecretError("no input: type the values when asked, or pipe them with --stdin") from None
+    if not all(values.values()):
+        raise SecretError("empty value: nothing stored")
+    return values
+
+
+@secrets_app.command("set")
+def set_(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Secret name, usually the exchange id (binance)."),
+    stdin: bool = typer.Option(False, "--stdin", help="Read the key (line 1) and secret (line 2) from stdin."),
+    password: bool = typer.Option(False, "--password", help="Also ask for a password/passphrase (okx, kucoin...)."),
+    backend: str = typer.Option(None, "--backend", "-b", help=BACKEND_HELP),
+) -> None:
+    """Store an exchange's API key and secret, typed with hidden input (or piped with --stdin)."""
+    values = _from_stdin(password) if stdin else _prompted(password)
+    stored = volex(ctx).set_secret(name, values, backend=backend)
+    console.print(f"stored {name.strip().lower()} ({', '.join(values)}) in {stored}")
+
+
+@secrets_app.command("list")
+def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Secret names and where each is stored; never the values."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    entries = volex(ctx).secrets_list()
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        console.print("no secrets stored: `volex secrets set binance` adds one")
+        return
+    table = Table("Name", "Backends", "Read from")
+    for entry in entries:
+        table.add_row(escape(entry["name"]), ", ".join(entry["backends"]), escape(entry["location"] or "-"))
+    console.print(table)
+
+
+@secrets_app.command("delete")
+def delete(ctx: typer.Context, name: str = typer.Argument(..., help="Secret name.")) -> None:
+    """Remove a secret from every writable backend that holds it."""
+    if not volex(ctx).delete_secret(name):
+        raise SecretError(f"no secret named {name!r} in a writable backend")
+    console.print(f"deleted {name.strip().lower()}")
+
+
+@secrets_app.command("check")
+def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Read every secret; for exchange keys, check that they work and cannot withdraw."""
+    from volex.commands.doctor import render_health
+
+    rows = volex(ctx).check_secrets()
+    if as_json:
+        print_json([r.to_dict() for r in rows])
+    elif not rows:
+        console.print("no secrets stored: `volex secrets set binance` adds one")
+    else:
+        render_health(rows, "Secret")
+    if any(r.status == "fail" for r in rows):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(secrets_app, name="secrets")
