@@ -7,7 +7,7 @@ of class code c, and ``actual`` as integer class codes.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from volex.ml.walkforward import Fold
 
@@ -48,13 +48,17 @@ class ReliabilityBin(BaseModel):
     right: int
     mean_confidence: float
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
-    def hit_rate(self) -> float:
-        return self.right / self.calls if self.calls else float("nan")
+    def hit_rate(self) -> float | None:
+        """How often these calls were right (None when there were none)."""
+        return round(self.right / self.calls, 4) if self.calls else None
 
     def describe(self) -> str:
+        if not self.calls:
+            return f"no calls at {self.lower:.0%}-{self.upper:.0%} yet"
         return (f"when the model said {self.lower:.0%}-{self.upper:.0%}, it was right "
-                f"{self.hit_rate:.0%} of the time over {self.calls} calls")
+                f"{self.right / self.calls:.0%} of the time over {self.calls} calls")
 
 
 def accuracy(predicted: np.ndarray, actual: np.ndarray) -> float:

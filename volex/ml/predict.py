@@ -71,22 +71,34 @@ def latest_features(candles: pd.DataFrame, timeframe: str) -> np.ndarray:
     return row
 
 
-def _outlook(model: TrainedModel, proba: np.ndarray, as_of: Any) -> ModelOutlook:
+def _bars_since_training(model: TrainedModel, candles: pd.DataFrame) -> int:
+    stamps = candles["timestamp"]
+    trained_until = np.datetime64(model.metadata.last_bar.replace(tzinfo=None), "ms")
+    values = stamps.array.asi8 if getattr(stamps.dtype, "unit", None) == "ms" else (
+        stamps.dt.as_unit("ms").array.asi8)
+    return int(len(values) - np.searchsorted(values, trained_until.astype(np.int64),
+                                             side="right"))
+
+
+def _outlook(model: TrainedModel, proba: np.ndarray, candles: pd.DataFrame) -> ModelOutlook:
     code = int(proba.argmax())
     confidence = float(proba[code])
     record = next((b for b in model.metadata.evaluation.track_record
                    if b.lower <= confidence < b.upper or (b.upper == 1.0 and confidence == 1.0)),
                   None)
-    return ModelOutlook(symbol=model.symbol, timeframe=model.timeframe, as_of=as_of,
+    return ModelOutlook(symbol=model.symbol, timeframe=model.timeframe,
                         horizon=model.metadata.spec.horizon, p_up=float(proba[UP]),
                         p_down=float(proba[DOWN]), p_flat=float(proba[FLAT]),
-                        predicted=CLASSES[code], confidence=confidence, track_record=record)
+                        predicted=CLASSES[code], confidence=confidence, track_record=record,
+                        as_of=candles["timestamp"].iloc[-1].to_pydatetime(),
+                        trained_until=model.metadata.last_bar,
+                        bars_since_training=_bars_since_training(model, candles))
 
 
 def predict_latest(model: TrainedModel, candles: pd.DataFrame) -> ModelOutlook:
     """Calibrated up / down / flat probabilities for the bars after the last candle."""
     row = latest_features(candles, model.timeframe)
-    return _outlook(model, model.proba(row)[0], candles["timestamp"].iloc[-1].to_pydatetime())
+    return _outlook(model, model.proba(row)[0], candles)
 
 
 def predict_batch(
@@ -101,7 +113,7 @@ def predict_batch(
     items = ([(k, m, c) for k, (m, c) in jobs.items()] if isinstance(jobs, Mapping)
              else list(jobs))
     out: dict[str, ModelOutlook | DataUnavailable] = {}
-    groups: dict[int, list[tuple[str, np.ndarray, Any]]] = {}
+    groups: dict[int, list[tuple[str, np.ndarray, pd.DataFrame]]] = {}
     models: dict[int, TrainedModel] = {}
     for key, model, candles in items:
         try:
@@ -109,12 +121,11 @@ def predict_batch(
         except DataUnavailable as exc:
             out[key] = exc
             continue
-        as_of = candles["timestamp"].iloc[-1].to_pydatetime()
-        groups.setdefault(id(model), []).append((key, row, as_of))
+        groups.setdefault(id(model), []).append((key, row, candles))
         models[id(model)] = model
     for model_id, members in groups.items():
         model = models[model_id]
         proba = model.proba(np.vstack([row for _, row, _ in members]))
-        for (key, _, as_of), p in zip(members, proba, strict=True):
-            out[key] = _outlook(model, p, as_of)
+        for (key, _, candles), p in zip(members, proba, strict=True):
+            out[key] = _outlook(model, p, candles)
     return {key: out[key] for key, _, _ in items}

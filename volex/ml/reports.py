@@ -106,6 +106,8 @@ class ModelOutlook(BaseModel):
     predicted: Literal["up", "down", "flat"]
     confidence: float
     track_record: ReliabilityBin | None = None  # past out-of-sample calls at this confidence
+    trained_until: datetime | None = None  # the newest bar the model was trained on
+    bars_since_training: int = 0  # compare with signal.retrain_after_bars for staleness
 
     def describe(self) -> str:
         text = (f"{self.predicted} over the next {self.horizon} bars: up {self.p_up:.0%}, "

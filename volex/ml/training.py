@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Dataset", "Evaluation", "evaluate_model", "prepare_dataset", "train_model"]
 
 MIN_TRAIN_ROWS = 200
+TRAINING_BARS = 50_000  # "all the history available", with a ceiling for fine timeframes
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,18 @@ def test_the_outlook_is_the_calibrated_view_of_the_last_bar(small_model, btc_2h)
     record = outlook.track_record
     assert record is not None and record.lower <= outlook.confidence < record.upper
     assert "it was right" in outlook.describe()
+    assert outlook.trained_until == btc_2h["timestamp"].iloc[-1]
+    assert outlook.bars_since_training == 0
+
+
+def test_the_outlook_counts_bars_closed_since_training(small_model, btc_2h) -> None:
+    import pandas as pd
+
+    extra = btc_2h.tail(5).copy()
+    extra["timestamp"] += pd.Timedelta(hours=10)
+    outlook = predict_latest(small_model, pd.concat([btc_2h, extra], ignore_index=True))
+    assert outlook.bars_since_training == 5
+    assert outlook.as_of == extra["timestamp"].iloc[-1]
 
 
 def test_a_batch_matches_one_by_one_and_isolates_short_histories(small_model, btc_2h) -> None:
