@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import re
 import threading
 import time
@@ -370,16 +371,19 @@ class BinanceEngine:
         return spec.fallback_price
 
 
+@functools.cache
 def _read_klines(path: Path, interval_ms: int) -> list[list[Any]]:
-    """Kline rows (Binance's 12-field shape) from a ``timestamp,open,...,volume`` CSV."""
+    """Kline rows (Binance's 12-field shape) from a ``timestamp,open,...,volume`` CSV.
+
+    Cached per file: every simulator in a test run shares the rows (nobody mutates them).
+    """
     if not path.exists():
         return []
     rows: list[list[Any]] = []
     with path.open(newline="") as handle:
         for rec in csv.DictReader(handle):
-            stamp = rec["timestamp"]
-            fmt = "%Y-%m-%d %H:%M:%S" if " " in stamp else "%Y-%m-%d"
-            open_ms = int(datetime.strptime(stamp, fmt).replace(tzinfo=UTC).timestamp() * 1000)
+            opened = datetime.fromisoformat(rec["timestamp"]).replace(tzinfo=UTC)
+            open_ms = int(opened.timestamp() * 1000)
             volume = Decimal(rec["volume"])
             rows.append([open_ms, rec["open"], rec["high"], rec["low"], rec["close"],
                          rec["volume"], open_ms + interval_ms - 1,

@@ -24,6 +24,7 @@ Faults apply to the next ``times`` requests that match ``method`` and ``path``:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -83,6 +84,15 @@ def loopback_urls(urls: dict[str, str], base: str) -> dict[str, str]:
     """Every ccxt API url rewritten to ``base`` + its path (``https://api.binance.com/api/v3``
     -> ``http://127.0.0.1:PORT/api/v3``)."""
     return {name: base + urlsplit(url).path for name, url in urls.items()}
+
+
+@functools.cache
+def _binance_urls() -> tuple[dict[str, str], dict[str, str]]:
+    """ccxt binance's live and testnet API urls (read once)."""
+    import ccxt
+
+    template = ccxt.binance()
+    return dict(template.urls["api"]), dict(template.urls["test"])
 
 
 class BinanceSim:
@@ -172,13 +182,9 @@ class BinanceSim:
 
     def client_config(self, api: dict[str, str] | None = None) -> dict[str, Any]:
         """ccxt constructor settings pointing every binance URL (live and testnet) here."""
+        test = api
         if api is None:
-            import ccxt
-
-            template = ccxt.binance()
-            api, test = template.urls["api"], template.urls["test"]
-        else:
-            test = api
+            api, test = _binance_urls()
         return {"urls": {"api": loopback_urls(api, self.url), "test": loopback_urls(test, self.url)},
                 "options": {"fetchCurrencies": False, "fetchMargins": False,
                             "fetchMarkets": {"types": ["spot"]}}}

@@ -294,12 +294,14 @@ class CcxtExchange:
     def _enable_sandbox(self) -> None:
         import ccxt
 
+        missing = errors.ConfigError(f"{self.name} offers no sandbox/testnet; set "
+                                     "trading.sandbox = false to trade live")
+        if not self._client.urls.get("test"):
+            raise missing
         try:
             self._client.set_sandbox_mode(True)
         except ccxt.NotSupported:
-            raise errors.ConfigError(
-                f"{self.name} offers no sandbox/testnet; set trading.sandbox = false "
-                "to trade live") from None
+            raise missing from None
 
     def _market(self, raw: dict[str, Any]) -> Market:
         limits, precision = raw.get("limits") or {}, raw.get("precision") or {}
