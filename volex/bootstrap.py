@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
     from volex.agents.risk import RiskAgent
-    from volex.ports import Cache, EventBus, Exchange, MarketData
+    from volex.agents.signal import SignalAgent
+    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
 
 __all__ = ["Runtime"]
 
@@ -103,6 +104,33 @@ class Runtime:
         from volex.adapters.secrets.chain import build_secret_store
 
         return build_secret_store(self.settings)
+
+    @cached_property
+    def llm(self) -> LLM:
+        """The LLM of ``[llm]``: OpenAI or a compatible server (key from the secret store
+        ``openai``, else OPENAI_API_KEY), or the local stand-in."""
+        from volex.adapters.llm import build_llm
+
+        key = None
+        if self.settings.llm.provider == "openai":
+            from volex.errors import SecretError
+
+            try:
+                key = (self.secrets.get("openai") or {}).get("api_key")
+            except SecretError:
+                key = None  # an unreachable store falls back to the environment
+        return build_llm(self.settings.llm, api_key=key)
+
+    @cached_property
+    def signal(self) -> SignalAgent:
+        from volex.adapters.storage.signals import SignalRepo
+        from volex.agents.llm_review import Reviewer
+        from volex.agents.signal import SignalAgent
+        from volex.ml.registry import ModelRegistry
+
+        return SignalAgent(ModelRegistry(self.settings.home / "models"),
+                           Reviewer(self.llm, self.settings.llm.timeout_s),
+                           SignalRepo(self.store.db), self.bus, self.settings)
 
     @cached_property
     def exchange(self) -> Exchange:

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "volex.commands.strategy",
     "volex.commands.backtest",
     "volex.commands.optimize",
+    "volex.commands.signals",
     "volex.commands.serve",
     "volex.commands.secrets",
     "volex.commands.doctor",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         TradeResult,
     )
     from volex.domain.risk import RiskLimits
+    from volex.domain.signals import Decision, SignalBoard
     from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["Volex"]
@@ -132,6 +133,51 @@ class Volex:
     def cached_data(self) -> list[CachedSeries]:
         """What the candle cache holds: ranges and gaps per series."""
         return self.runtime.store.candles.series()
+
+    # -- signals ------------------------------------------------------------------------------
+
+    def decide(self, symbol: str, timeframe: str | None = None, *, exchange: str | None = None,
+               offline: bool | None = None, data: str | Path | None = None, train: bool = False,
+               llm: bool = True) -> Decision:
+        """The signal agent's decision at the last closed bar: technical verdict, calibrated
+        model and LLM check combined; stored with its inputs and published on the bus.
+
+        Without a saved model the decision is hold (saying how to train one) unless
+        ``train=True``, which trains first and takes seconds.
+        """
+        candles = self._signal_candles(symbol, timeframe, exchange, offline, data, train)
+        return self.runtime.signal.decide(candles, train=train, review=llm)
+
+    def has_model(self, symbol: str, timeframe: str | None = None) -> bool:
+        """True when a trained signal model is saved for ``symbol`` (cheap: nothing is loaded)."""
+        tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        return self.runtime.signal.has_model(self.symbol(symbol), tf)
+
+    def signals(self, symbols: list[str] | None = None, timeframe: str | None = None, *,
+                exchange: str | None = None, offline: bool | None = None, train: bool = False,
+                llm: bool = True) -> SignalBoard:
+        """Decisions for ``symbols`` (default: the watchlist) as one batch."""
+        from volex.domain.signals import SignalBoard
+        from volex.errors import DataUnavailable, NetworkError
+
+        tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        names = [self.symbol(s) for s in (symbols or self.settings.watchlist)]
+        batch, problems = [], {}
+        for name in dict.fromkeys(names):
+            try:
+                batch.append(self._signal_candles(name, tf, exchange, offline, None, train))
+            except (DataUnavailable, NetworkError) as exc:
+                problems[name] = str(exc)
+        decisions = self.runtime.signal.decide_batch(batch, train=train, review=llm) if batch else []
+        return SignalBoard(timeframe=tf, decisions=decisions, problems=problems)
+
+    def _signal_candles(self, symbol: str, timeframe: str | None, exchange: str | None,
+                        offline: bool | None, data: str | Path | None, train: bool) -> CandleSet:
+        from volex.ml.features import WARMUP_BARS
+        from volex.ml.training import TRAINING_BARS
+
+        return self.candles(symbol, timeframe, exchange=exchange, offline=offline, data=data,
+                            bars=TRAINING_BARS if train else WARMUP_BARS)
 
     # -- strategies, backtests and optimisation ----------------------------------------------
 
@@ -284,19 +330,14 @@ class Volex:
             min_confidence=floor)
 
     def _confident_side(self, symbol: str, side: str | None) -> tuple[str | None, float | None]:
-        from volex.errors import RiskRejected, UserInputError
+        from volex.errors import RiskRejected
 
-        signal = getattr(self, "signal", None)
-        if signal is None:
-            if side is None:
-                raise UserInputError("--if-confident needs the signal agent, which is not "
-                                     "available yet; pass --side buy or --side sell")
-            return side, None
-        result = signal(symbol)
-        action, confidence = getattr(result, "action", None), getattr(result, "confidence", None)
+        decision = self.decide(symbol)
+        action, confidence = decision.action, decision.confidence
         if action not in ("buy", "sell") or (side is not None and side != action):
-            raise RiskRejected(f"the signal says {action} for {symbol}"
-                               f"{'' if confidence is None else f' ({confidence:.2f})'}: not trading")
+            why = decision.why_hold(0.0) if action == "hold" else f"not {side}"
+            raise RiskRejected(f"held: the signal says {action} for {decision.symbol} "
+                               f"({confidence:.2f}): {why}")
         return action, confidence
 
     def trade(self, plan: TradePlan, *, reason: str | None = None) -> TradeResult:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from volex.commands.common import console, print_json, volex
+from volex.commands.halt import show_halt_banner
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from volex.domain.analysis import Analysis
+    from volex.facade import Volex
 
 __all__ = ["register", "render_analysis"]
 
@@ -75,18 +77,50 @@ def analyze(
     data: Path = typer.Option(None, "--data", help="Analyse a CSV or Parquet candle file instead; SYMBOL is then a label."),
     offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON: one object per symbol, a list for several."),
+    ai: bool = typer.Option(True, "--ai/--no-ai", help="Add the AI section when a trained model exists (never trains; see `volex model train`)."),
 ) -> None:
-    """Analyse SYMBOL(s): market, indicators read in plain words, verdict, data source."""
+    """Analyse SYMBOL(s): market, indicators read in plain words, verdict, data source, AI outlook."""
     app = volex(ctx)
     results = [app.analyze(s, timeframe, exchange=exchange, offline=offline or None, data=data)
                for s in symbols]
+    sections = [_ai_section(app, r, exchange, offline) if ai and data is None else None
+                for r in results]
     if as_json:
-        payload = [r.to_json_dict() for r in results]
+        payload = [r.to_json_dict() | ({"ai": a} if a is not None else {})
+                   for r, a in zip(results, sections, strict=True)]
         print_json(payload[0] if len(payload) == 1 else payload)
         return
-    for result in results:
+    show_halt_banner(app)
+    for result, section in zip(results, sections, strict=True):
         for panel in render_analysis(result):
             console.print(panel)
+        if section is not None:
+            console.print(_render_ai(section))
+
+
+def _ai_section(app: Volex, result: Analysis, exchange: str | None, offline: bool) -> dict:
+    """The AI section as JSON. Analyze never trains a model (that takes seconds to minutes):
+    without a saved model it only says how to train one."""
+    from volex.agents.signal import train_hint
+
+    if not app.has_model(result.symbol, result.timeframe):
+        return {"available": False, "note": train_hint(result.symbol, result.timeframe),
+                "decision": None}
+    decision = app.decide(result.symbol, result.timeframe, exchange=exchange,
+                          offline=offline or None)
+    return {"available": True, "note": None, "decision": decision.model_dump(mode="json")}
+
+
+def _render_ai(section: dict) -> RenderableType:
+    from rich.panel import Panel
+
+    from volex.commands.signals import render_decision
+    from volex.domain.signals import Decision
+
+    if section["decision"] is None:
+        return Panel(f"[dim]{section['note']}[/]", title="AI outlook", title_align="left",
+                     border_style="dim")
+    return render_decision(Decision.model_validate(section["decision"]))
 
 
 def register(app: typer.Typer) -> None:

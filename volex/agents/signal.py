@@ -1,0 +1,228 @@
+"""The signal agent: candles -> technical verdict + calibrated model -> LLM check -> Decision.
+
+Models come from the registry and stay loaded (reloaded when retrained). Training happens
+only when the caller asks (``train=True``): a missing model is a reason to hold, with the
+command that trains one. Every decision is stored with its inputs and published on the bus
+("decisions", and its one-line form on "signals").
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from volex.agents.decision import (
+    apply_review,
+    components,
+    market_facts,
+    model_facts,
+    propose,
+    technical_facts,
+)
+from volex.domain.signals import Decision, DecisionInputs, LLMReview
+from volex.errors import DataUnavailable, StorageError
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.signals import SignalRepo
+    from volex.agents.llm_review import Reviewer
+    from volex.config import Settings
+    from volex.domain.analysis import Analysis
+    from volex.domain.candles import CandleSet
+    from volex.ml.predict import TrainedModel
+    from volex.ml.registry import ModelRegistry
+    from volex.ml.reports import ModelOutlook
+    from volex.ports import EventBus
+
+__all__ = ["SignalAgent", "train_hint"]
+
+_MAX_PARALLEL_REVIEWS = 8
+
+
+def train_hint(symbol: str, timeframe: str) -> str:
+    return f"no model for {symbol} {timeframe} yet: `volex model train {symbol} --timeframe {timeframe}`"
+
+
+class SignalAgent:
+    """Decisions for one market or many, from candles the caller already holds."""
+
+    def __init__(self, registry: ModelRegistry, reviewer: Reviewer, repo: SignalRepo | None,
+                 bus: EventBus | None, settings: Settings, *, actor: str = "agent") -> None:
+        self.registry = registry
+        self.reviewer = reviewer
+        self.repo = repo
+        self.bus = bus
+        self.settings = settings
+        self.actor = actor
+        self._models: dict[tuple[str, str], tuple[float, TrainedModel]] = {}
+
+    # -- models -------------------------------------------------------------------------
+
+    def has_model(self, symbol: str, timeframe: str) -> bool:
+        """True when a saved model exists (cheap: no unpickling)."""
+        return (self.registry.path_for(symbol, timeframe) / "metadata.json").is_file()
+
+    def model(self, candles: CandleSet, *, train: bool = False) -> tuple[TrainedModel | None, str | None]:
+        """The loaded model for ``candles``' market, or None and why; trains only if asked."""
+        from volex.ml.features import FEATURE_VERSION
+
+        key = (candles.symbol, candles.timeframe)
+        if train:
+            from volex.ml.registry import ensure_model
+
+            model = ensure_model(self.registry, candles.frame, *key, self.settings)
+            self._models[key] = (self._stamp(*key), model)
+            return model, None
+        if not self.has_model(*key):
+            return None, train_hint(*key)
+        stamp = self._stamp(*key)
+        cached = self._models.get(key)
+        if cached is None or cached[0] != stamp:
+            try:
+                cached = (stamp, self.registry.load(*key))
+            except StorageError as exc:
+                return None, str(exc)
+            self._models[key] = cached
+        model = cached[1]
+        if model.metadata.feature_version != FEATURE_VERSION:
+            return None, (f"the {key[0]} {key[1]} model was built from older features; retrain "
+                          f"with `volex model train {key[0]} --timeframe {key[1]}`")
+        return model, None
+
+    def _stamp(self, symbol: str, timeframe: str) -> float:
+        try:
+            return (self.registry.path_for(symbol, timeframe) / "metadata.json").stat().st_mtime
+        except OSError:
+            return 0.0
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def decide(self, candles: CandleSet, *, analysis: Analysis | None = None,
+               train: bool = False, review: bool = True, save: bool = True) -> Decision:
+        """The decision at the last closed bar of ``candles``."""
+        return self.decide_batch([candles], analyses=[analysis], train=train, review=review,
+                                 review_holds=True, save=save)[0]
+
+    def decide_batch(self, batch: Sequence[CandleSet], *,
+                     analyses: Sequence[Analysis | None] | None = None, train: bool = False,
+                     review: bool = True, review_holds: bool = False,
+                     save: bool = True) -> list[Decision]:
+        """Decisions for many markets: one prediction pass, reviews in parallel, one write.
+
+        A remote LLM is only asked about proposed trades unless ``review_holds`` (it can
+        veto or lower a trade, never turn a hold into one); the local stand-in always runs.
+        """
+        from volex.analysis.report import analyze_candles
+
+        analyses = list(analyses) if analyses else [None] * len(batch)
+        ready = [a if a is not None else analyze_candles(c) for c, a in zip(batch, analyses, strict=True)]
+        outlooks = self._outlooks(batch, train)
+        proposals = [self._inputs(c, a, *outlooks[i])
+                     for i, (c, a) in enumerate(zip(batch, ready, strict=True))]
+        inputs = [p for p, _ in proposals]
+        consult = [review and (self.reviewer.is_local or review_holds or i.proposed_action != "hold")
+                   for i in inputs]
+        reviews = self._reviews(inputs, consult)
+        decisions = [self._decision(i, reasons, r)
+                     for (i, reasons), r in zip(proposals, reviews, strict=True)]
+        if save:
+            self._record(decisions)
+        return decisions
+
+    def _outlooks(self, batch: Sequence[CandleSet],
+                  train: bool) -> list[tuple[TrainedModel | None, ModelOutlook | None, str | None]]:
+        from volex.ml.predict import predict_batch
+
+        found: list[tuple[TrainedModel | None, str | None]] = []
+        for candles in batch:
+            try:
+                found.append(self.model(candles, train=train))
+            except DataUnavailable as exc:  # too little history to train on
+                found.append((None, str(exc)))
+        jobs = {i: (m, c.frame) for i, (c, (m, _)) in enumerate(zip(batch, found, strict=True))
+                if m is not None}
+        predicted = predict_batch(jobs) if jobs else {}
+        out: list[tuple[TrainedModel | None, ModelOutlook | None, str | None]] = []
+        for i, (model, missing) in enumerate(found):
+            result = predicted.get(i)
+            if isinstance(result, DataUnavailable):
+                out.append((model, None, str(result)))
+            else:
+                out.append((model, result, missing))
+        return out
+
+    def _inputs(self, candles: CandleSet, analysis: Analysis, model: TrainedModel | None,
+                outlook: ModelOutlook | None,
+                missing: str | None) -> tuple[DecisionInputs, list[str]]:
+        from volex.ml.registry import new_bars_since
+
+        technical = technical_facts(analysis)
+        facts = None
+        if model is not None and outlook is not None:
+            facts = model_facts(outlook, model.metadata,
+                                new_bars_since(model.metadata, candles.frame))
+        action, confidence, reasons = propose(technical, facts, missing)
+        return DecisionInputs(symbol=candles.symbol, timeframe=candles.timeframe,
+                              as_of=analysis.as_of, market=market_facts(analysis),
+                              technical=technical, model=facts, model_missing=missing,
+                              proposed_action=action, proposed_confidence=confidence), reasons
+
+    def _reviews(self, inputs: list[DecisionInputs], consult: list[bool]) -> list[LLMReview | None]:
+        wanted = [i for i, ask in enumerate(consult) if ask]
+        out: list[LLMReview | None] = [None] * len(inputs)
+        if self.reviewer.is_local or len(wanted) <= 1:
+            for i in wanted:
+                out[i] = self.reviewer.review(inputs[i])
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL_REVIEWS, len(wanted))) as pool:
+            for i, result in zip(wanted, pool.map(lambda k: self.reviewer.review(inputs[k]), wanted),
+                                 strict=True):
+                out[i] = result
+        return out
+
+    @staticmethod
+    def _decision(inputs: DecisionInputs, reasons: list[str],
+                  review: LLMReview | None) -> Decision:
+        action, confidence, vetoed, notes = apply_review(inputs.proposed_action,
+                                                         inputs.proposed_confidence, review)
+        return Decision(
+            id=uuid.uuid4().hex, symbol=inputs.symbol, timeframe=inputs.timeframe,
+            as_of=inputs.as_of, decided_at=datetime.now(UTC), action=action,
+            confidence=confidence, vetoed=vetoed,
+            reasons=notes + reasons if vetoed else reasons + notes,
+            components=components(inputs.technical, inputs.model, inputs.model_missing, review),
+            review=review, inputs=inputs, inputs_digest=inputs.digest())
+
+    def _record(self, decisions: list[Decision]) -> None:
+        if self.repo is not None:
+            self.repo.save(decisions, self.actor)
+        if self.bus is not None:
+            for decision in decisions:
+                self.bus.publish("decisions", decision.model_dump(mode="json"))
+                self.bus.publish("signals", decision.to_signal().model_dump(mode="json"))
+
+    # -- outcomes -----------------------------------------------------------------------
+
+    def score_outcomes(self, candles: CandleSet) -> int:
+        """Score stored decisions of this market whose horizon has passed; returns how many."""
+        if self.repo is None:
+            return 0
+        frame = candles.frame
+        stamps = frame["timestamp"].astype("int64").to_numpy()
+        if frame["timestamp"].dtype != "int64":
+            stamps = frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+        index = {int(ts): i for i, ts in enumerate(stamps)}
+        close = frame["close"].to_numpy()
+        scored = 0
+        for row in self.repo.unscored(candles.symbol, candles.timeframe):
+            at = index.get(int(row["as_of_ts"]))
+            if at is None or at + row["horizon"] >= len(close):
+                continue
+            forward = float(close[at + row["horizon"]] / row["last_close"] - 1)
+            right: Any = {"buy": forward > 0, "sell": forward < 0}.get(row["action"])
+            self.repo.record_outcome(row["id"], forward, right)
+            scored += 1
+        return scored
