@@ -1,0 +1,166 @@
+"""`volex orders`, `cancel`, `positions`, `balance`, `audit` and `paper reset`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import typer
+
+from volex.commands.common import confirm, console, print_json, volex
+from volex.commands.halt import show_halt_banner
+from volex.errors import UserInputError
+
+__all__ = ["parse_since", "register"]
+
+paper_app = typer.Typer(help="The paper trading account.", no_args_is_help=True)
+_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """``2026-11-25``, an ISO timestamp (UTC unless it says otherwise), or ``30m``/``6h``/``2d``/``1w`` ago."""
+    if text is None:
+        return None
+    match = _RELATIVE.match(text.strip().lower())
+    if match:
+        return datetime.now(UTC) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserInputError(f"bad --since {text!r}; use YYYY-MM-DD, an ISO time, or 30m / 6h / 2d") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _app(ctx: typer.Context, offline: bool):
+    return volex(ctx, offline=True) if offline else volex(ctx)
+
+
+def orders(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(None, help="Only this symbol."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+) -> None:
+    """Open orders (resting limits, stop-losses, take-profits)."""
+    from volex.commands.trading_view import orders_table
+
+    app = _app(ctx, offline)
+    found = app.orders(symbol)
+    if as_json:
+        print_json([o.model_dump(mode="json") for o in found])
+        return
+    show_halt_banner(app)
+    console.print(orders_table(found) if found else "no open orders")
+
+
+def cancel(
+    ctx: typer.Context,
+    target: str = typer.Argument(None, help="An order id (venue or client id) or a symbol."),
+    all_orders: bool = typer.Option(False, "--all", help="Cancel every open order."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --all."),
+    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Cancel an order, every order of a symbol, or --all."""
+    from volex.errors import Cancelled
+
+    app = volex(ctx)
+    if all_orders and target:
+        raise UserInputError("give an ORDER_ID or SYMBOL, or --all, not both")
+    if all_orders and not confirm("Cancel every open order?", yes):
+        raise Cancelled("nothing cancelled (not confirmed)")
+    order_id = symbol = None
+    if target:
+        ids = {key for o in app.orders() for key in (o.id, o.client_order_id)}
+        order_id, symbol = (target, None) if target in ids else (None, target)
+    done = app.cancel(order_id, symbol=symbol, all_orders=all_orders, reason=reason)
+    if as_json:
+        print_json([o.model_dump(mode="json") for o in done])
+        return
+    for order in done:
+        console.print(f"cancelled {order.id} ({order.symbol} {order.side} {order.type})")
+    if not done:
+        console.print("no open orders to cancel")
+
+
+def positions(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+) -> None:
+    """Positions: size, entry, mark, unrealised and realised PnL, stop and target."""
+    from volex.commands.trading_view import positions_table
+
+    app = _app(ctx, offline)
+    found = app.positions()
+    if as_json:
+        print_json([{**p.model_dump(mode="json"), "unrealised_pnl": str(p.unrealised_pnl),
+                     "value": str(p.value)} for p in found])
+        return
+    show_halt_banner(app)
+    console.print(positions_table(found, app.settings.quote) if found else "no positions")
+    if any(p.mark_source in ("cache", "sample") for p in found):
+        console.print("[yellow]* offline price (cache or bundled sample)[/]")
+
+
+def balance(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+) -> None:
+    """Balances per asset, free and in orders, valued in the quote currency."""
+    from volex.commands.trading_view import balances_table
+
+    app = _app(ctx, offline)
+    found = app.balances()
+    if as_json:
+        print_json([{**b.model_dump(mode="json"), "total": str(b.total)} for b in found])
+        return
+    show_halt_banner(app)
+    console.print(balances_table(found, app.settings.quote))
+    if any(b.price_source in ("cache", "sample") for b in found):
+        console.print("[yellow]* offline price (cache or bundled sample)[/]")
+
+
+def audit(
+    ctx: typer.Context,
+    since: str = typer.Option(None, "--since", help="From: YYYY-MM-DD, an ISO time, or 30m / 6h / 2d ago."),
+    limit: int = typer.Option(200, "--limit", min=1, max=100_000, help="At most this many (the newest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The audit log: who changed what, when and why."""
+    from volex.commands.trading_view import audit_table
+
+    records = volex(ctx).audit(parse_since(since), limit=limit)
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in records])
+        return
+    console.print(audit_table(records) if records else "no audit records")
+
+
+@paper_app.command("reset")
+def paper_reset(
+    ctx: typer.Context,
+    balance: str = typer.Option(None, "--balance", help="Starting balance (default 10,000 or trading.starting_balance)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+) -> None:
+    """Wipe the paper account (orders, fills, holdings) and start again."""
+    from volex.commands.trading_view import money
+    from volex.errors import Cancelled
+
+    app = volex(ctx)
+    if not confirm("Wipe the paper account (orders, fills, holdings)?", yes):
+        raise Cancelled("paper account kept (not confirmed)")
+    amount = app.paper_reset(balance, reason=reason)
+    console.print(f"paper account reset: {money(amount, app.settings.quote)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("orders")(orders)
+    app.command("cancel")(cancel)
+    app.command("positions")(positions)
+    app.command("balance")(balance)
+    app.command("audit")(audit)
+    app.add_typer(paper_app, name="paper")
