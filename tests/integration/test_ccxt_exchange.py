@@ -206,7 +206,8 @@ def test_no_duplicate_order_under_any_fault(sim: BinanceSim, exchange: CcxtExcha
     sim.inject(Fault(**vars(fault)))
     request = buy("0.01", type=kind, price=Decimal(120000) if kind == "limit" else None)
     order = exchange.create_order(request)
-    time.sleep(max(0.0, fault.delay_s - 0.9))  # let a delayed original reach the engine
+    first = sim.sent("POST", "/api/v3/order")[0]
+    time.sleep(max(0.0, first.at + fault.delay_s + 0.2 - time.monotonic()))  # the slow original
     [held] = sim.engine.orders(request.client_order_id)
     assert (order.id, order.status) == (str(held.order_id), "closed")
     posts = [i for i, r in enumerate(sim.requests) if (r.method, r.path) == ("POST", "/api/v3/order")]
