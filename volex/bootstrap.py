@@ -146,8 +146,11 @@ class Runtime:
                 from volex.adapters.exchange.ccxt_exchange import CcxtExchange
             except ImportError as exc:
                 raise ConfigError(f"live trading is not available in this build ({exc})") from None
-            return CcxtExchange(self.settings.exchange, secrets=getattr(self, "secrets", None),
-                                sandbox=trading.sandbox, timeout_s=self.settings.network_timeout_s)
+            venue = self.settings.exchange
+            keys = self.secrets.get(venue) if hasattr(type(self), "secrets") else None
+            if not keys:
+                raise ConfigError(f"no API keys for {venue}: store them with `volex secrets` first")
+            return CcxtExchange(venue, keys, trading.sandbox, self.settings.network_timeout_s)
         from volex.adapters.exchange.paper import PaperExchange
         from volex.adapters.exchange.prices import CandlePrices
 
