@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "volex.commands.strategy",
     "volex.commands.backtest",
     "volex.commands.optimize",
+    "volex.commands.model",
     "volex.commands.signals",
     "volex.commands.serve",
     "volex.commands.secrets",

@@ -1,0 +1,158 @@
+"""`volex model`: train, list and evaluate the signal model (walk-forward, calibrated)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from volex.commands.common import console, err_console, print_json, volex
+from volex.errors import UserInputError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from volex.ml import EvaluationReport
+
+__all__ = ["register", "render_report"]
+
+model_app = typer.Typer(help="Train, list and evaluate the signal model.", no_args_is_help=True)
+
+_KINDS = ("random_forest", "lightgbm", "hist_gradient_boosting")
+_BASELINE_NAMES = {"majority": "majority class", "yesterday_direction": "last move repeats"}
+# Path options as module-level singletons (ruff B008: a Path default must not be a call).
+_TRAIN_DATA = typer.Option(None, "--data", help="Train on a CSV or Parquet candle file.")
+_EVALUATE_DATA = typer.Option(None, "--data", help="Evaluate on a CSV or Parquet candle file.")
+_EXPORT = typer.Option(None, "--export-predictions", help="Write one row per out-of-sample "
+                       "bar: timestamp, p_up, p_down, p_flat, predicted, actual (CSV or Parquet).")
+_SHORT_KIND = {"random_forest": "forest", "lightgbm": "lightgbm",
+               "hist_gradient_boosting": "hist-gb"}
+
+
+def _kind(value: str | None) -> str | None:
+    if value is None:
+        return None
+    kind = value.strip().lower().replace("-", "_")
+    if kind not in _KINDS:
+        raise UserInputError(f"unknown model {value!r}; use one of {', '.join(_KINDS)}")
+    return kind
+
+
+def render_report(report: EvaluationReport) -> list[RenderableType]:
+    """Out-of-sample metrics next to the baselines, the track record, and the caveats."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    spec = report.spec
+    table = Table(show_edge=False, box=None, padding=(0, 2))
+    for column in ("Predictor", "Acc.", "Bal. acc.", "Log loss", "Brier", "ECE"):
+        table.add_column(column, justify="left" if column == "Predictor" else "right")
+    rows = [("[bold]model[/]", report.out_of_sample), ("model, raw", report.uncalibrated),
+            *((f"[dim]{_BASELINE_NAMES.get(k, k)}[/]", m) for k, m in report.baselines.items())]
+    for name, m in rows:
+        table.add_row(name, f"{m.accuracy:.1%}", f"{m.balanced_accuracy:.1%}",
+                      f"{m.log_loss:.4f}", f"{m.brier:.4f}", f"{m.ece:.3f}")
+    record = Table(show_edge=False, box=None, padding=(0, 2))
+    for column in ("Confidence", "Calls", "Right", "Hit rate"):
+        record.add_column(column, justify="right")
+    for band in report.track_record:
+        record.add_row(f"{band.lower:.0%}-{band.upper:.0%}", f"{band.calls:,}", f"{band.right:,}",
+                       f"{band.right / band.calls:.0%}")
+    balance = ", ".join(f"{k} {v:.0%}" for k, v in report.class_balance.items())
+    when = (f"{report.first:%Y-%m-%d} .. {report.last:%Y-%m-%d}" if report.first and report.last
+            else "")
+    head = (f"{spec.kind}, horizon {spec.horizon} bars, threshold {spec.threshold:.2%}, "
+            f"{report.folds} scored folds (purge {spec.purge_bars} bars), "
+            f"{spec.calibration} calibration\n{report.bars_evaluated:,} out-of-sample bars "
+            f"{when}; outcomes: {balance}")
+    notes = "".join(f"\n[yellow]! {n}[/]" for n in report.notes)
+    title = f"{report.symbol} · {report.timeframe} · walk-forward, out of sample"
+    return [
+        Panel(head, title=f"[bold]{title}[/]", title_align="left"),
+        Panel(table, title="Scores (lower log loss / Brier / ECE is better)", title_align="left"),
+        Panel(record, title="Track record: how often a call at this confidence was right",
+              title_align="left"),
+        *([Panel(notes.lstrip("\n"), title="Caveats", title_align="left",
+                 border_style="yellow")] if notes else []),
+    ]
+
+
+@model_app.command("train")
+def train(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data)."),
+    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config)."),
+    model: str = typer.Option(None, "--model", "-m", help="random_forest (default), lightgbm or hist_gradient_boosting."),
+    data: Path = _TRAIN_DATA,
+    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
+    as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
+) -> None:
+    """Train on the history available, evaluate walk-forward, calibrate and save."""
+    kind = _kind(model)
+    app = volex(ctx)
+    with err_console.status(f"training {symbol}: walk-forward folds, calibration, final fit"):
+        meta = app.train_model(symbol, timeframe, model=kind, data=data, offline=offline or None)
+    if as_json:
+        print_json(meta.model_dump(mode="json"))
+        return
+    for panel in render_report(meta.evaluation):
+        console.print(panel)
+    console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: {meta.training_rows:,} "
+                  f"labelled bars {meta.first_bar:%Y-%m-%d} .. {meta.last_bar:%Y-%m-%d}, "
+                  f"trained in {meta.evaluation.seconds:.1f} s")
+
+
+@model_app.command("list")
+def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Saved models: what they learned from and how they did out of sample."""
+    from rich.table import Table
+
+    models = volex(ctx).models()
+    if as_json:
+        print_json([m.model_dump(mode="json") for m in models])
+        return
+    if not models:
+        console.print("no models yet: `volex model train SYMBOL --timeframe 2h` trains one")
+        return
+    table = Table("Symbol", "TF", "Model", "Data to", "Bars", "Acc. (majority)", "ECE")
+    for m in models:
+        ev = m.evaluation
+        table.add_row(m.symbol, m.timeframe, _SHORT_KIND.get(m.kind, m.kind),
+                      f"{m.last_bar:%Y-%m-%d}", f"{m.training_rows:,}",
+                      f"{ev.out_of_sample.accuracy:.1%} ({ev.baselines['majority'].accuracy:.1%})",
+                      f"{ev.out_of_sample.ece:.3f}")
+    console.print(table)
+    console.print("[dim]out-of-sample accuracy next to always calling the majority class; "
+                  "`volex model evaluate SYMBOL` for the full report[/]")
+
+
+@model_app.command("evaluate")
+def evaluate(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data)."),
+    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config)."),
+    model: str = typer.Option(None, "--model", "-m", help="Learner (default: the saved model's, else config)."),
+    data: Path = _EVALUATE_DATA,
+    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    export: Path = _EXPORT,
+) -> None:
+    """Walk-forward evaluation with a purge gap, next to naive baselines; nothing is saved."""
+    kind = _kind(model)
+    app = volex(ctx)
+    with err_console.status(f"evaluating {symbol} walk-forward"):
+        evaluation = app.evaluate_model(symbol, timeframe, model=kind, data=data,
+                                        offline=offline or None)
+    written = evaluation.write_predictions(export) if export is not None else None
+    if as_json:
+        print_json(evaluation.report.model_dump(mode="json"))
+    else:
+        for panel in render_report(evaluation.report):
+            console.print(panel)
+    if written is not None:
+        err_console.print(f"wrote {len(evaluation.predictions):,} predictions to {written}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(model_app, name="model")
