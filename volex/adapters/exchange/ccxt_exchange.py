@@ -18,6 +18,7 @@ ccxt is imported here only (through ``volex.adapters.ccxt_common``), never at pa
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -81,6 +82,9 @@ class CcxtExchange:
         if sandbox:
             self._enable_sandbox()
         self._markets: dict[str, Market] | None = None
+        # One order decision at a time in this process: two threads sending the same client
+        # id could both find nothing and both send.
+        self._placing = threading.Lock()
 
     def __repr__(self) -> str:
         keys = "set" if self._secrets else "none"
@@ -161,13 +165,14 @@ class CcxtExchange:
         """Place ``request`` once: an id the venue already holds returns that order."""
         self._require_keys()
         market = self.market(request.symbol)
-        existing = self.fetch_order_by_client_id(request.client_order_id, request.symbol)
-        if existing is not None:
-            log.info("%s: order %s already placed; not sending it again", self.name,
-                     request.client_order_id)
-            return existing
-        amount, price = self._checked(request, market)
-        return self._place(request, amount, price)
+        with self._placing:
+            existing = self.fetch_order_by_client_id(request.client_order_id, request.symbol)
+            if existing is not None:
+                log.info("%s: order %s already placed; not sending it again", self.name,
+                         request.client_order_id)
+                return existing
+            amount, price = self._checked(request, market)
+            return self._place(request, amount, price)
 
     def cancel_order(self, order_id: str, symbol: str) -> Order:
         self._require_keys()
