@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "volex.commands.secrets",
     "volex.commands.doctor",
     "volex.commands.db",
+    "volex.commands.dashboard",
 ]
 
 

@@ -1,0 +1,51 @@
+"""`volex dashboard` (alias `volex ui`): the full-screen Textual dashboard, or it in a browser."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import Annotated
+
+import typer
+
+__all__ = ["dashboard", "register", "web_command"]
+
+
+def web_command(offline: bool, timeframe: str | None, symbols: list[str] | None) -> str:
+    """The command textual-serve runs for each browser session (the same dashboard)."""
+    argv = [sys.executable, "-m", "volex", "dashboard"]
+    if offline:
+        argv.append("--offline")
+    if timeframe:
+        argv += ["--timeframe", timeframe]
+    for symbol in symbols or []:
+        argv += ["--symbol", symbol]
+    return shlex.join(argv)
+
+
+def dashboard(
+    web: Annotated[bool, typer.Option("--web", help="Serve the dashboard to a browser on localhost (textual-serve).")] = False,
+    port: Annotated[int, typer.Option("--port", help="Port for --web.")] = 8005,
+    host: Annotated[str, typer.Option("--host", help="Interface for --web (keep it on localhost unless you know why).")] = "localhost",
+    offline: Annotated[bool, typer.Option("--offline", help="Use only cached candles or the bundled sample.")] = False,
+    timeframe: Annotated[str | None, typer.Option("--timeframe", "-t", help="Bar length of the chart and watchlist (default from config).")] = None,
+    symbol: Annotated[list[str] | None, typer.Option("--symbol", "-s", help="Watch these symbols instead of the configured watchlist (repeatable).")] = None,
+    refresh: Annotated[float, typer.Option("--refresh", help="Seconds between refreshes.")] = 5.0,
+) -> None:
+    """Open the dashboard: watchlist, chart, positions, decisions, events, halt, command bar."""
+    if web:
+        from textual_serve.server import Server
+
+        typer.echo(f"Volex dashboard on http://{host}:{port} (Ctrl+C stops it)", err=True)
+        Server(web_command(offline, timeframe, symbol), host=host, port=port,
+               title="Volex dashboard").serve()
+        return
+    from volex.tui.app import VolexApp
+
+    overrides = {"offline": True} if offline else {}
+    VolexApp(symbols=symbol or None, timeframe=timeframe, refresh_s=refresh, **overrides).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("dashboard")(dashboard)
+    app.command("ui", help="Alias of `volex dashboard`.")(dashboard)

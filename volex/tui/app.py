@@ -1,0 +1,292 @@
+"""The Volex dashboard: a Textual app over the same facade as the CLI.
+
+Data is read in worker threads (``refresh_data`` every ``refresh_s`` seconds when ``live``)
+and applied to the panels on the UI thread by ``apply_data``, which is what
+``benchmarks/bench_tui.py`` times.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
+
+from volex.tui.actions import DashboardActions
+from volex.tui.feed import (
+    NOT_AVAILABLE,
+    ChartData,
+    DashboardData,
+    DashboardFeed,
+    Section,
+    utc_clock,
+)
+from volex.tui.screens.help import HelpScreen
+from volex.tui.screens.main import MainScreen
+from volex.tui.widgets.chart import CHART_STYLES, TIMEFRAMES, PriceChart, render_chart
+from volex.tui.widgets.commandbar import CommandBar
+from volex.tui.widgets.decisions import DecisionsPanel
+from volex.tui.widgets.events import EventsFeed
+from volex.tui.widgets.positions import PositionsPanel
+from volex.tui.widgets.statusbar import HaltBanner, StatusBar, freshness
+from volex.tui.widgets.watchlist import Watchlist
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.text import Text
+
+    from volex.facade import Volex
+
+__all__ = ["VolexApp"]
+
+
+class VolexApp(DashboardActions, App[None]):
+    """Watchlist, chart, positions, decisions, events, status and a command bar."""
+
+    CSS_PATH = "volex.tcss"
+    TITLE = "Volex"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,colon", "command_bar", "Command", key_display="/ :"),
+        Binding("t", "ticket", "Trade"),
+        Binding("a", "analyze", "Analyze"),
+        Binding("h", "halt", "Halt"),
+        Binding("r", "resume", "Resume"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, volex: Volex | None = None, *, symbols: list[str] | None = None,
+                 timeframe: str | None = None, live: bool = True, refresh_s: float = 5.0,
+                 signals_every: int = 6, clock: Callable[[], datetime] = utc_clock,
+                 **overrides: Any) -> None:
+        """``live=False`` reads once and starts no timers (tests, snapshots)."""
+        super().__init__()
+        if volex is None:
+            from volex.facade import Volex
+
+            volex = Volex(actor="dashboard", **overrides)
+            self._owns_volex = True
+        else:
+            self._owns_volex = False
+        self.volex = volex
+        self.clock = clock
+        self.feed = DashboardFeed(volex, clock)
+        settings = volex.settings
+        self.symbols = [volex.symbol(s) for s in (symbols or settings.watchlist)]
+        self.timeframe = timeframe or settings.timeframe
+        self.live = live
+        self.refresh_s = refresh_s
+        self.signals_every = max(1, signals_every)
+        self.selected: str | None = self.symbols[0] if self.symbols else None
+        self.mode = settings.trading.mode
+        self.exchange_name = settings.exchange
+        self.last_data: DashboardData | None = None
+        self._refreshes = 0
+        self._refreshing = False
+        self._signals: dict[str, tuple[str | None, float | None]] = {}
+        self._stale: set[str] = set()
+        self._local_events = 0
+        self._chart_data: ChartData | None = None
+        self.last_apply_ms = 0.0
+
+    # -- widgets ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.symbols, mode=self.mode, exchange=self.exchange_name)
+
+    @property
+    def watchlist(self) -> Watchlist:
+        return self.screen_stack[0].query_one(Watchlist)
+
+    @property
+    def chart(self) -> PriceChart:
+        return self.screen_stack[0].query_one(PriceChart)
+
+    @property
+    def events_feed(self) -> EventsFeed:
+        return self.screen_stack[0].query_one(EventsFeed)
+
+    def on_ready(self) -> None:
+        self.chart.timeframe = self.timeframe
+        self.refresh_data()
+        if self.live:
+            self.set_interval(self.refresh_s, self.refresh_data)
+
+    def on_unmount(self) -> None:
+        if self._owns_volex:
+            self.volex.close()
+
+    # -- reading data (worker threads) ---------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Start a refresh unless one is still running (a slow source never piles up work)."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self._refresh_worker(self._refreshes % self.signals_every == 0)
+        self._refreshes += 1
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, slow: bool) -> None:
+        try:
+            data = self.feed.snapshot(self.symbols, self.timeframe, slow=slow)
+            self.call_from_thread(self.apply_data, data)
+        finally:
+            self._refreshing = False
+
+    def load_chart(self) -> None:
+        if self.selected is None:
+            return
+        width, height = self.chart.plot_size
+        self._chart_worker(self.selected, self.timeframe, self.chart.style_name, width, height)
+
+    @work(thread=True, group="chart", exclusive=True, exit_on_error=False)
+    def _chart_worker(self, symbol: str, timeframe: str, style: str, width: int,
+                      height: int) -> None:
+        worker = get_current_worker()
+        try:
+            data = self.feed.chart(symbol, timeframe)
+            text = render_chart(data, style, width, height) if len(data.frame) else None
+        except Exception as exc:  # noqa: BLE001 - a failing source leaves the chart stale
+            if not worker.is_cancelled:
+                self.call_from_thread(self.chart.show_problem, symbol, str(exc).splitlines()[0])
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_chart, data, text)
+
+    def _show_chart(self, data: ChartData, text: Text | None) -> None:
+        self._chart_data = data
+        if text is None:
+            self.chart.show_problem(data.symbol, "no candles")
+        else:
+            self.chart.show(data, text)
+
+    # -- showing data (UI thread) --------------------------------------------------------------
+
+    def apply_data(self, data: DashboardData) -> None:
+        """Show one refresh on every panel."""
+        started = time.perf_counter()
+        self.last_data = data
+        quotes = [self._remember_signal(q) for q in data.quotes]
+        self.watchlist.show(quotes)
+        self._note_stale(quotes)
+        self.show_halt(data.halt)
+        screen = self.screen_stack[0]
+        status = screen.query_one(StatusBar)
+        if data.health is not None:
+            status.show_health(data.health)
+        chosen = next((q for q in quotes if q.symbol == self.selected), None)
+        if chosen is not None:
+            bar_s = _bar_seconds(self.timeframe)
+            status.show_data(*freshness(chosen.last_bar, chosen.source, data.at, bar_s))
+            if self._chart_data is None or (chosen.last_bar is not None
+                                            and chosen.last_bar != self._chart_data.last_bar):
+                self.load_chart()
+        positions = screen.query_one(PositionsPanel)
+        positions.show("positions", data.positions)
+        positions.show("orders", data.orders)
+        positions.show("fills", data.fills)
+        if data.decisions is not None:
+            screen.query_one(DecisionsPanel).show(data.decisions)
+        feed = self.events_feed
+        if data.events.ok:
+            feed.add(data.events.value or [])
+            feed.border_subtitle = ""
+        else:
+            feed.border_subtitle = ("not available" if data.events.error == NOT_AVAILABLE
+                                    else f"stale: {data.events.error}")
+        self.last_apply_ms = (time.perf_counter() - started) * 1000
+
+    def show_halt(self, section: Section[Any]) -> None:
+        screen = self.screen_stack[0]
+        banner = screen.query_one(HaltBanner)
+        banner.show(section)
+        status = screen.query_one(StatusBar)
+        status.show_trading(banner.label if section.ok else
+                            ("n/a" if section.error == NOT_AVAILABLE else "unknown"))
+
+    def _remember_signal(self, quote: Any) -> Any:
+        if quote.signal is not None or quote.confidence is not None:
+            self._signals[quote.symbol] = (quote.signal, quote.confidence)
+            return quote
+        known = self._signals.get(quote.symbol)
+        return replace(quote, signal=known[0], confidence=known[1]) if known else quote
+
+    def _note_stale(self, quotes: list[Any]) -> None:
+        """One event when a symbol's data goes stale, one when it comes back."""
+        for quote in quotes:
+            if quote.error is not None and quote.symbol not in self._stale:
+                self._stale.add(quote.symbol)
+                self.note("data", f"{quote.symbol}: {quote.error}", "warning")
+            elif quote.error is None and quote.symbol in self._stale:
+                self._stale.discard(quote.symbol)
+                self.note("data", f"{quote.symbol}: data back ({quote.source})", "good")
+
+    # -- events from widgets ---------------------------------------------------------------------
+
+    def on_watchlist_selected(self, event: Watchlist.Selected) -> None:
+        if event.symbol != self.selected:
+            self.selected = event.symbol
+            self.load_chart()
+
+    def on_price_chart_size_changed(self) -> None:
+        if self.selected is not None:
+            self.load_chart()
+
+    def on_command_bar_command(self, event: CommandBar.Command) -> None:
+        self.run_command(event.text)
+
+    def on_positions_panel_cancel_requested(self, event: PositionsPanel.CancelRequested) -> None:
+        self.cancel_order(event.order_id, event.symbol)
+
+    def on_halt_banner_changed(self, event: HaltBanner.Changed) -> None:
+        if event.previous == "UNKNOWN" or not self.last_data or self.last_data.events.ok:
+            return  # the first reading, or the audit log already tells the feed
+        self.note("halt" if event.label != "ACTIVE" else "resume", f"trading {event.label}",
+                  "error" if event.label == "HALTED" else "good")
+
+    def on_status_bar_health_changed(self, event: StatusBar.HealthChanged) -> None:
+        self.note("health", f"{event.agent}: {event.before} -> {event.after}",
+                  "good" if event.after == "ok" else "error")
+
+    # -- key actions -------------------------------------------------------------------------------
+
+    def action_command_bar(self) -> None:
+        self.screen_stack[0].query_one(CommandBar).open()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_chart_style(self) -> None:
+        chart = self.chart
+        chart.style_name = CHART_STYLES[(CHART_STYLES.index(chart.style_name) + 1)
+                                        % len(CHART_STYLES)]
+        self.load_chart()
+
+    def action_next_timeframe(self) -> None:
+        current = self.timeframe if self.timeframe in TIMEFRAMES else TIMEFRAMES[0]
+        self.timeframe = TIMEFRAMES[(TIMEFRAMES.index(current) + 1) % len(TIMEFRAMES)]
+        self.chart.timeframe = self.timeframe
+        self._chart_data = None
+        self.load_chart()
+        self.refresh_data()
+
+    def child_env(self) -> dict[str, str]:
+        """The environment for CLI commands run from the command bar (same home, same mode)."""
+        env = dict(os.environ)
+        if self.volex.settings.offline:
+            env["VOLEX_OFFLINE"] = "true"
+        return env
+
+
+def _bar_seconds(timeframe: str) -> float:
+    from volex.domain.timeframes import timeframe_ms
+
+    return timeframe_ms(timeframe) / 1000
