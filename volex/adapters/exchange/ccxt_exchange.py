@@ -192,6 +192,8 @@ class CcxtExchange:
         """Amount and price rounded down to the market's steps, checked against its minimums."""
         base, quote = market.base, market.quote
         amount = market.round_amount(request.amount)
+        if request.reduce_only:
+            amount = min(amount, self._sellable(request, market))
         minimum = market.min_amount or market.amount_step or Decimal(0)
         if amount <= 0 or amount < minimum:
             raise errors.InvalidOrder(
@@ -216,6 +218,18 @@ class CcxtExchange:
                 f"{request.symbol}'s minimum of {_plain(market.min_cost)} {quote} "
                 f"(at {_plain(reference)} that is at least {_plain(need)} {base})")
         return amount, price
+
+    def _sellable(self, request: OrderRequest, market: Market) -> Decimal:
+        """What a reduce-only order may sell: the free holding, on the market's step.
+
+        Spot venues charge a buy's fee in the asset bought, so a protective order for the
+        whole fill would otherwise ask for slightly more than is held.
+        """
+        if request.side != "sell":
+            raise errors.InvalidOrder(f"{self.name}: a spot buy cannot reduce a holding "
+                                      "(reduce_only)")
+        held = self.balances().get(market.base)
+        return market.round_amount(held.free) if held else Decimal(0)
 
     def _place(self, request: OrderRequest, amount: Decimal, price: Decimal | None) -> Order:
         params: dict[str, Any] = {self._client_id_param(): request.client_order_id}
