@@ -77,7 +77,7 @@ class Runtime:
         if self.settings.bus.url:
             from volex.adapters.bus.redis_bus import RedisBus
 
-            return RedisBus(self.settings.bus.url)
+            return RedisBus(self.settings.bus.url, namespace=self.settings.bus.namespace)
         from volex.adapters.bus.memory import MemoryBus
 
         return MemoryBus()
@@ -94,7 +94,7 @@ class Runtime:
         if self.settings.cache.url:
             from volex.adapters.cache.redis_cache import RedisCache
 
-            return RedisCache(self.settings.cache.url)
+            return RedisCache(self.settings.cache.url, namespace=self.settings.cache.namespace)
         from volex.adapters.cache.memory import MemoryCache
 
         return MemoryCache()

@@ -54,6 +54,8 @@ class SecretsSettings(BaseModel):
 
 class UrlSettings(BaseModel):
     url: str | None = None
+    # Prefix of every Redis key, so several deployments (or test runs) can share one server.
+    namespace: str = Field("volex", pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class LLMSettings(BaseModel):
