@@ -21,22 +21,28 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_UP, Decimal
 from typing import Any, TypeVar
 
 from volex import errors
 from volex.adapters.ccxt_common import make_client, translate_ccxt_errors
+from volex.adapters.exchange.ccxt_convert import (
+    dec,
+    fill_from_ccxt,
+    from_ms,
+    market_from_ccxt,
+    order_from_ccxt,
+    plain,
+)
 from volex.adapters.exchange.retry import RetryPolicy, retry_idempotent
-from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker, utcnow
+from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 from volex.domain.symbols import usd_fallback
 
 __all__ = ["CcxtExchange"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_STATUS = {"open": "open", "closed": "closed", "canceled": "canceled", "cancelled": "canceled",
-           "rejected": "rejected", "expired": "expired"}
 _CREDENTIAL_NAMES = {"api_key": "apiKey", "apiKey": "apiKey", "secret": "secret",
                      "password": "password", "passphrase": "password", "uid": "uid"}
 
@@ -95,7 +101,7 @@ class CcxtExchange:
     def markets(self) -> dict[str, Market]:
         if self._markets is None:
             loaded = self._read(self._client.load_markets)
-            self._markets = {s: self._market(m) for s, m in loaded.items()
+            self._markets = {s: market_from_ccxt(m, self._client.precisionMode) for s, m in loaded.items()
                              if m.get("spot", True) and m.get("active") is not False}
         return self._markets
 
@@ -110,11 +116,11 @@ class CcxtExchange:
     def ticker(self, symbol: str) -> Ticker:
         self.market(symbol)
         raw = self._read(self._client.fetch_ticker, symbol)
-        last = _dec(raw.get("last")) or _dec(raw.get("close"))
+        last = dec(raw.get("last")) or dec(raw.get("close"))
         if last is None:
             raise errors.ExchangeError(f"{self.name}: no last price for {symbol}")
-        return Ticker(symbol=symbol, last=last, bid=_dec(raw.get("bid")), ask=_dec(raw.get("ask")),
-                      at=_when(raw.get("timestamp")), source="exchange")
+        return Ticker(symbol=symbol, last=last, bid=dec(raw.get("bid")), ask=dec(raw.get("ask")),
+                      at=from_ms(raw.get("timestamp")), source="exchange")
 
     # -- account --------------------------------------------------------------------------------
 
@@ -123,8 +129,8 @@ class CcxtExchange:
         raw = self._read(self._client.fetch_balance)
         out: dict[str, Balance] = {}
         for asset in raw.get("total") or {}:
-            free = _dec(raw.get("free", {}).get(asset)) or Decimal(0)
-            used = _dec(raw.get("used", {}).get(asset)) or Decimal(0)
+            free = dec(raw.get("free", {}).get(asset)) or Decimal(0)
+            used = dec(raw.get("used", {}).get(asset)) or Decimal(0)
             if free + used != 0:
                 out[asset] = Balance(asset=asset, free=free, used=used)
         return out
@@ -133,7 +139,7 @@ class CcxtExchange:
         self._require_keys()
         self.market(symbol)
         try:
-            return self._order(self._read(self._client.fetch_order, order_id, symbol))
+            return self._to_order(self._read(self._client.fetch_order, order_id, symbol))
         except errors.InvalidOrder as exc:
             raise errors.InvalidOrder(f"{self.name}: no order {order_id} on {symbol}") from exc
 
@@ -147,7 +153,7 @@ class CcxtExchange:
         if symbol is not None:
             self.market(symbol)
         rows = self._read(self._client.fetch_open_orders, symbol)
-        orders = [self._order(r) for r in rows]
+        orders = [self._to_order(r) for r in rows]
         return sorted(orders, key=lambda o: o.created_at)
 
     def my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Fill]:
@@ -156,7 +162,7 @@ class CcxtExchange:
             self.market(symbol)
         since_ms = int(since.timestamp() * 1000) if since else None
         rows = self._read(self._client.fetch_my_trades, symbol, since_ms)
-        fills = [self._fill(r) for r in rows]
+        fills = [fill_from_ccxt(r) for r in rows]
         return sorted(fills, key=lambda f: f.at)
 
     # -- orders ---------------------------------------------------------------------------------
@@ -178,7 +184,7 @@ class CcxtExchange:
         self._require_keys()
         self.market(symbol)
         try:
-            return self._order(self._read(self._client.cancel_order, order_id, symbol))
+            return self._to_order(self._read(self._client.cancel_order, order_id, symbol))
         except errors.InvalidOrder:
             order = self.fetch_order(order_id, symbol)
             if order.status == "canceled":
@@ -198,7 +204,7 @@ class CcxtExchange:
         if amount <= 0 or amount < minimum:
             raise errors.InvalidOrder(
                 f"{self.name}: amount {request.amount} {base} is below {request.symbol}'s minimum "
-                f"of {_plain(minimum)} {base} (amounts go in steps of {_plain(market.amount_step)})")
+                f"of {plain(minimum)} {base} (amounts go in steps of {plain(market.amount_step)})")
         amount = Decimal(self._call(self._client.amount_to_precision, request.symbol, float(amount)))
         price = None
         if request.price is not None:
@@ -206,7 +212,7 @@ class CcxtExchange:
             if price <= 0:
                 raise errors.InvalidOrder(
                     f"{self.name}: price {request.price} {quote} is below {request.symbol}'s "
-                    f"tick size of {_plain(market.price_step)} {quote}")
+                    f"tick size of {plain(market.price_step)} {quote}")
             price = Decimal(self._call(self._client.price_to_precision, request.symbol,
                                        float(price)))
         reference = price if price is not None else self.ticker(request.symbol).last
@@ -215,8 +221,8 @@ class CcxtExchange:
                 market.amount_step or Decimal("1e-8"), rounding=ROUND_UP)
             raise errors.InvalidOrder(
                 f"{self.name}: order value {amount * reference:.2f} {quote} is below "
-                f"{request.symbol}'s minimum of {_plain(market.min_cost)} {quote} "
-                f"(at {_plain(reference)} that is at least {_plain(need)} {base})")
+                f"{request.symbol}'s minimum of {plain(market.min_cost)} {quote} "
+                f"(at {plain(reference)} that is at least {plain(need)} {base})")
         return amount, price
 
     def _sellable(self, request: OrderRequest, market: Market) -> Decimal:
@@ -245,7 +251,7 @@ class CcxtExchange:
             try:
                 raw = self._call(self._client.create_order, request.symbol, kind, request.side,
                                  float(amount), limit_price, params)
-                return self._order(raw, request)
+                return self._to_order(raw, request)
             except errors.NetworkError as exc:  # the venue may or may not hold the order now
                 last_error = exc
             except errors.InsufficientFunds as exc:
@@ -282,13 +288,13 @@ class CcxtExchange:
         asset = market.quote if request.side == "buy" else market.base
         venue_says = str(exc).split(": ", 2)[-1]
         return errors.InsufficientFunds(
-            f"{self.name}: not enough {asset} to {request.side} {_plain(amount)} {market.base} "
+            f"{self.name}: not enough {asset} to {request.side} {plain(amount)} {market.base} "
             f"({request.type} order on {request.symbol}); the venue says: {venue_says}")
 
     def _lookup(self, client_order_id: str, symbol: str) -> Order | None:
         params = {"clientOrderId": client_order_id}
         try:
-            return self._order(self._call(self._client.fetch_order, None, symbol, params))
+            return self._to_order(self._call(self._client.fetch_order, None, symbol, params))
         except errors.InvalidOrder:
             return None
 
@@ -303,6 +309,9 @@ class CcxtExchange:
 
     def _read(self, fn: Callable[..., T], *args: Any) -> T:
         return retry_idempotent(lambda: self._call(fn, *args), self._retry, self._sleep)
+
+    def _to_order(self, raw: dict[str, Any], request: OrderRequest | None = None) -> Order:
+        return order_from_ccxt(raw, self.name, request)
 
     def _require_keys(self) -> None:
         if not self._client.apiKey:
@@ -322,92 +331,4 @@ class CcxtExchange:
         except ccxt.NotSupported:
             raise missing from None
 
-    def _market(self, raw: dict[str, Any]) -> Market:
-        limits, precision = raw.get("limits") or {}, raw.get("precision") or {}
-        return Market(symbol=raw["symbol"], base=raw["base"], quote=raw["quote"],
-                      amount_step=self._step(precision.get("amount")),
-                      price_step=self._step(precision.get("price")),
-                      min_amount=_dec((limits.get("amount") or {}).get("min")),
-                      min_cost=_dec((limits.get("cost") or {}).get("min")))
 
-    def _step(self, value: Any) -> Decimal | None:
-        """A precision as a step: ccxt gives tick sizes, or a number of decimal places."""
-        import ccxt
-
-        step = _dec(value)
-        if step is None or self._client.precisionMode == ccxt.TICK_SIZE:
-            return step
-        if self._client.precisionMode == ccxt.DECIMAL_PLACES:
-            return Decimal(1).scaleb(-int(step))
-        return None  # significant digits: no fixed step
-
-    def _order(self, raw: dict[str, Any], request: OrderRequest | None = None) -> Order:
-        info = raw.get("info") or {}
-        kind = _order_type(raw)
-        trigger = _dec(raw.get("triggerPrice")) or _dec(raw.get("stopPrice"))
-        price = trigger if kind in ("stop_loss", "take_profit") else _dec(raw.get("price"))
-        fee, fee_currency = _fee(raw)
-        created = _when(raw.get("timestamp"))
-        return Order(
-            id=str(raw["id"]),
-            client_order_id=(info.get("origClientOrderId") or raw.get("clientOrderId")
-                             or (request.client_order_id if request else "")),
-            symbol=raw.get("symbol") or (request.symbol if request else ""),
-            side=raw.get("side") or (request.side if request else "buy"),
-            type=kind, amount=_dec(raw.get("amount")) or Decimal(0),
-            price=price if kind != "market" and price else None,
-            status=_STATUS.get(raw.get("status") or "open", "open"),  # type: ignore[arg-type]
-            filled=_dec(raw.get("filled")) or Decimal(0), average=_dec(raw.get("average")),
-            fee=fee, fee_currency=fee_currency,
-            reduce_only=request.reduce_only if request else bool(raw.get("reduceOnly")),
-            parent_id=request.parent_id if request else None, exchange=self.name,
-            created_at=created,
-            updated_at=_when(raw.get("lastUpdateTimestamp") or raw.get("lastTradeTimestamp")
-                             or raw.get("timestamp")))
-
-    def _fill(self, raw: dict[str, Any]) -> Fill:
-        fee = raw.get("fee") or {}
-        return Fill(id=str(raw["id"]), order_id=str(raw.get("order") or ""),
-                    symbol=raw["symbol"], side=raw["side"], amount=_dec(raw["amount"]),
-                    price=_dec(raw["price"]), fee=_dec(fee.get("cost")) or Decimal(0),
-                    fee_currency=fee.get("currency"),
-                    liquidity="maker" if raw.get("takerOrMaker") == "maker" else "taker",
-                    at=_when(raw.get("timestamp")))
-
-
-def _dec(value: Any) -> Decimal | None:
-    """ccxt's number (float, int or str) as an exact Decimal of its shortest repr."""
-    if value is None or value == "":
-        return None
-    return Decimal(str(value))
-
-
-def _plain(value: Decimal | None) -> str:
-    return "?" if value is None else f"{value.normalize():f}"
-
-
-def _when(ms: Any) -> datetime:
-    return datetime.fromtimestamp(int(ms) / 1000, UTC) if ms else utcnow()
-
-
-def _order_type(raw: dict[str, Any]) -> str:
-    """Our order type; ccxt reports a spot stop as ``market`` with a trigger price."""
-    info = raw.get("info") or {}
-    native = str(info.get("type") or info.get("orderType") or "").lower()
-    if "take_profit" in native or raw.get("takeProfitPrice"):
-        return "take_profit"
-    if "stop" in native or raw.get("stopLossPrice") or raw.get("triggerPrice"):
-        return "stop_loss"
-    return "limit" if "limit" in str(raw.get("type") or "").lower() else "market"
-
-
-def _fee(raw: dict[str, Any]) -> tuple[Decimal, str | None]:
-    """The order's total fee and its currency (the venue's own: Binance charges the asset
-    received unless BNB pays)."""
-    fees = [f for f in (raw.get("fees") or [raw.get("fee")]) if f and f.get("cost") is not None]
-    if not fees:
-        return Decimal(0), None
-    currency = fees[0].get("currency")
-    total = sum((_dec(f["cost"]) or Decimal(0) for f in fees if f.get("currency") == currency),
-                Decimal(0))
-    return total, currency
