@@ -6,6 +6,7 @@ holds exactly one order per client order id, whatever went wrong on the way.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import time
@@ -141,6 +142,23 @@ def test_a_stop_loss_rests_and_sells_at_market_when_triggered(sim: BinanceSim,
     assert exchange.balances()["BTC"].total == Decimal("0.4")
 
 
+def test_protective_orders_sell_what_is_held_and_say_when_coins_are_reserved(
+        connect: Callable[..., CcxtExchange]) -> None:
+    with BinanceSim(balances={"USDT": "10000"}) as cash_only:
+        exchange = connect(config=cash_only.client_config())
+        entry = exchange.create_order(buy("0.01"))
+
+        def protect(kind: str, price: int) -> OrderRequest:
+            return OrderRequest(symbol="BTC/USDT", side="sell", type=kind, amount=entry.filled,
+                                price=Decimal(price), reduce_only=True, parent_id=entry.id)
+
+        stop = exchange.create_order(protect("stop_loss", 100000))
+        assert stop.amount == Decimal("0.00999")  # all that is held: the buy's fee was in BTC
+        with pytest.raises(errors.InvalidOrder, match="already reserved by open orders"):
+            exchange.create_order(protect("take_profit", 120000))
+        assert len(cash_only.engine.orders()) == 2
+
+
 # -- clear errors, checked before sending --------------------------------------------------------
 
 @pytest.mark.parametrize(("request_", "error", "words"), [
@@ -211,7 +229,7 @@ def test_no_duplicate_order_under_any_fault(sim: BinanceSim, exchange: CcxtExcha
     [held] = sim.engine.orders(request.client_order_id)
     assert (order.id, order.status) == (str(held.order_id), "closed")
     posts = [i for i, r in enumerate(sim.requests) if (r.method, r.path) == ("POST", "/api/v3/order")]
-    for earlier, later in zip(posts, posts[1:], strict=False):
+    for earlier, later in itertools.pairwise(posts):
         between = sim.requests[earlier + 1:later]
         assert any((r.method, r.path) == ("GET", "/api/v3/order") for r in between)
 

@@ -235,7 +235,13 @@ class CcxtExchange:
             raise errors.InvalidOrder(f"{self.name}: a spot buy cannot reduce a holding "
                                       "(reduce_only)")
         held = self.balances().get(market.base)
-        return market.round_amount(held.free) if held else Decimal(0)
+        sellable = market.round_amount(held.free) if held else Decimal(0)
+        if held and held.used > 0 and sellable < (market.min_amount or market.amount_step or 0):
+            raise errors.InvalidOrder(
+                f"{self.name}: the {market.base} holding is already reserved by open orders "
+                f"({plain(held.used)} {market.base}, e.g. a stop-loss); a spot venue cannot hold "
+                "a stop-loss and a take-profit on the same coins as two orders (it needs an OCO)")
+        return sellable
 
     def _place(self, request: OrderRequest, amount: Decimal, price: Decimal | None) -> Order:
         params: dict[str, Any] = {self._client_id_param(): request.client_order_id}
