@@ -488,7 +488,7 @@ class Volex:
         from volex.agents.monitor import Check, Degraded, key_probe
 
         chain, checks = self.runtime.secrets, []
-        venues = set(self._exchange_ids()) if not self.settings.offline else set()
+        venues = set(self._exchange_ids())
         for name in chain.names():
             def readable(name: str = name) -> str:
                 values = chain.get(name) or {}
@@ -498,7 +498,7 @@ class Volex:
                 return f"{fields} readable from {chain.where(name)}"
 
             checks.append(Check(f"secret {name}", readable, "re-enter it: volex secrets set " + name))
-            if name in venues:
+            if name in venues and not self.settings.offline:
                 checks.append(Check(f"keys {name}", key_probe(self._key_client(name)),
                                     f"check the key on {name}, or re-enter it"))
         return self._monitor().check(checks)
