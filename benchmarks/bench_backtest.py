@@ -5,7 +5,10 @@
 Prints: Volex in a warm process (signals + simulation + metrics), the same strategy in
 backtesting.py and vectorbt (warm; vectorbt's first-call compilation shown apart), and
 the whole `volex backtest ... --data FILE` command as a fresh process (median of 3 runs
-after one run that fills the numba cache). All engines fill at the next bar's open.
+after one run that fills the numba cache). All engines fill at the next bar's open and
+trade without fees: on a driftless random walk, 0.1% a fill grinds any account to dust
+within 20,000 trades, and the peers then stop trading (backtesting.py cannot afford one
+whole unit, vectorbt hits its minimum size), which would make the runs incomparable.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 FAST, SLOW = 10, 30
+FEE = 0.0
 
 
 def synthetic_candles(n: int, seed: int = 7) -> pd.DataFrame:
@@ -59,7 +63,7 @@ def bench_volex(candles: pd.DataFrame, stop_loss: float | None = None) -> tuple[
     bars = bars_from_frame(candles)
     strategy = get_strategy("sma_cross")
     params = {"fast": FAST, "slow": SLOW}
-    config = BacktestConfig(stop_loss=stop_loss)
+    config = BacktestConfig(fee=FEE, stop_loss=stop_loss)
     result = run_backtest(strategy, bars, params, config)
     return timed(lambda: run_backtest(strategy, bars, params, config)), result.metrics.trades
 
@@ -82,7 +86,7 @@ def bench_backtesting_py(candles: pd.DataFrame) -> tuple[float, int]:
 
     data = candles.rename(columns=str.capitalize).set_index("Timestamp")
     data.index = data.index.tz_localize(None)
-    bt = Backtest(data, SmaCross, cash=1_000_000, commission=0.001, finalize_trades=True)
+    bt = Backtest(data, SmaCross, cash=1_000_000, commission=FEE, finalize_trades=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         os.environ["TQDM_DISABLE"] = "1"
@@ -105,7 +109,7 @@ def bench_vectorbt(candles: pd.DataFrame) -> tuple[float, float, int]:
         long = np.concatenate([[False], long[:-1]])
         entries = long & ~np.concatenate([[False], long[:-1]])
         exits = ~long & np.concatenate([[False], long[:-1]])
-        return vbt.Portfolio.from_signals(close, entries, exits, price=open_, fees=0.001,
+        return vbt.Portfolio.from_signals(close, entries, exits, price=open_, fees=FEE,
                                           init_cash=10_000, freq="1min")
 
     start = time.perf_counter()
@@ -122,7 +126,8 @@ def bench_cli(candles: pd.DataFrame) -> float:
         out.to_csv(file, index=False, float_format="%.6f")
         env = {**os.environ, "VOLEX_HOME": str(Path(tmp) / "home")}
         command = [sys.executable, "-m", "volex", "backtest", "sma_cross", "SYN/USDT",
-                   "--data", str(file), "--param", f"fast={FAST}", "--param", f"slow={SLOW}"]
+                   "--data", str(file), "--param", f"fast={FAST}", "--param", f"slow={SLOW}",
+                   "--fee", str(FEE)]
         times = []
         for i in range(4):
             start = time.perf_counter()

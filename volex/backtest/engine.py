@@ -56,10 +56,12 @@ class BacktestConfig:
             raise UserInputError(f"--fee must be a fraction in [0, 0.5), got {self.fee}")
         if not 0 <= self.slippage_bps < 5000:
             raise UserInputError(f"--slippage-bps must be in [0, 5000), got {self.slippage_bps}")
-        for label, value in (("--stop-loss", self.stop_loss), ("--take-profit", self.take_profit)):
-            if value is not None and not 0 < value < 1:
-                raise UserInputError(f"{label} must be a percentage in (0, 100), got "
-                                     f"{value * 100:g}")
+        if self.stop_loss is not None and not 0 < self.stop_loss < 1:
+            raise UserInputError("--stop-loss must be a percentage between 0 and 100, got "
+                                 f"{self.stop_loss * 100:g}")
+        if self.take_profit is not None and not self.take_profit > 0:
+            raise UserInputError(f"--take-profit must be a positive percentage, got "
+                                 f"{self.take_profit * 100:g}")
 
 
 @dataclass(frozen=True)

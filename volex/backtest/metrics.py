@@ -67,7 +67,9 @@ def compute_metrics(equity: np.ndarray, timestamps_ms: np.ndarray, close: np.nda
     total = final / cash - 1.0
     per_year = bars_per_year(timestamps_ms)
     years = n / per_year
-    cagr = (final / cash) ** (1.0 / years) - 1.0 if years > 0 and final > 0 else -1.0
+    # Capped so that a big move over a few bars reads as astronomical, not as an overflow.
+    cagr = (math.exp(min(math.log(final / cash) / years, 700.0)) - 1.0
+            if years > 0 and final > 0 else -1.0)
     returns = np.empty(n)
     if n:
         returns[0] = equity[0] / cash - 1.0

@@ -29,6 +29,7 @@ __all__ = [
     "OptimizationResult",
     "ProgressFn",
     "Trial",
+    "check_search",
     "evaluate",
     "grid_points",
     "optimize",
@@ -116,6 +117,28 @@ def optimize(strategy: Strategy, bars: Bars, *, method: str = "grid", trials: in
              fixed: Mapping[str, Any] | None = None, symbol: str = "",
              on_progress: ProgressFn | None = None, seed: int = 0) -> OptimizationResult:
     """Search ``strategy``'s parameters on ``bars`` for the best ``objective``."""
+    check_search(method, objective, trials, jobs)
+    config = config or BacktestConfig()
+    fixed_values = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
+    skipped = 0
+    if method == "grid" and storage is None:
+        found = _grid(strategy, bars, config, objective, jobs, trials, fixed_values, on_progress,
+                      seed)
+    else:
+        from volex.backtest.studies import run_study
+
+        found, skipped = run_study(strategy, bars, config=config, objective=objective,
+                                   method=method, trials=trials, jobs=jobs, storage=storage,
+                                   study_name=study_name, fixed=fixed_values,
+                                   on_progress=on_progress, seed=seed)
+    found.sort(key=lambda t: t.value, reverse=True)
+    return OptimizationResult(strategy.name, symbol, method, objective, found,
+                              study=study_name if storage else None,
+                              extra={"skipped_by_constraints": skipped})
+
+
+def check_search(method: str, objective: str, trials: int | None, jobs: int) -> None:
+    """Refuse bad search settings before any data is loaded."""
     if method not in METHODS:
         raise UserInputError(f"unknown method {method!r} (choose grid or bayes)")
     if objective not in OBJECTIVES:
@@ -124,20 +147,6 @@ def optimize(strategy: Strategy, bars: Bars, *, method: str = "grid", trials: in
         raise UserInputError(f"--trials must be at least 1, got {trials}")
     if jobs < 1:
         raise UserInputError(f"--jobs must be at least 1, got {jobs}")
-    config = config or BacktestConfig()
-    fixed_values = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
-    if method == "grid" and storage is None:
-        found = _grid(strategy, bars, config, objective, jobs, trials, fixed_values, on_progress,
-                      seed)
-    else:
-        from volex.backtest.studies import run_study
-
-        found = run_study(strategy, bars, config=config, objective=objective, method=method,
-                          trials=trials, jobs=jobs, storage=storage, study_name=study_name,
-                          fixed=fixed_values, on_progress=on_progress, seed=seed)
-    found.sort(key=lambda t: t.value, reverse=True)
-    return OptimizationResult(strategy.name, symbol, method, objective, found,
-                              study=study_name if storage else None)
 
 
 def _grid(strategy: Strategy, bars: Bars, config: BacktestConfig, objective: str, jobs: int,

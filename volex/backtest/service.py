@@ -224,12 +224,14 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore, strategy_n
                      strategy_file: str | Path | None = None,
                      on_progress: ProgressFn | None = None) -> OptimizeRun:
     """Search the parameters of one strategy on one symbol; optionally save the best."""
-    from volex.backtest.optimize import optimize
+    from volex.backtest.optimize import check_search, optimize
 
     strategy = get_strategy(strategy_name, strategy_file)
     config = config or BacktestConfig()
+    check_search(method, objective, trials, jobs)
     if study is not None and storage is None:
         raise UserInputError("--study needs --storage (the database the study lives in)")
+    fixed = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
     bars, candles = _load(loader, symbol, timeframe, data, window)
     result = optimize(strategy, bars, method=method, trials=trials, objective=objective,
                       config=config, jobs=jobs, storage=storage, study_name=study, fixed=fixed,

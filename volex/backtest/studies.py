@@ -23,8 +23,12 @@ DEFAULT_BAYES_TRIALS = 100
 def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objective: str,
               method: str, trials: int | None, jobs: int, storage: str | None,
               study_name: str | None, fixed: Mapping[str, ParamValue],
-              on_progress: ProgressFn | None, seed: int) -> list[Trial]:
-    """Run this process's share of the study; return every finished trial of the study."""
+              on_progress: ProgressFn | None, seed: int) -> tuple[list[Trial], int]:
+    """Run this process's share of the study.
+
+    Returns every completed trial of the study (from all its workers) and how many were
+    skipped because the sampled parameters broke a constraint.
+    """
     import optuna
 
     from volex.backtest.optimize import Trial, evaluate, grid_points
@@ -87,8 +91,10 @@ def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objecti
                 from exc
         raise
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    return [Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"])
-            for t in complete if "params" in t.user_attrs]
+    skipped = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.PRUNED,)))
+    found = [Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"])
+             for t in complete if "params" in t.user_attrs]
+    return found, skipped
 
 
 def _best(study: Any, trial_cls: type) -> Any:
@@ -100,20 +106,30 @@ def _best(study: Any, trial_cls: type) -> Any:
                      best.user_attrs.get("metrics", {}))
 
 
-def _open_study(optuna: Any, storage: str | None, name: str, sampler: Any) -> Any:
-    try:
-        return optuna.create_study(storage=storage, study_name=name, sampler=sampler,
-                                   direction="maximize", load_if_exists=True)
-    except ImportError as exc:
-        raise UserInputError(f"cannot use storage {storage!r}: {exc}") from None
-    except Exception as exc:
-        if _is_db_error(exc) or type(exc).__name__ == "ArgumentError":
+def _open_study(optuna: Any, storage: str | None, name: str, sampler: Any,
+                attempts: int = 5) -> Any:
+    """Create or join the study; workers starting together on an empty database race to
+    create Optuna's tables, and the losers succeed on a retry."""
+    import time
+
+    for attempt in range(attempts):
+        try:
+            return optuna.create_study(storage=storage, study_name=name, sampler=sampler,
+                                       direction="maximize", load_if_exists=True)
+        except ImportError as exc:
+            raise UserInputError(f"cannot use storage {storage!r}: {exc}") from None
+        except Exception as exc:
+            if not (_is_db_error(exc) or type(exc).__name__ == "ArgumentError"):
+                raise
+            if _is_db_error(exc) and attempt + 1 < attempts:
+                time.sleep(0.2 * (attempt + 1))
+                continue
             from volex.adapters.storage.db import redact_url
 
             raise StorageError(f"cannot open optuna study {name!r} at "
                                f"{redact_url(storage or '')}: "
                                f"{str(exc).splitlines()[0][:200]}") from exc
-        raise
+    raise AssertionError("unreachable")
 
 
 def _is_db_error(exc: Exception) -> bool:

@@ -47,7 +47,7 @@ class Param:
 
     def grid(self) -> list[ParamValue]:
         """Every value from ``low`` to ``high`` in steps of ``step``."""
-        count = round((self.high - self.low) / self.step) + 1
+        count = int((self.high - self.low) / self.step + 1e-9) + 1
         values = [self.low + i * self.step for i in range(count)]
         if self.is_int:
             return [int(v) for v in values]

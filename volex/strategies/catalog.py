@@ -9,7 +9,7 @@ from typing import Any
 from volex.strategies.lifecycle import StrategyStateStore, parse_state, record_of, set_state
 from volex.strategies.registry import all_strategies, get_strategy
 
-__all__ = ["strategy_catalog", "strategy_details", "validate_params", "change_state"]
+__all__ = ["change_state", "strategy_catalog", "strategy_details", "validate_params"]
 
 
 def _info(strategy: Any, store: StrategyStateStore) -> dict[str, Any]:

@@ -1,0 +1,79 @@
+"""Backtest and optimise through the service: windows, saved parameters, lifecycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.unit.backtest.conftest import reference_file
+from volex.backtest.service import Window, run_backtests, run_optimization
+from volex.errors import UserInputError
+from volex.strategies.lifecycle import InMemoryStrategyStore, LifecycleState
+
+
+class FileLoader:
+    """Stands in for the facade's candle loader: always the reference file."""
+
+    def __init__(self, name: str) -> None:
+        self.path = reference_file(name)
+        self.calls: list[tuple] = []
+
+    def __call__(self, symbol: str, timeframe: str | None, data: str | Path | None,
+                 bars: int | None):
+        from volex.adapters.market_data.files import read_candles_file
+        from volex.domain.analysis import CandleSource
+        from volex.domain.candles import CandleSet
+
+        self.calls.append((symbol, timeframe, data, bars))
+        frame = read_candles_file(self.path)
+        return CandleSet(symbol, timeframe or "1d", frame,
+                         CandleSource(kind="file", name=str(self.path), bars=len(frame)))
+
+
+def test_window_by_dates_and_by_days() -> None:
+    loader = FileLoader("BTC_USDT_1d.csv")
+    frame = loader("BTC/USDT", "1d", None, None).frame
+    picked = Window(since="2020-01-01", until="2020-12-31").apply(frame)
+    assert picked["timestamp"].iloc[0] == datetime(2020, 1, 1, tzinfo=UTC)
+    assert picked["timestamp"].iloc[-1] == datetime(2020, 12, 31, tzinfo=UTC)
+    assert len(Window(days=30).apply(frame)) == 30
+    assert Window(days=30).bars_needed("2h") == 360
+    with pytest.raises(UserInputError, match="either --days or --since"):
+        Window(days=3, since="2020-01-01").apply(frame)
+    with pytest.raises(UserInputError, match="bad date"):
+        Window(since="yesterday-ish").apply(frame)
+
+
+def test_a_backtest_marks_a_draft_backtested_and_uses_saved_params() -> None:
+    store = InMemoryStrategyStore()
+    loader = FileLoader("BTC_USDT_1d.csv")
+    opt = run_optimization(loader, store, "sma_cross", "BTC/USDT", trials=10, save=True,
+                           objective="return")
+    saved = opt.saved.best_params
+    runs = run_backtests(loader, store, "sma_cross", ["BTC/USDT", "ETH/USDT"], window=Window())
+    assert [r.result.symbol for r in runs] == ["BTC/USDT", "ETH/USDT"]
+    assert runs[0].result.params == saved
+    assert runs[0].result.metrics.total_return == pytest.approx(opt.result.best.value)
+    assert store.get("sma_cross").state is LifecycleState.BACKTESTED
+    overridden = run_backtests(loader, store, "sma_cross", ["BTC/USDT"],
+                               params={"fast": "5", "slow": "50"})
+    assert overridden[0].result.params == {"fast": 5, "slow": 50}
+
+
+def test_walk_forward_backtest_reports_folds_and_in_sample_figures() -> None:
+    steps: list[tuple[int, int, str]] = []
+    runs = run_backtests(FileLoader("BTC_USDT_1d.csv"), InMemoryStrategyStore(), "breakout",
+                         ["BTC/USDT"], walk_forward=2,
+                         on_step=lambda d, t, what: steps.append((d, t, what)))
+    out = runs[0].to_dict(with_trades=False)
+    assert len(out["walk_forward"]["folds"]) == 2
+    assert set(out["walk_forward"]["in_sample_metrics"]) == set(out["metrics"])
+    assert steps[-1][0] == steps[-1][1]
+
+
+def test_a_study_name_without_storage_is_refused() -> None:
+    with pytest.raises(UserInputError, match="--study needs --storage"):
+        run_optimization(FileLoader("BTC_USDT_1d.csv"), InMemoryStrategyStore(), "sma_cross",
+                         "BTC/USDT", study="x")
