@@ -91,6 +91,7 @@ class CcxtExchange:
         # One order decision at a time in this process: two threads sending the same client
         # id could both find nothing and both send.
         self._placing = threading.Lock()
+        self._traded: set[str] = set()
 
     def __repr__(self) -> str:
         keys = "set" if self._secrets else "none"
@@ -161,9 +162,26 @@ class CcxtExchange:
         if symbol is not None:
             self.market(symbol)
         since_ms = int(since.timestamp() * 1000) if since else None
-        rows = self._read(self._client.fetch_my_trades, symbol, since_ms)
+        try:
+            rows = self._read(self._client.fetch_my_trades, symbol, since_ms)
+        except errors.ExchangeError as exc:
+            if symbol is not None or "ArgumentsRequired" not in str(exc):
+                raise
+            rows = [row for each in sorted(self._symbols_of_interest())
+                    for row in self._read(self._client.fetch_my_trades, each, since_ms)]
         fills = [fill_from_ccxt(r) for r in rows]
         return sorted(fills, key=lambda f: f.at)
+
+    def _symbols_of_interest(self) -> set[str]:
+        """Markets to ask for fills when the venue lists trades per market only (Binance).
+
+        Those whose base and quote the account holds, those with open orders, and those this
+        adapter traded; a market sold out before this process started is not among them.
+        """
+        held = {asset for asset, balance in self.balances().items() if balance.total > 0}
+        symbols = {s for s, m in self.markets().items() if m.base in held and m.quote in held}
+        symbols |= {o.symbol for o in self.open_orders()}
+        return symbols | self._traded
 
     # -- orders ---------------------------------------------------------------------------------
 
@@ -178,6 +196,7 @@ class CcxtExchange:
                          request.client_order_id)
                 return existing
             amount, price = self._checked(request, market)
+            self._traded.add(request.symbol)
             return self._place(request, amount, price)
 
     def cancel_order(self, order_id: str, symbol: str) -> Order:
