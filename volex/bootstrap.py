@@ -13,8 +13,10 @@ from volex.config import Settings
 
 if TYPE_CHECKING:
     from volex.adapters.bus.outbox import Events
+    from volex.adapters.exchange.prices import PriceFeed
     from volex.adapters.secrets.chain import ChainedSecretStore
     from volex.adapters.storage.store import Store
+    from volex.agents.alerts import AlertAgent
     from volex.agents.base import Research
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
@@ -152,16 +154,28 @@ class Runtime:
                 raise ConfigError(f"no API keys for {venue}: store them with `volex secrets` first")
             return CcxtExchange(venue, keys, trading.sandbox, self.settings.network_timeout_s)
         from volex.adapters.exchange.paper import PaperExchange
-        from volex.adapters.exchange.prices import CandlePrices
 
         quote = self.settings.quote
-        prices = CandlePrices(lambda: self.research, self.settings.exchange,
-                              offline=self.settings.offline)
-        return PaperExchange(self.store.db, prices, quote=quote, fee_rate=trading.fee_rate,
+        return PaperExchange(self.store.db, self.prices, quote=quote, fee_rate=trading.fee_rate,
                              maker_fee_rate=trading.maker_fee_rate,
                              slippage_bps=trading.slippage_bps,
                              starting_balance=trading.starting_balance,
                              symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")])
+
+    @cached_property
+    def prices(self) -> PriceFeed:
+        """Current prices: live 1m closes when the venue answers, else the freshest offline bar."""
+        from volex.adapters.exchange.prices import CandlePrices
+
+        return CandlePrices(lambda: self.research, self.settings.exchange,
+                            offline=self.settings.offline)
+
+    @cached_property
+    def alerts(self) -> AlertAgent:
+        from volex.adapters.storage.alerts import AlertRepo
+        from volex.agents.alerts import AlertAgent
+
+        return AlertAgent(self.store, AlertRepo(self.store.db), self.prices, self.emit)
 
     @cached_property
     def risk(self) -> RiskAgent:

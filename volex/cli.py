@@ -22,6 +22,9 @@ __all__ = ["app", "main", "COMMAND_MODULES"]
 # One line per command group; the order is the order of `volex --help`.
 COMMAND_MODULES = [
     "volex.commands.analyze",
+    "volex.commands.ask",
+    "volex.commands.shell",
+    "volex.commands.parse",
     "volex.commands.data",
     "volex.commands.config",
     "volex.commands.trade",
@@ -33,6 +36,7 @@ COMMAND_MODULES = [
     "volex.commands.optimize",
     "volex.commands.model",
     "volex.commands.signals",
+    "volex.commands.alerts",
     "volex.commands.serve",
     "volex.commands.secrets",
     "volex.commands.doctor",
@@ -48,7 +52,7 @@ class VolexGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except VolexError as exc:
-            _fail(ctx, str(exc), exc.exit_code, exc)
+            _fail(ctx, _redacted(exc), exc.exit_code, exc)  # a key pasted as an argument stays hidden
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 typer.Exit, typer.Abort):  # typer >= 0.29 has its own Exit and Abort
             raise

@@ -1,0 +1,96 @@
+"""`volex alert` and `volex alerts`: price alerts, checked on demand or by a watcher."""
+
+from __future__ import annotations
+
+import typer
+
+from volex.commands.common import console, print_json, volex
+from volex.errors import UserInputError
+
+__all__ = ["register"]
+
+
+def alert(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(..., help="Market to watch, e.g. BTC/USDT or btc."),
+    above: str = typer.Option(None, "--above", help="Fire when the price is at or above this level."),
+    below: str = typer.Option(None, "--below", help="Fire when the price is at or below this level."),
+    note: str = typer.Option(None, "--note", help="A reminder shown when the alert fires."),
+    as_json: bool = typer.Option(False, "--json", help="Print the new alert as JSON."),
+) -> None:
+    """Add a price alert: `volex alert BTC --above 70000`."""
+    if (above is None) == (below is None):
+        raise UserInputError("say exactly one of --above PRICE or --below PRICE")
+    condition, price = ("above", above) if above is not None else ("below", below)
+    created = volex(ctx).add_alert(symbol, condition, price, note=note)
+    if as_json:
+        print_json(created.model_dump(mode="json"))
+        return
+    console.print(f"alert #{created.id}: {created.describe()} (`volex alerts --check` checks it)")
+
+
+def alerts(
+    ctx: typer.Context,
+    check: bool = typer.Option(False, "--check", help="Price the watched markets now and fire what was reached."),
+    remove: int = typer.Option(None, "--remove", help="Delete the alert with this id."),
+    show_all: bool = typer.Option(False, "--all", help="Include alerts that already fired."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List price alerts; --check fires those whose level was reached, --remove ID deletes one."""
+    app = volex(ctx)
+    if remove is not None:
+        app.remove_alert(remove)
+        console.print(f"alert #{remove} removed")
+        return
+    if check:
+        result = app.check_alerts()
+        if as_json:
+            print_json({"fired": [{**a.model_dump(mode="json"), "price_source": t.source}
+                                  for a, t in result.fired], "unpriced": result.unpriced})
+            return
+        for fired, ticker in result.fired:
+            flag = "" if ticker.source == "exchange" else f" [yellow]({ticker.source} price)[/]"
+            console.print(f"[bold magenta]ALERT #{fired.id}[/] {fired.describe()}: now "
+                          f"{ticker.last:,f}{flag}{' - ' + fired.note if fired.note else ''}")
+        for symbol, problem in result.unpriced.items():
+            console.print(f"[yellow]! no price for {symbol}: {problem}[/]")
+        if not result.fired:
+            console.print("no alert fired")
+        return
+    listed = app.alerts(include_triggered=show_all)
+    if as_json:
+        print_json([a.model_dump(mode="json") for a in listed])
+        return
+    if not listed:
+        console.print("no alerts: `volex alert BTC --above 70000` adds one")
+        return
+    from rich.table import Table
+
+    table = Table("ID", "Market", "When", "Level", "Note", "Fired")
+    for a in listed:
+        fired = f"{a.triggered_at:%Y-%m-%d %H:%M} at {a.triggered_price:,f}" if a.triggered_at else ""
+        table.add_row(str(a.id), a.symbol, a.condition, f"{a.price:,f}", a.note or "", fired)
+    console.print(table)
+
+
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Trading state (ACTIVE / HALTED / REDUCE-ONLY), mode, venue, store, bus and alerts."""
+    info = volex(ctx).status()
+    if as_json:
+        print_json(info)
+        return
+    style = {"ACTIVE": "bold green", "HALTED": "bold white on red", "REDUCE-ONLY": "bold black on yellow"}
+    console.print(f"Trading: [{style[info['trading']]}] {info['trading']} [/]"
+                  + (f"  since {info['halt']['since']} by {info['halt']['actor']}: {info['halt']['reason'] or 'no reason given'}"
+                     if info["halt"]["active"] else ""))
+    mode = "[bold red]LIVE[/]" if info["mode"] == "live" else "[bold cyan]PAPER[/]"
+    console.print(f"Mode: {mode} on {info['exchange']}{' (offline)' if info['offline'] else ''}")
+    console.print(f"Store: {info['store']}   Bus: {info['bus']}   Cache: {info['cache']}   LLM: {info['llm']}")
+    console.print(f"Watchlist: {', '.join(info['watchlist'])}   Active alerts: {info['active_alerts']}"
+                  f"   Cached series: {info['cached_series']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("alert")(alert)
+    app.command("alerts")(alerts)
+    app.command("status")(status)
