@@ -320,8 +320,10 @@ class ExecutionAgent:
     def after_halt(self, state: HaltState, *, actor: str, flatten: bool) -> HaltReport:
         """Cancel open orders (a reduce-only halt keeps stops and targets), then flatten."""
         report = HaltReport(state=state)
+        # the paper venue can list its book without first matching it against prices
+        listing = getattr(self.exchange, "resting_orders", self.exchange.open_orders)
         try:
-            for order in self.exchange.open_orders():
+            for order in listing():
                 if state.reduce_only and order.type in PROTECTIVE:
                     continue
                 try:

@@ -154,6 +154,10 @@ class PaperExchange:
 
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         self.process(symbol)
+        return self.resting_orders(symbol)
+
+    def resting_orders(self, symbol: str | None = None) -> list[Order]:
+        """Open orders as booked, without matching them against prices first (no price needed)."""
         query = select(paper_orders).where(paper_orders.c.status == "open")
         if symbol:
             query = query.where(paper_orders.c.symbol == symbol)
