@@ -1,10 +1,11 @@
-"""ml_forest: long while a walk-forward random forest gives "up" enough probability.
+"""ml_forest: long while the signal model's walk-forward P(up) is high enough.
 
-The model is the signal model's (``volex.ml``): the same features, cost-aware labels and
-estimator. Probabilities are out-of-sample only: each block of bars is predicted by a
-forest trained on the bars before it (purged by the label horizon), so the backtest never
-trades on a prediction made with knowledge of the future. The first block, used only for
-training, stays flat.
+The probabilities come from ``volex.ml.evaluate_model``: the signal model's features,
+cost-aware labels and random forest, trained fold by fold (purged by the label horizon)
+and calibrated on earlier folds only. Every probability is out of sample, so the backtest
+never trades on a prediction made with knowledge of the future. Bars that no fold
+predicted (the warm-up, the first, training-only block, and the last ``horizon`` bars,
+whose outcome is not known yet) stay flat.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ __all__ = ["MlForest", "up_probability"]
 class MlForest(Strategy):
     name = "ml_forest"
     description = ("Walk-forward random forest on the signal model's features: long while "
-                   "P(up over `horizon` bars) >= `min_proba`.")
+                   "the calibrated P(up over `horizon` bars) >= `min_proba`.")
     params = (
         Param("horizon", 12, 1, 96, 6, "label horizon (bars)"),
-        Param("folds", 4, 2, 10, 1, "walk-forward blocks (each trained on all bars before it)"),
+        Param("folds", 5, 3, 10, 1, "walk-forward blocks (the first one only trains)"),
         Param("min_proba", 0.45, 0.34, 0.9, 0.02, "probability of 'up' needed to hold"),
-        Param("trees", 100, 20, 500, 20, "trees in each forest"),
+        Param("trees", 200, 20, 500, 20, "trees in each forest"),
     )
+
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
         up = up_probability(candles, int(params["horizon"]), int(params["folds"]),
                             int(params["trees"]))
@@ -38,30 +40,22 @@ class MlForest(Strategy):
 
 def up_probability(candles: Mapping[str, Any], horizon: int, folds: int,
                    trees: int) -> np.ndarray:
-    """Out-of-sample P(up) per bar (NaN where no model has predicted the bar)."""
-    from volex.errors import UserInputError
-    from volex.ml.features import build_features
-    from volex.ml.labels import FLAT, UP, make_labels, round_trip_cost
-    from volex.ml.models import make_estimator
-    from volex.ml.walkforward import out_of_sample_predictions, purged_walk_forward_splits
+    """Out-of-sample, calibrated P(up) per bar (NaN where no fold predicted the bar).
+
+    The evaluation scores bars whose outcome is known, so the last ``horizon`` bars are
+    NaN too: the strategy is flat there.
+    """
+    from volex.ml import ModelSpec, evaluate_model
+    from volex.ml.features import infer_timeframe
 
     frame = _frame(candles)
-    close = np.asarray(frame["close"], dtype=np.float64)
-    features = np.asarray(build_features(frame, as_array=True))
-    labels = make_labels(close, horizon, round_trip_cost())
-    usable = np.flatnonzero(np.isfinite(features).all(axis=1))
-    up = np.full(len(close), np.nan)
-    try:
-        splits = purged_walk_forward_splits(len(usable), folds, purge=horizon)
-    except ValueError as exc:
-        raise UserInputError(f"ml_forest: {exc}") from None
-    rows_y = np.nan_to_num(labels[usable], nan=FLAT)  # untrainable tail rows are never fitted
-
-    def new_forest() -> Any:
-        return make_estimator("random_forest", n_estimators=trees, n_jobs=1)
-
-    oos = out_of_sample_predictions(features[usable], rows_y, splits, new_forest)
-    up[usable] = oos.proba[:, UP]
+    stamps = frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+    spec = ModelSpec.from_settings(None, horizon=horizon, n_folds=folds, n_estimators=trees)
+    evaluation = evaluate_model(frame, "backtest", infer_timeframe(stamps), spec=spec)
+    predicted = evaluation.predictions
+    at = predicted["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+    up = np.full(len(stamps), np.nan)
+    up[np.searchsorted(stamps, at)] = predicted["p_up"].to_numpy()
     return up
 
 
