@@ -298,6 +298,47 @@ def test_a_restarted_volex_sees_the_same_orders_balances_and_fills(
     assert after.cancel_order(limit.id, "BTC/USDT").status == "canceled"
 
 
+# -- end to end: the CLI's live path --------------------------------------------------------
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection to a host other than 127.0.0.1 fails (nothing may leave the machine)."""
+    import socket
+
+    real = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> object:
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError(f"test blocked a connection to {address[0]}")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
+        monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> None:
+    import volex.adapters.exchange.ccxt_exchange as adapter
+    from tests.support.cli import run
+
+    with BinanceSim(balances={"USDT": "10000"}) as venue:
+        class LoopbackExchange(CcxtExchange):
+            def __init__(self, exchange_id: str, credentials: dict[str, str] | None,
+                         sandbox: bool, timeout_s: float) -> None:
+                super().__init__(exchange_id, credentials, sandbox, timeout_s,
+                                 {**venue.client_config(), "enableRateLimit": False}, retry=FAST)
+
+        monkeypatch.setattr(adapter, "CcxtExchange", LoopbackExchange)
+        monkeypatch.setenv("VOLEX_TRADING__MODE", "live")
+        monkeypatch.setenv("VOLEX_BINANCE_API_KEY", FAKE_KEY)
+        monkeypatch.setenv("VOLEX_BINANCE_SECRET", FAKE_SECRET)
+        result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
+        assert result.exit_code == 0, result.output
+        assert "LIVE" in result.output and FAKE_KEY not in result.output
+        entry, stop = venue.engine.orders()
+        assert (entry.type, entry.status, entry.qty) == ("MARKET", "FILLED", Decimal("0.01"))
+        assert (stop.type, stop.status, stop.side) == ("STOP_LOSS", "NEW", "SELL")
+
+
 # -- configuration ----------------------------------------------------------------------------
 
 def test_sandbox_mode_trades_on_the_testnet_not_the_live_venue(
