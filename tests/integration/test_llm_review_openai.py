@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Iterator
 
+import openai  # noqa: F401  (imported up front: the first call's timeout is not import time)
 import pandas as pd
 import pytest
 
@@ -44,7 +45,7 @@ def server() -> Iterator[OpenAIServer]:
         yield running
 
 
-def _agent(server: OpenAIServer, home, model, timeout_s: float = 2.0):
+def _agent(server: OpenAIServer, home, model, timeout_s: float = 5.0):
     registry = ModelRegistry(home / "models")
     registry.save(model)
     store = Store(f"sqlite:///{home / 'volex.db'}")

@@ -58,8 +58,7 @@ def technical_facts(analysis: Analysis) -> TechnicalFacts:
     return TechnicalFacts(action=verdict.action, score=verdict.score, reasons=verdict.reasons)
 
 
-def model_facts(outlook: ModelOutlook, metadata: ModelMetadata,
-                bars_since_training: int = 0) -> ModelFacts:
+def model_facts(outlook: ModelOutlook, metadata: ModelMetadata) -> ModelFacts:
     """The model's outlook with its honest track record and whether it may drive a trade."""
     report = metadata.evaluation
     beats = report.beats_baselines()
@@ -84,7 +83,8 @@ def model_facts(outlook: ModelOutlook, metadata: ModelMetadata,
         track_hit_rate=round(hit_rate, 4) if hit_rate is not None else None,
         best_baseline_accuracy=round(best_baseline, 4) if best_baseline is not None else None,
         beats_baselines=beats, trusted=not notes, trained_at=metadata.created_at,
-        last_trained_bar=metadata.last_bar, bars_since_training=bars_since_training,
+        last_trained_bar=metadata.last_bar,
+        bars_since_training=outlook.bars_since_training,
         notes=notes)
 
 

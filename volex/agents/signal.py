@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,17 @@ _MAX_PARALLEL_REVIEWS = 8
 
 def train_hint(symbol: str, timeframe: str) -> str:
     return f"no model for {symbol} {timeframe} yet: `volex model train {symbol} --timeframe {timeframe}`"
+
+
+def _analysis(candles: CandleSet) -> Analysis:
+    """The technical analysis `volex analyze` shows: over the same trailing bars."""
+    from volex.agents.research import DEFAULT_BARS
+    from volex.analysis.report import analyze_candles
+
+    frame = candles.frame
+    if len(frame) > DEFAULT_BARS:
+        candles = replace(candles, frame=frame.iloc[-DEFAULT_BARS:])
+    return analyze_candles(candles)
 
 
 class SignalAgent:
@@ -113,10 +125,8 @@ class SignalAgent:
         A remote LLM is only asked about proposed trades unless ``review_holds`` (it can
         veto or lower a trade, never turn a hold into one); the local stand-in always runs.
         """
-        from volex.analysis.report import analyze_candles
-
         analyses = list(analyses) if analyses else [None] * len(batch)
-        ready = [a if a is not None else analyze_candles(c) for c, a in zip(batch, analyses, strict=True)]
+        ready = [a if a is not None else _analysis(c) for c, a in zip(batch, analyses, strict=True)]
         outlooks = self._outlooks(batch, train)
         proposals = [self._inputs(c, a, *outlooks[i])
                      for i, (c, a) in enumerate(zip(batch, ready, strict=True))]
@@ -155,13 +165,10 @@ class SignalAgent:
     def _inputs(self, candles: CandleSet, analysis: Analysis, model: TrainedModel | None,
                 outlook: ModelOutlook | None,
                 missing: str | None) -> tuple[DecisionInputs, list[str]]:
-        from volex.ml.registry import new_bars_since
-
         technical = technical_facts(analysis)
         facts = None
         if model is not None and outlook is not None:
-            facts = model_facts(outlook, model.metadata,
-                                new_bars_since(model.metadata, candles.frame))
+            facts = model_facts(outlook, model.metadata)
         action, confidence, reasons = propose(technical, facts, missing)
         return DecisionInputs(symbol=candles.symbol, timeframe=candles.timeframe,
                               as_of=analysis.as_of, market=market_facts(analysis),
