@@ -14,7 +14,7 @@ from typing import Any
 
 from volex import errors
 
-__all__ = ["make_client", "translate_ccxt_errors", "exchange_ids"]
+__all__ = ["exchange_ids", "make_client", "translate_ccxt_errors"]
 
 
 def exchange_ids() -> list[str]:

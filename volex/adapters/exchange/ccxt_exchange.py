@@ -282,7 +282,7 @@ class CcxtExchange:
             except errors.InsufficientFunds as exc:
                 raise self._short_of_funds(request, amount, exc) from exc
             except errors.InvalidOrder as exc:
-                if "Duplicate order" not in str(exc):
+                if "duplicate" not in str(exc).lower():
                     raise
                 last_error = exc  # the venue holds an open order with this id already
             found = self._find_after_failure(request, sent, attempt, last_error)
