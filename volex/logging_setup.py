@@ -62,5 +62,6 @@ def configure_logging(home: Path, level: str | None = None) -> Path:
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     redact.remember_environment()
+    redact.remember_file(Path(home) / "secrets.toml")  # so a pasted key is masked in any error
     redact.install(root)
     return path

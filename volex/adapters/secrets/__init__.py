@@ -14,14 +14,16 @@ from volex.errors import SecretError
 __all__ = ["FIELDS", "check_name", "check_values"]
 
 FIELDS = ("api_key", "secret", "password", "uid")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# Short on purpose: exchange ids are, API keys are not (a key pasted as a name is refused).
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
 def check_name(name: str) -> str:
     """The canonical (lower-case) secret name, or SecretError naming what is wrong."""
     canonical = name.strip().lower()
     if not _NAME.match(canonical):
-        raise SecretError(f"bad secret name {name[:40]!r}: use letters, digits, '-' or '_' "
+        # The name is not repeated: a key pasted in the wrong place must not be printed back.
+        raise SecretError("bad secret name: use up to 32 letters, digits, '-' or '_' "
                           "(e.g. binance)")
     return canonical
 

@@ -14,17 +14,20 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 __all__ = [
     "MASK",
     "RedactingFilter",
     "SecretValues",
+    "forget_all",
     "install",
     "known_count",
     "redact_text",
     "remember",
     "remember_environment",
+    "remember_file",
     "remember_url_password",
 ]
 
@@ -56,7 +59,8 @@ def remember(values: Iterable[str] | Mapping[str, str] | str | None) -> None:
         _known.update(fresh)
         # Longest first, so a value containing another is masked whole.
         ordered = sorted(_known, key=len, reverse=True)
-        _pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        # Case-insensitive: a key that was lower-cased on its way (a name, a URL) is still masked.
+        _pattern = re.compile("|".join(re.escape(v) for v in ordered), re.IGNORECASE)
 
 
 def remember_url_password(url: str | None) -> None:
@@ -79,8 +83,30 @@ def remember_environment(environ: Mapping[str, str] | None = None) -> None:
         remember_url_password(environ.get(key))
 
 
+def remember_file(path: Path) -> None:
+    """Register the values of a private secrets file (cheap: one small TOML read)."""
+    import stat
+    import tomllib
+
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            return  # the file store refuses it anyway, with its own message
+        data = tomllib.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    remember([str(v) for entry in data.values() if isinstance(entry, dict) for v in entry.values()])
+
+
 def known_count() -> int:
     return len(_known)
+
+
+def forget_all() -> None:
+    """Drop every registered value (tests use it to act as a fresh process)."""
+    global _pattern
+    with _lock:
+        _known.clear()
+        _pattern = None
 
 
 def redact_text(text: str) -> str:
