@@ -137,24 +137,19 @@ def event_from_audit(record: Any) -> EventRow:
         if needle in action:
             kind, level = found_kind, found_level
             break
-    parts = [action]
-    subject = attr(record, "subject")
-    if subject:
-        parts.append(str(subject))
-    actor = attr(record, "actor")
-    if actor:
-        parts.append(f"by {actor}")
     details = attr(record, "details") or {}
+    parts = [action, str(attr(record, "subject") or "")]
     if details.get("side") and details.get("amount"):
         parts.append(f"{details['side']} {details['amount']}")
     if details.get("average") not in (None, "None"):
         parts.append(f"@ {details['average']}")
-    reason = attr(record, "reason")
-    if reason:
-        parts.append(f"({reason})")
+    if attr(record, "reason"):
+        parts.append(f"({attr(record, 'reason')})")
+    if attr(record, "actor"):
+        parts.append(f"· {attr(record, 'actor')}")
     at = attr(record, "at", default=None) or utc_clock()
     return EventRow(id=f"audit-{attr(record, 'id', default=id(record))}", at=at, kind=kind,
-                    text=" ".join(parts), level=level)
+                    text=" ".join(p for p in parts if p), level=level)
 
 
 class DashboardFeed:

@@ -39,7 +39,8 @@ class EventsFeed(RichLog):
             self.event = event
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, max_lines=500, wrap=True, markup=False, auto_scroll=True)
+        super().__init__(id=id, max_lines=500, min_width=20, wrap=True, markup=False,
+                         auto_scroll=True)
         self.border_title = "Alerts & events"
         self._seen: set[str] = set()
         self.count = 0

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
-__all__ = ["age", "amount", "clock_time", "money", "pct", "price", "signed"]
+__all__ = ["action", "age", "amount", "clock_time", "day_time", "money", "pct", "price", "signed"]
 
 _ACTION_STYLE = {"buy": "bold green", "long": "bold green", "sell": "bold red",
                  "short": "bold red", "hold": "yellow", "flat": "yellow"}
@@ -56,6 +56,11 @@ def action(value: str | None) -> Text:
 
 def clock_time(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%H:%M:%S}"
+
+
+def day_time(value: datetime | None) -> str:
+    """Month-day and minute: when a fill or an order happened."""
+    return "—" if value is None else f"{value:%m-%d %H:%M}"
 
 
 def age(seconds: float) -> str:

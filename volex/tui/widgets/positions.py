@@ -53,7 +53,7 @@ def _order_row(o: Any) -> tuple[Any, ...]:
 
 
 def _fill_row(f: Any) -> tuple[Any, ...]:
-    return (fmt.clock_time(attr(f, "at")), str(attr(f, "symbol", default="?")),
+    return (fmt.day_time(attr(f, "at")), str(attr(f, "symbol", default="?")),
             _side(attr(f, "side")), fmt.amount(attr(f, "amount")), fmt.price(attr(f, "price")),
             fmt.money(attr(f, "fee")))
 

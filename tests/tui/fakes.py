@@ -1,0 +1,95 @@
+"""A facade with fixed data for snapshot tests: the real candles and decisions of the bundled
+sample, and fixed positions, orders, fills, audit records, health and clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from volex import Volex
+from volex.agents.monitor import Health
+from volex.domain.audit import AuditRecord
+from volex.domain.orders import Fill, HaltState, Order, Position
+from volex.domain.signals import SignalBoard
+
+__all__ = ["NOW", "FixedVolex"]
+
+NOW = datetime(2025, 8, 26, 9, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+class FixedVolex:
+    """The dashboard's read methods with fixed answers; halt/resume flip a fixed state."""
+
+    def __init__(self, *, halted: bool = False) -> None:
+        self._real = Volex(offline=True, actor="dashboard")
+        self.settings = self._real.settings
+        self._halt = HaltState(active=True, reason="feed looks wrong", since=NOW,
+                               actor="dashboard") if halted else HaltState()
+        self._decisions: list[Any] | None = None
+
+    def close(self) -> None:
+        self._real.close()
+
+    def symbol(self, text: str) -> str:
+        return self._real.symbol(text)
+
+    def candles(self, symbol: str, timeframe: str | None = None, **kwargs: Any) -> Any:
+        return self._real.candles(symbol, timeframe, **kwargs)
+
+    def analyze(self, symbol: str, timeframe: str | None = None) -> Any:
+        return self._real.analyze(symbol, timeframe)
+
+    def signals(self, symbols: list[str], timeframe: str | None = None) -> SignalBoard:
+        board = self._real.signals(symbols, timeframe)
+        decisions = [d.model_copy(update={"decided_at": NOW - timedelta(minutes=i)})
+                     for i, d in enumerate(board.decisions)]
+        return board.model_copy(update={"decisions": decisions})
+
+    def halt_state(self) -> HaltState:
+        return self._halt
+
+    def halt(self, *, reason: str | None = None) -> HaltState:
+        self._halt = HaltState(active=True, reason=reason, since=NOW, actor="dashboard")
+        return self._halt
+
+    def resume(self) -> HaltState:
+        self._halt = HaltState()
+        return self._halt
+
+    def positions(self) -> list[Position]:
+        return [Position(symbol="BTC/USDT", amount=Decimal("0.05"), entry_price=Decimal(108500),
+                         cost_basis=Decimal(5425), mark_price=Decimal("110111.98"),
+                         mark_source="sample", realised_pnl=Decimal("42.10"),
+                         fees=Decimal("5.43"))]
+
+    def orders(self) -> list[Order]:
+        return [Order(id="P00000000000000a1", client_order_id="vx-fixed-1", symbol="ETH/USDT",
+                      side="buy", type="limit", amount=Decimal("0.5"), price=Decimal(3600),
+                      status="open", exchange="paper", created_at=NOW, updated_at=NOW)]
+
+    def fills(self, symbol: str | None = None) -> list[Fill]:
+        fills = [Fill(id="PF1", order_id="P0001", symbol="BTC/USDT", side="buy",
+                      amount=Decimal("0.05"), price=Decimal(108500), fee=Decimal("5.43"),
+                      at=datetime(2025, 8, 20, 0, 0, tzinfo=UTC))]
+        return [f for f in fills if symbol is None or f.symbol == symbol]
+
+    def audit(self, limit: int = 200) -> list[AuditRecord]:
+        rows = [("order.filled", "BTC/USDT", None, {"side": "buy", "amount": "0.05",
+                                                     "average": "108500"}),
+                ("order.blocked", "DOGE/USDT", "max_order_quote", None),
+                ("order.placed", "ETH/USDT", None, {"side": "buy", "amount": "0.5"})]
+        if self._halt.active:
+            rows.append(("halt", "trading", self._halt.reason, None))
+        return [AuditRecord(id=i, at=NOW - timedelta(minutes=30 - i), actor="dashboard",
+                            action=action, subject=subject, reason=reason, details=details)
+                for i, (action, subject, reason, details) in enumerate(rows, 1)]
+
+    def doctor(self) -> list[Health]:
+        return [Health("store", "ok", 1.0, ""), Health("event bus", "warn", 0.0, ""),
+                Health("exchange binance", "off", None, "offline"),
+                Health("llm local", "off", None, "")]
