@@ -293,7 +293,8 @@ class Volex:
         from volex.backtest.service import Window, run_optimization
 
         run = run_optimization(
-            self._candle_loader(offline), self.strategy_store, strategy, symbol, timeframe=timeframe,
+            self._candle_loader(offline), self.strategy_store if save else None, strategy, symbol,
+            timeframe=timeframe,
             window=Window(days, since, until), data=data, method=method, trials=trials,
             objective=objective, walk_forward=walk_forward, jobs=jobs, storage=storage,
             study=study, fixed=params, config=self._backtest_config(cash, fee, slippage_bps),

@@ -12,7 +12,7 @@ import pytest
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
@@ -43,10 +43,10 @@ def test_two_processes_share_one_bayesian_study(pg_url: str, daily: Path) -> Non
     import optuna
 
     first, second = optimize_processes(pg_url, "bayes-shared", daily,
-                                       ["--method", "bayes", "--trials", "8"])
+                                       ["--method", "bayes", "--trials", "5"])
     study = optuna.load_study(study_name="bayes-shared", storage=pg_url)
     finished = [t for t in study.trials if t.state.is_finished()]
-    assert len(finished) == 16  # 8 from each process, in one study
+    assert len(finished) == 10  # 5 from each process, in one study
     complete = [t for t in finished if t.state == optuna.trial.TrialState.COMPLETE]
     assert study.best_value == max(t.value for t in complete)
     # The process that finished last saw every completed trial of the study.
@@ -61,8 +61,8 @@ def test_two_processes_split_one_grid(pg_url: str, daily: Path) -> None:
     from volex.backtest.optimize import grid_points
     from volex.strategies import get_strategy
 
-    optimize_processes(pg_url, "grid-shared", daily, ["--method", "grid", "--param", "slow=60"])
-    expected = {p["fast"] for p in grid_points(get_strategy("sma_cross"), {"slow": 60})}
+    optimize_processes(pg_url, "grid-shared", daily, ["--method", "grid", "--param", "slow=30"])
+    expected = {p["fast"] for p in grid_points(get_strategy("sma_cross"), {"slow": 30})}
     study = optuna.load_study(study_name="grid-shared", storage=pg_url)
     done = [t.user_attrs["params"]["fast"] for t in study.trials
             if t.state == optuna.trial.TrialState.COMPLETE]

@@ -214,7 +214,7 @@ def _walk(strategy: Strategy, bars: Bars, k: int, config: BacktestConfig, object
                         symbol=candles.symbol, timeframe=candles.timeframe, on_fold=on_fold)
 
 
-def run_optimization(loader: CandleLoader, store: StrategyStateStore, strategy_name: str,
+def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, strategy_name: str,
                      symbol: str, *, timeframe: str | None = None, window: Window = Window(),
                      data: str | Path | None = None, method: str = "grid",
                      trials: int | None = None, objective: str = "sharpe",
@@ -223,7 +223,10 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore, strategy_n
                      config: BacktestConfig | None = None, save: bool = False,
                      strategy_file: str | Path | None = None,
                      on_progress: ProgressFn | None = None) -> OptimizeRun:
-    """Search the parameters of one strategy on one symbol; optionally save the best."""
+    """Search the parameters of one strategy on one symbol; optionally save the best.
+
+    ``store`` is only used to save (``save=True``), so it may be None otherwise.
+    """
     from volex.backtest.optimize import check_search, optimize
 
     strategy = get_strategy(strategy_name, strategy_file)
@@ -243,6 +246,8 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore, strategy_n
                      trials=trials or WALK_FORWARD_GRID_POINTS, jobs=jobs)
     saved = None
     if save:
+        if store is None:
+            raise ValueError("save=True needs a strategy store")
         saved = save_best_params(store, strategy.name, result.best.params, objective,
                                  result.best.value)
     return OptimizeRun(result, candles.source.describe(), walk, saved)
