@@ -21,21 +21,10 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 
-
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from bench_signals import median_time  # same directory: run as a script
 
 
 def main() -> None:

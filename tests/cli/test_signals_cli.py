@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 
 from tests.support.cli import run
-from tests.support.signal_models import known_model, train_small
-from volex.adapters.market_data.files import sample_candles
+from tests.support.signal_models import known_model, small_model
 from volex.ml.registry import ModelRegistry
 
 FOUNDATION_KEYS = {"symbol", "timeframe", "as_of", "source", "source_detail", "market",
@@ -18,9 +16,7 @@ FOUNDATION_KEYS = {"symbol", "timeframe", "as_of", "source", "source_detail", "m
 
 @pytest.fixture(scope="module")
 def model():
-    frame = sample_candles("BTC/USDT", "1d")
-    assert isinstance(frame, pd.DataFrame)
-    return train_small(frame, "BTC/USDT", "1d")
+    return small_model("BTC/USDT", "1d")
 
 
 @pytest.fixture

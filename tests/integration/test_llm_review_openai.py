@@ -12,9 +12,8 @@ import pytest
 
 from tests.support.cli import run
 from tests.support.openai_server import OpenAIServer
-from tests.support.signal_models import known_model, train_small
+from tests.support.signal_models import known_model, sample_frame, small_model
 from volex.adapters.llm.openai_llm import OpenAILLM
-from volex.adapters.market_data.files import sample_candles
 from volex.adapters.storage.signals import SignalRepo
 from volex.adapters.storage.store import Store
 from volex.agents.llm_review import Reviewer
@@ -29,14 +28,12 @@ KEY = "sk-test-signal-0123456789"
 
 @pytest.fixture(scope="module")
 def btc_1d() -> pd.DataFrame:
-    frame = sample_candles("BTC/USDT", "1d")
-    assert frame is not None
-    return frame
+    return sample_frame("BTC/USDT", "1d")
 
 
 @pytest.fixture(scope="module")
-def model(btc_1d: pd.DataFrame):
-    return train_small(btc_1d, "BTC/USDT", "1d")
+def model():
+    return small_model("BTC/USDT", "1d")
 
 
 @pytest.fixture

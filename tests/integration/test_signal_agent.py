@@ -7,10 +7,9 @@ import time
 import pandas as pd
 import pytest
 
-from tests.support.signal_models import known_model, train_small
+from tests.support.signal_models import known_model, sample_frame, small_model
 from volex.adapters.bus.memory import MemoryBus
 from volex.adapters.llm.local import LocalLLM
-from volex.adapters.market_data.files import sample_candles
 from volex.adapters.storage.signals import SignalRepo
 from volex.adapters.storage.store import Store
 from volex.agents.llm_review import Reviewer
@@ -23,14 +22,12 @@ from volex.ml.registry import ModelRegistry
 
 @pytest.fixture(scope="module")
 def btc_2h() -> pd.DataFrame:
-    frame = sample_candles("BTC/USDT", "2h")
-    assert frame is not None
-    return frame.tail(3000).reset_index(drop=True)
+    return sample_frame("BTC/USDT", "2h", bars=3000)
 
 
 @pytest.fixture(scope="module")
-def model(btc_2h: pd.DataFrame):
-    return train_small(btc_2h, "BTC/USDT", "2h")
+def model():
+    return small_model("BTC/USDT", "2h", bars=3000)
 
 
 def _candles(symbol: str, frame: pd.DataFrame) -> CandleSet:

@@ -9,6 +9,7 @@ calls at that confidence were right). Tests of the decision path then know what 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from volex.ml.metrics import ReliabilityBin
 from volex.ml.predict import TrainedModel
 from volex.ml.reports import ModelSpec
 
-__all__ = ["SMALL_SPEC", "known_model", "train_small"]
+__all__ = ["SMALL_SPEC", "known_model", "sample_frame", "small_model", "train_small"]
 
 SMALL_SPEC = ModelSpec(n_estimators=20, n_folds=3, n_jobs=1)
 
@@ -27,6 +28,23 @@ def train_small(candles: pd.DataFrame, symbol: str, timeframe: str) -> TrainedMo
     from volex.ml.training import train_model
 
     return train_model(candles, symbol, timeframe, spec=SMALL_SPEC)
+
+
+def sample_frame(symbol: str = "BTC/USDT", timeframe: str = "1d",
+                 bars: int | None = None) -> pd.DataFrame:
+    """Real candles from the bundled sample (the last ``bars`` of them)."""
+    from volex.adapters.market_data.files import sample_candles
+
+    frame = sample_candles(symbol, timeframe)
+    assert frame is not None, f"the bundled sample has no {symbol} {timeframe}"
+    return frame if bars is None else frame.tail(bars).reset_index(drop=True)
+
+
+@functools.cache
+def small_model(symbol: str = "BTC/USDT", timeframe: str = "1d",
+                bars: int | None = None) -> TrainedModel:
+    """A small model trained on the bundled sample, once per test process."""
+    return train_small(sample_frame(symbol, timeframe, bars), symbol, timeframe)
 
 
 def known_model(base: TrainedModel, *, p_down: float = 0.1, p_flat: float = 0.1,

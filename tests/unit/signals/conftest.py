@@ -1,27 +1,23 @@
-"""Fixtures of the signal unit tests: one small real model, facts built from real candles."""
+"""Fixtures of the signal unit tests: one small real model and real candles."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from volex.adapters.market_data.files import sample_candles
+from tests.support.signal_models import sample_frame, small_model
 from volex.domain.analysis import CandleSource
 from volex.domain.candles import CandleSet
 
 
 @pytest.fixture(scope="session")
 def btc_1d() -> pd.DataFrame:
-    frame = sample_candles("BTC/USDT", "1d")
-    assert frame is not None
-    return frame
+    return sample_frame("BTC/USDT", "1d")
 
 
 @pytest.fixture(scope="session")
-def base_model(btc_1d: pd.DataFrame):
-    from tests.support.signal_models import train_small
-
-    return train_small(btc_1d, "BTC/USDT", "1d")
+def base_model():
+    return small_model("BTC/USDT", "1d")
 
 
 @pytest.fixture
