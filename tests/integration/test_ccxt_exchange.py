@@ -202,6 +202,31 @@ def test_a_wrong_key_is_an_authentication_error_that_shows_no_key(
         connect(keys=None).balances()
 
 
+def test_rules_changed_at_the_venue_give_a_clear_error_and_are_reloaded(
+        sim: BinanceSim, exchange: CcxtExchange) -> None:
+    import dataclasses
+
+    assert exchange.market("BTC/USDT").price_step == Decimal("0.01")
+    spec = sim.engine.markets["BTCUSDT"]
+    sim.engine.markets["BTCUSDT"] = dataclasses.replace(spec, tick_size=Decimal(1))
+    with pytest.raises(errors.InvalidOrder) as caught:
+        exchange.create_order(buy("0.01", type="limit", price=Decimal("80000.12")))
+    assert "PRICE_FILTER" in str(caught.value) and "reloaded" in str(caught.value)
+    assert len(sim.sent("POST", "/api/v3/order")) == 1  # a refusal is not retried
+    assert exchange.market("BTC/USDT").price_step == 1
+    assert exchange.create_order(buy("0.01", type="limit", price=Decimal("80000.12"))).price == 80000
+
+
+def test_a_venue_clock_that_jumps_is_measured_again_and_the_order_goes_once(
+        sim: BinanceSim, exchange: CcxtExchange) -> None:
+    exchange.market("BTC/USDT")  # clocks compared here
+    sim.clock_offset_ms = -3000  # now our requests look 3 s ahead of the venue: -1021
+    request = buy("0.01")
+    order = exchange.create_order(request)
+    assert order.status == "closed" and len(sim.engine.orders(request.client_order_id)) == 1
+    assert len(sim.sent("GET", "/api/v3/time")) >= 2
+
+
 # -- no duplicate order, ever ----------------------------------------------------------------
 
 FAULTS = {

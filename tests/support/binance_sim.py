@@ -108,6 +108,10 @@ class BinanceSim:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.up = False
+        self.clock_offset_ms = 0  # the venue's clock minus ours (a skewed venue clock)
+
+    def server_ms(self) -> int:
+        return now_ms() + self.clock_offset_ms
 
     # ----- lifecycle -------------------------------------------------------------------------
     @property
@@ -216,7 +220,7 @@ class BinanceSim:
 
         return {
             ("GET", "/api/v3/ping"): (lambda p: {}, False),
-            ("GET", "/api/v3/time"): (lambda p: {"serverTime": now_ms()}, False),
+            ("GET", "/api/v3/time"): (lambda p: {"serverTime": self.server_ms()}, False),
             ("GET", "/api/v3/exchangeInfo"): (lambda p: e.exchange_info(), False),
             ("GET", "/api/v3/klines"): (klines, False),
             ("GET", "/api/v3/ticker/24hr"): (tickers, False),
@@ -243,10 +247,10 @@ class BinanceSim:
             raise BinanceApiError(400, -1022, "Signature for this request is not valid.")
         stamp = int(params.get("timestamp") or 0)
         window = int(params.get("recvWindow") or 5000)
-        if stamp > now_ms() + 1000:
+        if stamp > self.server_ms() + 1000:
             raise BinanceApiError(400, -1021, "Timestamp for this request was 1000ms ahead of "
                                               "the server's time.")
-        if now_ms() - stamp > window:
+        if self.server_ms() - stamp > window:
             raise BinanceApiError(400, -1021, "Timestamp for this request is outside of the "
                                               "recvWindow.")
 

@@ -124,4 +124,4 @@ def _venue_message(raw: str) -> str:
     if not isinstance(body, dict) or not body.get("msg"):
         return raw
     code = f" (code {body['code']})" if body.get("code") is not None else ""
-    return f"{(raw[:start].strip() + ' ') if raw[:start].strip() else ''}{body['msg']}{code}"
+    return f"{body['msg']}{code}"  # the venue's own words beat ccxt's commentary before them

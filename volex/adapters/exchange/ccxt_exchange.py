@@ -88,6 +88,7 @@ class CcxtExchange:
         if sandbox:
             self._enable_sandbox()
         self._markets: dict[str, Market] | None = None
+        self._stale_markets = False
         # One order decision at a time in this process: two threads sending the same client
         # id could both find nothing and both send.
         self._placing = threading.Lock()
@@ -101,7 +102,8 @@ class CcxtExchange:
 
     def markets(self) -> dict[str, Market]:
         if self._markets is None:
-            loaded = self._read(self._client.load_markets)
+            loaded = self._read(self._client.load_markets, self._stale_markets)
+            self._stale_markets = False
             self._markets = {s: market_from_ccxt(m, self._client.precisionMode) for s, m in loaded.items()
                              if m.get("spot", True) and m.get("active") is not False}
         return self._markets
@@ -282,6 +284,8 @@ class CcxtExchange:
             except errors.InsufficientFunds as exc:
                 raise self._short_of_funds(request, amount, exc) from exc
             except errors.InvalidOrder as exc:
+                if "Filter failure" in str(exc):
+                    raise self._rules_changed(request, exc) from exc
                 if "duplicate" not in str(exc).lower():
                     raise
                 last_error = exc  # the venue holds an open order with this id already
@@ -316,6 +320,14 @@ class CcxtExchange:
             f"{self.name}: not enough {asset} to {request.side} {plain(amount)} {market.base} "
             f"({request.type} order on {request.symbol}); the venue says: {venue_says}")
 
+    def _rules_changed(self, request: OrderRequest,
+                       exc: errors.InvalidOrder) -> errors.InvalidOrder:
+        """The venue refused what its rules as we loaded them allow: reload them next time."""
+        self._markets, self._stale_markets = None, True
+        return errors.InvalidOrder(
+            f"{exc}; {self.name}'s trading rules for {request.symbol} differ from those Volex "
+            "had loaded; they are reloaded now, plan the order again")
+
     def _lookup(self, client_order_id: str, symbol: str) -> Order | None:
         params = {"clientOrderId": client_order_id}
         try:
@@ -329,8 +341,21 @@ class CcxtExchange:
     # -- plumbing -------------------------------------------------------------------------------
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        with translate_ccxt_errors(self.name, self._client, self._secrets):
-            return fn(*args)
+        try:
+            with translate_ccxt_errors(self.name, self._client, self._secrets):
+                return fn(*args)
+        except errors.NetworkError as exc:
+            if "InvalidNonce" in str(exc):  # our clock and the venue's disagree: measure again
+                self._resync_clock()
+            raise
+
+    def _resync_clock(self) -> None:
+        import ccxt
+
+        try:
+            self._client.load_time_difference()
+        except ccxt.BaseError as exc:  # best effort: the retry reports the real failure
+            log.info("%s: could not read the venue's clock: %s", self.name, type(exc).__name__)
 
     def _read(self, fn: Callable[..., T], *args: Any) -> T:
         return retry_idempotent(lambda: self._call(fn, *args), self._retry, self._sleep)
