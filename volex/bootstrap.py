@@ -142,7 +142,7 @@ class Runtime:
         trading = self.settings.trading
         if self.live and trading.mode != "live":
             raise ConfigError('--live needs trading.mode = "live" '
-                              "(volex config set trading.mode '\"live\"')")
+                              "(volex config set trading.mode live)")
         if self.live:
             try:
                 from volex.adapters.exchange.ccxt_exchange import CcxtExchange

@@ -34,13 +34,15 @@ def halt(
     reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --flatten."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    live: bool = typer.Option(False, "--live", help="Cancel (and flatten) on the live venue too."),
 ) -> None:
     """Stop trading now in every Volex process; cancel open orders (--flatten: close positions)."""
     if flatten and not confirm("Halt trading and close every position at market?", yes):
         from volex.errors import Cancelled
 
         raise Cancelled("not halted (not confirmed)")
-    report = volex(ctx).halt(reason=reason, reduce_only=reduce_only, flatten=flatten)
+    app = volex(ctx, live=True) if live else volex(ctx)
+    report = app.halt(reason=reason, reduce_only=reduce_only, flatten=flatten)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return

@@ -32,8 +32,12 @@ def parse_since(text: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _app(ctx: typer.Context, offline: bool):
-    return volex(ctx, offline=True) if offline else volex(ctx)
+def _app(ctx: typer.Context, offline: bool = False, live: bool = False):
+    overrides = {k: True for k, on in (("offline", offline), ("live", live)) if on}
+    return volex(ctx, **overrides)
+
+
+_LIVE = typer.Option(False, "--live", help="The live venue (needs trading.mode = live).")
 
 
 def orders(
@@ -41,11 +45,12 @@ def orders(
     symbol: str = typer.Argument(None, help="Only this symbol."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    live: bool = _LIVE,
 ) -> None:
     """Open orders (resting limits, stop-losses, take-profits)."""
     from volex.commands.trading_view import orders_table
 
-    app = _app(ctx, offline)
+    app = _app(ctx, offline, live)
     found = app.orders(symbol)
     if as_json:
         print_json([o.model_dump(mode="json") for o in found])
@@ -61,11 +66,12 @@ def cancel(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --all."),
     reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    live: bool = _LIVE,
 ) -> None:
     """Cancel an order, every order of a symbol, or --all."""
     from volex.errors import Cancelled
 
-    app = volex(ctx)
+    app = _app(ctx, live=live)
     if all_orders and target:
         raise UserInputError("give an ORDER_ID or SYMBOL, or --all, not both")
     if all_orders and not confirm("Cancel every open order?", yes):
@@ -88,11 +94,12 @@ def positions(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    live: bool = _LIVE,
 ) -> None:
     """Positions: size, entry, mark, unrealised and realised PnL, stop and target."""
     from volex.commands.trading_view import positions_table
 
-    app = _app(ctx, offline)
+    app = _app(ctx, offline, live)
     found = app.positions()
     if as_json:
         print_json([{**p.model_dump(mode="json"), "unrealised_pnl": str(p.unrealised_pnl),
@@ -108,11 +115,12 @@ def balance(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    live: bool = _LIVE,
 ) -> None:
     """Balances per asset, free and in orders, valued in the quote currency."""
     from volex.commands.trading_view import balances_table
 
-    app = _app(ctx, offline)
+    app = _app(ctx, offline, live)
     found = app.balances()
     if as_json:
         print_json([{**b.model_dump(mode="json"), "total": str(b.total)} for b in found])
