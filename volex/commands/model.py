@@ -21,7 +21,10 @@ model_app = typer.Typer(help="Train, list and evaluate the signal model.", no_ar
 
 _KINDS = ("random_forest", "lightgbm", "hist_gradient_boosting")
 _BASELINE_NAMES = {"majority": "majority class", "yesterday_direction": "last move repeats"}
-# Path options as module-level singletons (ruff B008: a Path default must not be a call).
+# Options shared by train and evaluate, as module-level singletons (ruff B008).
+_SYMBOL = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data).")
+_TIMEFRAME = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config).")
+_OFFLINE = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample.")
 _TRAIN_DATA = typer.Option(None, "--data", help="Train on a CSV or Parquet candle file.")
 _EVALUATE_DATA = typer.Option(None, "--data", help="Evaluate on a CSV or Parquet candle file.")
 _EXPORT = typer.Option(None, "--export-predictions", help="Write one row per out-of-sample "
@@ -81,11 +84,11 @@ def render_report(report: EvaluationReport) -> list[RenderableType]:
 @model_app.command("train")
 def train(
     ctx: typer.Context,
-    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data)."),
-    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config)."),
+    symbol: str = _SYMBOL,
+    timeframe: str = _TIMEFRAME,
     model: str = typer.Option(None, "--model", "-m", help="random_forest (default), lightgbm or hist_gradient_boosting."),
     data: Path = _TRAIN_DATA,
-    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
+    offline: bool = _OFFLINE,
     as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
 ) -> None:
     """Train on the history available, evaluate walk-forward, calibrate and save."""
@@ -130,11 +133,11 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
 @model_app.command("evaluate")
 def evaluate(
     ctx: typer.Context,
-    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data)."),
-    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config)."),
+    symbol: str = _SYMBOL,
+    timeframe: str = _TIMEFRAME,
     model: str = typer.Option(None, "--model", "-m", help="Learner (default: the saved model's, else config)."),
     data: Path = _EVALUATE_DATA,
-    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
+    offline: bool = _OFFLINE,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     export: Path = _EXPORT,
 ) -> None:

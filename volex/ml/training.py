@@ -20,7 +20,7 @@ from volex.ml.calibration import fit_calibrator, nested_calibration
 from volex.ml.features import FEATURE_NAMES, FEATURE_VERSION, build_features
 from volex.ml.labels import CLASSES, DOWN, FLAT, UP, make_labels, past_direction
 from volex.ml.metrics import majority_baseline, persistence_baseline, reliability_table, score
-from volex.ml.models import library_versions, make_estimator
+from volex.ml.models import library_versions, make_estimator, openmp_threads
 from volex.ml.predict import TrainedModel
 from volex.ml.reports import EvaluationReport, ModelMetadata, ModelSpec
 from volex.ml.walkforward import OutOfSample, out_of_sample_predictions, purged_walk_forward_splits
@@ -113,7 +113,7 @@ def evaluate_model(candles: pd.DataFrame, symbol: str, timeframe: str,
         raise DataUnavailable(f"{symbol} {timeframe}: too few bars for calibrated "
                               f"walk-forward evaluation ({len(data.labels)} labelled bars)")
     oos = out_of_sample_predictions(data.features, data.labels, folds,
-                                    _estimator_factory(spec), len(CLASSES))
+                                    _estimator_factory(spec), len(CLASSES), spec.n_jobs)
     calibrated = nested_calibration(oos, data.labels, spec.calibration)
     scored = oos.fold >= 1
     actual = data.labels[scored].astype(np.int64)
@@ -156,7 +156,8 @@ def train_model(candles: pd.DataFrame, symbol: str, timeframe: str, settings: An
     evaluation = evaluate_model(candles, symbol, timeframe, spec=spec)
     data = prepare_dataset(candles, timeframe, spec)
     estimator = _estimator_factory(spec)()
-    estimator.fit(data.features, data.labels.astype(np.int64))
+    with openmp_threads(spec.n_jobs):
+        estimator.fit(data.features, data.labels.astype(np.int64))
     tested = evaluation.oos.tested
     calibrator = fit_calibrator(evaluation.oos.proba[tested], data.labels[tested],
                                 spec.calibration)

@@ -71,21 +71,26 @@ def purged_walk_forward_splits(n_rows: int, n_folds: int, purge: int,
 
 
 def out_of_sample_predictions(features: np.ndarray, labels: np.ndarray, folds: list[Fold],
-                              new_estimator: Callable[[], Any],
-                              n_classes: int = 3) -> OutOfSample:
+                              new_estimator: Callable[[], Any], n_classes: int = 3,
+                              threads: int = 1) -> OutOfSample:
     """Fit a fresh estimator per fold and predict its test block.
 
-    A class absent from a training window gets probability 0 in that fold.
+    A class absent from a training window gets probability 0 in that fold. ``threads``
+    caps OpenMP threads (see ``volex.ml.models.openmp_threads``).
     """
+    from volex.ml.models import openmp_threads
+
     proba = np.full((len(labels), n_classes), np.nan)
     fold_of = np.full(len(labels), -1, dtype=np.int64)
     y = labels.astype(np.int64)
     for fold in folds:
         model = new_estimator()
-        model.fit(features[: fold.train_end], y[: fold.train_end])
         test = slice(fold.test_start, fold.test_end)
         part = np.zeros((fold.test_end - fold.test_start, n_classes))
-        part[:, np.asarray(model.classes_, dtype=np.int64)] = model.predict_proba(features[test])
+        with openmp_threads(threads):
+            model.fit(features[: fold.train_end], y[: fold.train_end])
+            part[:, np.asarray(model.classes_, dtype=np.int64)] = model.predict_proba(
+                features[test])
         proba[test] = part
         fold_of[test] = fold.number
     return OutOfSample(proba=proba, fold=fold_of, folds=folds)
