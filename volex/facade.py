@@ -569,8 +569,8 @@ class Volex:
                                  lambda v=venue: rt.secrets.where(v), settings.offline),
                 "check the network (or set offline = true); keys: volex secrets check"))
         checks.append(m.Check(f"llm {settings.llm.provider}", self._llm_probe,
-                              "set OPENAI_API_KEY (or volex secrets set openai), llm.base_url, "
-                              'or llm.provider = "local"'))
+                              "set OPENAI_API_KEY (or volex secrets set openai --key-only), "
+                              'llm.base_url, or llm.provider = "local"'))
         return self._monitor().check(checks)
 
     def db_upgrade(self) -> dict[str, Any]:

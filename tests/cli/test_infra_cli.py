@@ -83,6 +83,12 @@ def test_bad_input_is_one_line_and_stores_nothing(args: list[str], stdin: str, m
     assert not (volex_home / "secrets.toml").exists()
 
 
+def test_a_key_without_a_secret(volex_home: Path) -> None:
+    result = run("secrets", "set", "openai", "--stdin", "--key-only", input=f"sk-{KEY}\n")
+    assert result.exit_code == 0 and "stored openai (api_key) in file" in result.output
+    assert 'api_key = "sk-' in (volex_home / "secrets.toml").read_text()
+
+
 def test_a_file_others_can_read_is_refused(volex_home: Path) -> None:
     run("secrets", "set", "binance", "--stdin", input=f"{KEY}\n{SECRET}\n")
     (volex_home / "secrets.toml").chmod(0o644)

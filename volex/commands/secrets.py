@@ -16,25 +16,27 @@ secrets_app = typer.Typer(help="Store, list, delete and check API keys.", no_arg
 BACKEND_HELP = "Where to store it: env is read-only; keyring, file or vault (default: the first writable in secrets.order)."
 
 
-def _from_stdin(password: bool) -> dict[str, str]:
+def _fields(password: bool, key_only: bool) -> list[tuple[str, str]]:
+    fields = [("api_key", "API key")] + ([] if key_only else [("secret", "API secret")])
+    return fields + ([("password", "Password")] if password else [])
+
+
+def _from_stdin(fields: list[tuple[str, str]]) -> dict[str, str]:
     lines = sys.stdin.read().splitlines()
-    fields = ["api_key", "secret"] + (["password"] if password else [])
-    values = {field: (lines[i].strip() if i < len(lines) else "") for i, field in enumerate(fields)}
-    missing = [f for f in fields if not values[f]]
+    values = {field: (lines[i].strip() if i < len(lines) else "") for i, (field, _) in enumerate(fields)}
+    missing = [f for f in values if not values[f]]
     if missing:
-        raise SecretError(f"--stdin needs the API key on the first line and the secret on the "
-                          f"second{' and the password on the third' if password else ''}; "
-                          f"missing: {', '.join(missing)}")
+        wanted = ", ".join(f"{label.lower()} on line {i + 1}" for i, (_, label) in enumerate(fields))
+        raise SecretError(f"--stdin needs the {wanted}; missing: {', '.join(missing)}")
     return values
 
 
-def _prompted(password: bool) -> dict[str, str]:
+def _prompted(fields: list[tuple[str, str]]) -> dict[str, str]:
     import click
 
-    labels = [("api_key", "API key"), ("secret", "API secret")] + ([("password", "Password")] if password else [])
     values = {}
     try:
-        for field, label in labels:
+        for field, label in fields:
             values[field] = typer.prompt(label, hide_input=True, err=True).strip()
     except (click.exceptions.Abort, typer.Abort):
         raise SecretError("no input: type the values when asked, or pipe them with --stdin") from None
@@ -49,10 +51,12 @@ def set_(
     name: str = typer.Argument(..., help="Secret name, usually the exchange id (binance)."),
     stdin: bool = typer.Option(False, "--stdin", help="Read the key (line 1) and secret (line 2) from stdin."),
     password: bool = typer.Option(False, "--password", help="Also ask for a password/passphrase (okx, kucoin...)."),
+    key_only: bool = typer.Option(False, "--key-only", help="Only an API key, no secret (e.g. openai)."),
     backend: str = typer.Option(None, "--backend", "-b", help=BACKEND_HELP),
 ) -> None:
     """Store an exchange's API key and secret, typed with hidden input (or piped with --stdin)."""
-    values = _from_stdin(password) if stdin else _prompted(password)
+    fields = _fields(password, key_only)
+    values = _from_stdin(fields) if stdin else _prompted(fields)
     stored = volex(ctx).set_secret(name, values, backend=backend)
     console.print(f"stored {name.strip().lower()} ({', '.join(values)}) in {stored}")
 
