@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +173,23 @@ def test_every_listing_command_prints_json() -> None:
     assert "max_daily_loss_pct" in _json("risk", "show")
     sent = json.loads(run("buy", "btc", "--quote", "100", "--yes", "--json").stdout)
     assert sent["sent"] is True and sent["order"]["status"] == "closed"
+
+
+def test_halt_needs_only_the_store_and_imports_nothing_heavy(volex_home: Path) -> None:
+    assert run("buy", "btc", "--quote", "100", "--limit", "1000", "--yes").exit_code == 0
+    code = (
+        "import sys\n"
+        "from volex.cli import app\n"
+        "try:\n"
+        "    app(['halt', '--reason', 'light'])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+        "print(sorted(m for m in ('pandas', 'ccxt', 'sklearn', 'openai', 'numpy') if m in sys.modules))\n"
+    )
+    # an exchange that does not exist and no network: the halt does not care
+    env = {**os.environ, "VOLEX_HOME": str(volex_home), "VOLEX_EXCHANGE": "nosuchvenue"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert "cancelled 1 open order(s)" in done.stdout
+    assert done.stdout.strip().splitlines()[-2:] == ["exit 0", "[]"]
+    assert _json("risk", "show")["trading"]["reason"] == "light"
