@@ -189,7 +189,8 @@ class BinanceSim:
         test = api
         if api is None:
             api, test = _binance_urls()
-        return {"urls": {"api": loopback_urls(api, self.url), "test": loopback_urls(test, self.url)},
+        urls = {"api": loopback_urls(api, self.url), "test": loopback_urls(test, self.url)}
+        return {"urls": urls,
                 "options": {"fetchCurrencies": False, "fetchMargins": False,
                             "fetchMarkets": {"types": ["spot"]}}}
 

@@ -104,7 +104,8 @@ class CcxtExchange:
         if self._markets is None:
             loaded = self._read(self._client.load_markets, self._stale_markets)
             self._stale_markets = False
-            self._markets = {s: market_from_ccxt(m, self._client.precisionMode) for s, m in loaded.items()
+            mode = self._client.precisionMode
+            self._markets = {s: market_from_ccxt(m, mode) for s, m in loaded.items()
                              if m.get("spot", True) and m.get("active") is not False}
         return self._markets
 
@@ -226,7 +227,8 @@ class CcxtExchange:
             raise errors.InvalidOrder(
                 f"{self.name}: amount {request.amount} {base} is below {request.symbol}'s minimum "
                 f"of {plain(minimum)} {base} (amounts go in steps of {plain(market.amount_step)})")
-        amount = Decimal(self._call(self._client.amount_to_precision, request.symbol, float(amount)))
+        amount = Decimal(self._call(self._client.amount_to_precision, request.symbol,
+                                    float(amount)))
         price = None
         if request.price is not None:
             price = market.round_price(request.price)
