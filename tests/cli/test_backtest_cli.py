@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_data
 from tests.support.cli import run
 
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def daily() -> str:
-    path = DATA / "BTC_USDT_1d.csv"
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"reference data {path} is missing")
-        pytest.skip(f"reference data {path} is missing")
-    return str(path)
+    return str(shared_data("BTC_USDT_1d.csv"))
 
 
 def one_line_error(result, code: int = 2) -> str:

@@ -10,14 +10,12 @@ close the last trade by the same rule (at the last bar's open).
 
 from __future__ import annotations
 
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
+from tests.conftest import shared_data
 
 CASES = [
     ("BTC_USDT_1d.csv", "sma_cross", {"fast": 10, "slow": 30}),
@@ -29,14 +27,9 @@ CASES = [
 
 
 def _candles(name: str):
-    path = DATA / name
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"reference data {path} is missing")
-        pytest.skip(f"reference data {path} is missing")
     from volex.adapters.market_data.files import read_candles_file
 
-    return read_candles_file(path)
+    return read_candles_file(shared_data(name))
 
 
 def _peer_run(candles, target: np.ndarray, cash: float, fee: float):

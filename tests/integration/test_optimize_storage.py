@@ -10,19 +10,14 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
+from tests.conftest import shared_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
 def daily() -> Path:
-    path = DATA / "BTC_USDT_1d.csv"
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"reference data {path} is missing")
-        pytest.skip(f"reference data {path} is missing")
-    return path
+    return shared_data("BTC_USDT_1d.csv")
 
 
 def optimize_processes(url: str, study: str, data: Path, extra: list[str],

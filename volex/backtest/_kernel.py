@@ -23,6 +23,17 @@ EXIT_SIGNAL, EXIT_STOP, EXIT_TARGET, EXIT_END = 0, 1, 2, 3
 
 
 @njit(cache=True, nogil=True)
+def _close(i, price, code, units, cost, fee, trade, exit_bar, exit_price, pnl, reason):
+    """Record the sale of ``units`` at ``price`` as trade number ``trade``; returns the cash."""
+    cash = units * price * (1.0 - fee)
+    exit_bar[trade] = i
+    exit_price[trade] = price
+    pnl[trade] = cash - cost
+    reason[trade] = code
+    return cash
+
+
+@njit(cache=True, nogil=True)
 def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pct):
     """Run the long-only rules over one series; returns the equity curve and the trades."""
     n = open_.shape[0]
@@ -58,12 +69,8 @@ def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pc
                 stop_level = price * (1.0 - stop_pct) if stop_pct > 0.0 else -1.0
                 take_level = price * (1.0 + take_pct) if take_pct > 0.0 else np.inf
             elif units > 0.0 and want <= 0:
-                price = open_[i] * (1.0 - slip)
-                cash = units * price * (1.0 - fee)
-                exit_bar[trades] = i
-                exit_price[trades] = price
-                pnl[trades] = cash - cost
-                reason[trades] = EXIT_SIGNAL
+                cash = _close(i, open_[i] * (1.0 - slip), EXIT_SIGNAL, units, cost, fee, trades,
+                              exit_bar, exit_price, pnl, reason)
                 trades += 1
                 units = 0.0
         if units > 0.0:
@@ -76,12 +83,8 @@ def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pc
                 level = max(open_[i], take_level)
                 code = EXIT_TARGET
             if code >= 0:
-                price = level * (1.0 - slip)
-                cash = units * price * (1.0 - fee)
-                exit_bar[trades] = i
-                exit_price[trades] = price
-                pnl[trades] = cash - cost
-                reason[trades] = code
+                cash = _close(i, level * (1.0 - slip), code, units, cost, fee, trades, exit_bar,
+                              exit_price, pnl, reason)
                 trades += 1
                 units = 0.0
                 armed = False
@@ -89,12 +92,8 @@ def simulate(open_, high, low, close, target, cash, fee, slip, stop_pct, take_pc
             held_bars += 1
         equity[i] = cash + units * close[i]
     if units > 0.0:
-        price = close[n - 1] * (1.0 - slip)
-        cash = units * price * (1.0 - fee)
-        exit_bar[trades] = n - 1
-        exit_price[trades] = price
-        pnl[trades] = cash - cost
-        reason[trades] = EXIT_END
+        cash = _close(n - 1, close[n - 1] * (1.0 - slip), EXIT_END, units, cost, fee, trades,
+                      exit_bar, exit_price, pnl, reason)
         trades += 1
         equity[n - 1] = cash
     return (equity, entry_bar[:trades], exit_bar[:trades], entry_price[:trades],

@@ -34,34 +34,35 @@ __all__ = [
 _FAST_BELOW_SLOW = Constraint("fast < slow", lambda p: p["fast"] < p["slow"])
 
 
-class SmaCross(Strategy):
+class _AverageCross(Strategy):
+    """Long while the fast moving average is above the slow one."""
+
+    constraints = (_FAST_BELOW_SLOW,)
+    average = staticmethod(talib.SMA)
+
+    def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
+        close = as_array(candles, "close")
+        return crossover_state(self.average(close, int(params["fast"])),
+                               self.average(close, int(params["slow"])))
+
+
+class SmaCross(_AverageCross):
     name = "sma_cross"
     description = "Long while the fast simple moving average is above the slow one."
     params = (
         Param("fast", 10, 2, 100, 5, "fast SMA period (bars)"),
         Param("slow", 30, 5, 300, 10, "slow SMA period (bars)"),
     )
-    constraints = (_FAST_BELOW_SLOW,)
-
-    def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
-        close = as_array(candles, "close")
-        return crossover_state(talib.SMA(close, int(params["fast"])),
-                               talib.SMA(close, int(params["slow"])))
 
 
-class EmaCross(Strategy):
+class EmaCross(_AverageCross):
     name = "ema_cross"
     description = "Long while the fast exponential moving average is above the slow one."
     params = (
         Param("fast", 12, 2, 100, 5, "fast EMA period (bars)"),
         Param("slow", 26, 5, 300, 10, "slow EMA period (bars)"),
     )
-    constraints = (_FAST_BELOW_SLOW,)
-
-    def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
-        close = as_array(candles, "close")
-        return crossover_state(talib.EMA(close, int(params["fast"])),
-                               talib.EMA(close, int(params["slow"])))
+    average = staticmethod(talib.EMA)
 
 
 class RsiReversion(Strategy):

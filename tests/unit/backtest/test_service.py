@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.backtest.conftest import reference_file
+from tests.conftest import shared_data
 from volex.backtest.service import Window, run_backtests, run_optimization
 from volex.errors import UserInputError
 from volex.strategies.lifecycle import InMemoryStrategyStore, LifecycleState
@@ -17,7 +17,7 @@ class FileLoader:
     """Stands in for the facade's candle loader: always the reference file."""
 
     def __init__(self, name: str) -> None:
-        self.path = reference_file(name)
+        self.path = shared_data(name)
         self.calls: list[tuple] = []
 
     def __call__(self, symbol: str, timeframe: str | None, data: str | Path | None,

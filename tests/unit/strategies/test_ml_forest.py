@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 from volex.strategies import get_strategy
 from volex.strategies.ml_forest import up_probability
 
-DATA = Path(__file__).parents[3] / ".." / "shared" / "data"
 
-
-@pytest.fixture(scope="module")
-def bars() -> dict:
-    path = DATA / "BTC_USDT_1d.csv"
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"reference data {path} is missing")
-        pytest.skip(f"reference data {path} is missing")
-    from volex.adapters.market_data.files import read_candles_file
-    from volex.backtest.engine import bars_from_frame
-
-    return bars_from_frame(read_candles_file(path))
-
-
-def test_ml_forest_holds_only_where_an_out_of_sample_forecast_says_up(bars: dict) -> None:
-    up = up_probability(bars, horizon=12, folds=3, trees=20)
+def test_ml_forest_holds_only_where_an_out_of_sample_forecast_says_up(btc_daily: dict) -> None:
+    up = up_probability(btc_daily, horizon=12, folds=3, trees=20)
     predicted = ~np.isnan(up)
     first = int(np.argmax(predicted))
     # The first walk-forward block only trains; the last 12 bars have no outcome yet, so
@@ -36,7 +17,7 @@ def test_ml_forest_holds_only_where_an_out_of_sample_forecast_says_up(bars: dict
     assert first > len(up) // 4 and predicted[first:-12].all() and not predicted[-12:].any()
     assert np.all((up[predicted] >= 0) & (up[predicted] <= 1))
     strategy = get_strategy("ml_forest")
-    target = strategy.generate(bars, strategy.resolve({"folds": 3, "trees": 20,
+    target = strategy.generate(btc_daily, strategy.resolve({"folds": 3, "trees": 20,
                                                        "min_proba": 0.4}))
     np.testing.assert_array_equal(target, np.nan_to_num(up, nan=0.0) >= 0.4)
     assert 0 < target.sum() < predicted.sum()
