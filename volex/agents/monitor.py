@@ -220,7 +220,12 @@ def key_probe(client: Callable[[], Any]) -> Callable[[], str]:
         if restrictions is None:
             raise Degraded(f"keys work; {venue.id} does not say whether they can withdraw: "
                            "check the key's permissions on the venue")
-        if restrictions().get("enableWithdrawals"):
+        try:
+            answer = restrictions()
+        except Exception as exc:  # noqa: BLE001 - e.g. testnets have no such endpoint
+            raise Degraded(f"keys work; could not read their withdrawal permission "
+                           f"({type(exc).__name__}): check it on {venue.id}") from None
+        if answer.get("enableWithdrawals"):
             raise VolexError("keys work but CAN WITHDRAW: create a trading-only key "
                              "(withdrawals disabled) and store it instead")
         return "keys work; withdrawals disabled"
