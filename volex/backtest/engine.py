@@ -1,7 +1,9 @@
 """Backtest one strategy on one series: signals on each close, fills at the next open.
 
-The bar loop lives in ``_kernel.simulate`` (numba); this module prepares the arrays, names
-the results and computes the metrics. See ``_kernel`` for the exact fill rules.
+The rules live in ``_kernel.simulate`` (a numba loop, used when a stop or a target is set)
+and ``vectorized.simulate_without_stops`` (numpy, the same rules without stops, which spares
+a plain backtest numba's start-up); this module prepares the arrays, names the results and
+computes the metrics. See ``_kernel`` for the exact fill rules.
 """
 
 from __future__ import annotations
