@@ -1,0 +1,94 @@
+"""Commands as volex argv: the translation ask and the shell run through the CLI."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer
+
+from volex.errors import UserInputError
+from volex.nl import parse
+from volex.nl.to_argv import number, to_argv
+
+CASES = [
+    ("analyze BTC on the 4 hour chart", [["analyze", "BTC/USDT", "--timeframe", "4h"]]),
+    ("analyze btc and eth", [["analyze", "BTC/USDT", "ETH/USDT"]]),
+    ("signals", [["signals"]]),
+    ("signals for sol daily", [["signals", "SOL/USDT", "--timeframe", "1d"]]),
+    ("buy $500 of eth with a 5% stop loss",
+     [["trade", "ETH/USDT", "--side", "buy", "--quote", "500", "--stop-loss", "5"]]),
+    ("buy 0.5 btc at 60k, tp 10%",
+     [["trade", "BTC/USDT", "--side", "buy", "--amount", "0.5", "--limit", "60000",
+       "--take-profit", "10"]]),
+    ("sell half my sol", [["trade", "SOL/USDT", "--side", "sell", "--percent", "50"]]),
+    ("close my doge position", [["trade", "DOGE/USDT", "--side", "sell", "--percent", "100"]]),
+    ("trade btc if at least 75 percent sure",
+     [["trade", "BTC/USDT", "--if-confident", "--min-confidence", "0.75"]]),
+    ("buy 1 BTCUSD", [["trade", "BTC/USD", "--side", "buy", "--amount", "1"]]),
+    ("cancel all orders", [["cancel", "--all"]]),
+    ("cancel order 991", [["cancel", "991"]]),
+    ("cancel my eth orders", [["cancel", "--symbol", "ETH/USDT"]]),
+    ("orders", [["orders"]]),
+    ("show my positions", [["positions"]]),
+    ("balance", [["balance"]]),
+    ("halt", [["halt"]]),
+    ("close everything", [["halt", "--flatten"]]),
+    ("halt, reduce only", [["halt", "--reduce-only"]]),
+    ("resume trading", [["resume"]]),
+    ("status", [["status"]]),
+    ("show my risk limits", [["risk", "show"]]),
+    ("set max daily loss to 3%", [["risk", "set", "max_daily_loss_pct", "3"]]),
+    ("alert me when btc goes above 70k", [["alert", "BTC/USDT", "--above", "70000"]]),
+    ("backtest ema cross 9/21 on btc 4h last 90 days",
+     [["backtest", "ema_cross", "BTC/USDT", "--timeframe", "4h", "--days", "90",
+       "--param", "fast=9", "--param", "slow=21"]]),
+    ("optimize rsi on eth with bayes, 200 trials",
+     [["optimize", "rsi_reversion", "ETH/USDT", "--method", "bayes", "--trials", "200"]]),
+    ("open the dashboard", [["dashboard"]]),
+    ("analyze BTC then trade it if confident",
+     [["analyze", "BTC/USDT"], ["trade", "BTC/USDT", "--if-confident"]]),
+    ("halt and show my positions", [["halt"], ["positions"]]),
+]
+
+
+@pytest.mark.parametrize(("text", "argv"), CASES, ids=[c[0] for c in CASES])
+def test_to_argv(text: str, argv: list[list[str]]) -> None:
+    assert to_argv(parse(text)) == argv
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("buy -5 btc", "positive"),
+    ("buy some", "which symbol"),
+    ("backtest on btc", "which strategy"),
+    ("analyze", "which symbol"),
+    ("hello there", "nothing to run"),
+    ("alert me about btc", "price"),
+])
+def test_commands_that_cannot_run_say_why(text: str, words: str) -> None:
+    with pytest.raises(UserInputError, match=words):
+        to_argv(parse(text))
+
+
+@pytest.mark.parametrize(("value", "text"), [(500.0, "500"), (0.25, "0.25"), (60000.0, "60000"),
+                                             (1e-05, "0.00001"), (2500.5, "2500.5")])
+def test_numbers_are_written_as_typed(value: float, text: str) -> None:
+    assert number(value) == text
+
+
+@pytest.mark.parametrize(("text", "_argv"), CASES, ids=[c[0] for c in CASES])
+def test_argv_is_accepted_by_the_real_command_when_it_exists(text: str, _argv: object) -> None:
+    from volex.cli import app
+
+    root = typer.main.get_command(app)
+    for argv in to_argv(parse(text)):
+        command = root.commands.get(argv[0])  # type: ignore[attr-defined]
+        if command is None:
+            pytest.skip(f"`volex {argv[0]}` does not exist yet")
+        args = argv[1:]
+        while isinstance(command, click.Group) and args:
+            command = command.commands.get(args[0])
+            args = args[1:]
+            if command is None:
+                pytest.skip(f"`volex {' '.join(argv[:2])}` does not exist yet")
+        with click.Context(root, info_name="volex") as parent:
+            command.make_context(argv[0], list(args), parent=parent)
