@@ -119,7 +119,7 @@ def bench_vectorbt(candles: pd.DataFrame) -> tuple[float, float, int]:
     return first, timed(run, repeat=3), int(portfolio.trades.count())
 
 
-def bench_cli(candles: pd.DataFrame) -> float:
+def bench_cli(candles: pd.DataFrame, *extra: str) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "candles.csv"
         out = candles.assign(timestamp=candles["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -127,7 +127,7 @@ def bench_cli(candles: pd.DataFrame) -> float:
         env = {**os.environ, "VOLEX_HOME": str(Path(tmp) / "home")}
         command = [sys.executable, "-m", "volex", "backtest", "sma_cross", "SYN/USDT",
                    "--data", str(file), "--param", f"fast={FAST}", "--param", f"slow={SLOW}",
-                   "--fee", str(FEE)]
+                   "--fee", str(FEE), *extra]
         times = []
         for i in range(4):
             start = time.perf_counter()
@@ -157,7 +157,9 @@ def main() -> None:
               f"(first call {first:.2f} s)   volex is {vbt_s / volex_s:,.1f}x faster")
     cli_s = bench_cli(candles)
     print(f"  `volex backtest --data` fresh process, {args.bars:,}-bar CSV: {cli_s:.2f} s "
-          "(median of 3, numba cache on disk)")
+          "(median of 3)")
+    stop_cli_s = bench_cli(candles, "--stop-loss", "1")
+    print(f"  the same with --stop-loss 1 (numba, cache on disk): {stop_cli_s:.2f} s")
 
 
 if __name__ == "__main__":
