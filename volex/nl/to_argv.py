@@ -84,7 +84,7 @@ def _cancel(command: Command) -> list[list[str]]:
     if command.order_id:
         return [["cancel", command.order_id]]
     if command.symbols:
-        return [["cancel", "--symbol", symbol] for symbol in command.symbols]
+        return [["cancel", symbol] for symbol in command.symbols]
     return [["cancel", "--all"]]
 
 
@@ -138,6 +138,11 @@ def _orders(command: Command) -> list[list[str]]:
     return [["orders", *command.symbols[:1]]]
 
 
+def _dashboard(command: Command) -> list[list[str]]:
+    symbols = [arg for symbol in command.symbols for arg in ("--symbol", symbol)]
+    return [["dashboard", *symbols, *_timeframe(command)]]
+
+
 def _plain(name: str) -> Callable[[Command], list[list[str]]]:
     return lambda _command: [[name]]
 
@@ -157,5 +162,5 @@ _BUILDERS: dict[str, Callable[[Command], list[list[str]]]] = {
     "alert": _alert,
     "backtest": _research,
     "optimize": _research,
-    "dashboard": _plain("dashboard"),
+    "dashboard": _dashboard,
 }
