@@ -139,6 +139,10 @@ def test_no_secret_leaks_anywhere(tmp_path: Path, pg_url: str, redis_url: str) -
                                     {"VOLEX_DATABASE_URL": live_pg}, okx),
             "doctor on PostgreSQL, bus down": (["doctor", "--json"], {"VOLEX_DATABASE_URL": live_pg,
                                                                       "VOLEX_BUS_URL": dead_redis}, ""),
+            "config show": (["config", "show"], {"VOLEX_DATABASE_URL": live_pg,
+                                                 "VOLEX_BUS_URL": dead_redis}, ""),
+            "config show --json": (["config", "show", "--json"], {"VOLEX_DATABASE_URL": dead_pg,
+                                                                 "VOLEX_CACHE_URL": dead_redis}, ""),
             "migrate-from into PostgreSQL": (["db", "migrate-from", str(home / "volex.db"), "--merge"],
                                              {"VOLEX_DATABASE_URL": live_pg}, ""),
         }

@@ -14,9 +14,10 @@ config_app = typer.Typer(help="Show, locate and change settings.", no_args_is_he
 @config_app.command("show")
 def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Every setting with its current value (from defaults, config.toml, env and flags)."""
+    from volex.adapters.secrets.redact import mask_url_passwords
     from volex.config import load_settings
 
-    data = load_settings().model_dump(mode="json")
+    data = mask_url_passwords(load_settings().model_dump(mode="json"))  # database/Redis passwords
     if as_json:
         print_json(data)
         return

@@ -24,6 +24,7 @@ __all__ = [
     "forget_all",
     "install",
     "known_count",
+    "mask_url_passwords",
     "redact_text",
     "remember",
     "remember_environment",
@@ -73,6 +74,22 @@ def remember_url_password(url: str | None) -> None:
         return
     if password:
         remember([password, unquote(password)])
+
+
+def mask_url_passwords(value: object) -> object:
+    """``value`` (a settings dump: dicts, lists, strings) with URL passwords shown as ``***``."""
+    if isinstance(value, dict):
+        return {k: mask_url_passwords(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_url_passwords(v) for v in value]
+    if isinstance(value, str) and "://" in value:
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            return value
+        if password:
+            return value.replace(f":{password}@", f":{MASK}@", 1)
+    return value
 
 
 def remember_environment(environ: Mapping[str, str] | None = None) -> None:
