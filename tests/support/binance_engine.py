@@ -9,27 +9,29 @@ Amounts are Decimals; candles come from the real Binance files in ``../shared/da
 from __future__ import annotations
 
 import bisect
-import csv
-import functools
 import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from tests.support.binance_markets import DEFAULT_MARKETS, BinanceApiError, MarketSpec
+from tests.support.binance_markets import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_MARKETS,
+    INTERVAL_MS,
+    BinanceApiError,
+    MarketSpec,
+    read_klines,
+    ticker_json,
+)
 
-__all__ = ["DEFAULT_DATA_DIR", "BinanceApiError", "BinanceEngine", "SimOrder"]
+__all__ = ["BinanceApiError", "BinanceEngine", "SimOrder", "now_ms"]
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 TAKER_FEE = Decimal("0.001")
 CLIENT_ID_RULE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,36}$")
 STOP_TYPES = {"STOP_LOSS", "TAKE_PROFIT"}
-INTERVAL_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000,
-               "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000}
 
 
 def insufficient() -> BinanceApiError:
@@ -140,7 +142,7 @@ class BinanceEngine:
         if key not in self._candles:
             name = spec.candle_files.get(interval)
             path = self.data_dir / name if name else None
-            self._candles[key] = _read_klines(path, INTERVAL_MS[interval]) if path else []
+            self._candles[key] = read_klines(path, INTERVAL_MS[interval]) if path else []
         return self._candles[key]
 
     def klines(self, symbol: str, interval: str, start: int | None, end: int | None,
@@ -157,21 +159,7 @@ class BinanceEngine:
         spec = self.market(symbol)
         last = self.price(spec.symbol)
         day = self.candles(spec.symbol, "2h")[-12:] or self.candles(spec.symbol, "1d")[-1:]
-        open_ = Decimal(day[0][1]) if day else last
-        high = max([Decimal(r[2]) for r in day] + [last])
-        low = min([Decimal(r[3]) for r in day] + [last])
-        volume = sum((Decimal(r[5]) for r in day), Decimal(0))
-        step = spec.tick_size
-        return {"symbol": spec.symbol, "priceChange": f"{last - open_:.8f}",
-                "priceChangePercent": f"{(last - open_) / open_ * 100:.3f}",
-                "weightedAvgPrice": f"{(high + low) / 2:.8f}", "prevClosePrice": f"{open_:.8f}",
-                "lastPrice": f"{last:.8f}", "lastQty": "1.00000000",
-                "bidPrice": f"{last - step:.8f}", "bidQty": "2.00000000",
-                "askPrice": f"{last + step:.8f}", "askQty": "2.00000000",
-                "openPrice": f"{open_:.8f}", "highPrice": f"{high:.8f}", "lowPrice": f"{low:.8f}",
-                "volume": f"{volume:.8f}", "quoteVolume": f"{volume * last:.8f}",
-                "openTime": now_ms() - 86_400_000, "closeTime": now_ms(), "firstId": 1,
-                "lastId": 100, "count": 100}
+        return ticker_json(spec, last, day)
 
     def set_price(self, symbol: str, price: str | Decimal) -> None:
         """Move the last price; resting LIMIT orders that the move crosses fill at their price."""
@@ -369,24 +357,3 @@ class BinanceEngine:
             if rows:
                 return Decimal(rows[-1][4])
         return spec.fallback_price
-
-
-@functools.cache
-def _read_klines(path: Path, interval_ms: int) -> list[list[Any]]:
-    """Kline rows (Binance's 12-field shape) from a ``timestamp,open,...,volume`` CSV.
-
-    Cached per file: every simulator in a test run shares the rows (nobody mutates them).
-    """
-    if not path.exists():
-        return []
-    rows: list[list[Any]] = []
-    with path.open(newline="") as handle:
-        for rec in csv.DictReader(handle):
-            opened = datetime.fromisoformat(rec["timestamp"]).replace(tzinfo=UTC)
-            open_ms = int(opened.timestamp() * 1000)
-            volume = Decimal(rec["volume"])
-            rows.append([open_ms, rec["open"], rec["high"], rec["low"], rec["close"],
-                         rec["volume"], open_ms + interval_ms - 1,
-                         f"{volume * Decimal(rec['close']):.8f}", 100,
-                         f"{volume / 2:.8f}", "0", "0"])
-    return rows

@@ -6,11 +6,21 @@ quantity, minimum notional), so precision and minimum checks meet realistic numb
 
 from __future__ import annotations
 
+import csv
+import functools
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_MARKETS", "BinanceApiError", "MarketSpec", "filter_failure"]
+__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_MARKETS", "INTERVAL_MS", "BinanceApiError", "MarketSpec",
+           "filter_failure", "read_klines", "ticker_json"]
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+INTERVAL_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000,
+               "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000}
 
 
 class BinanceApiError(Exception):
@@ -101,3 +111,43 @@ DEFAULT_MARKETS: tuple[MarketSpec, ...] = (
                min_notional=Decimal(1), fallback_price=Decimal("0.2"),
                candle_files={"2h": "DOGE_USDT_2h.csv"}),
 )
+
+
+def ticker_json(spec: MarketSpec, last: Decimal, day: list[list[Any]]) -> dict[str, Any]:
+    """The /api/v3/ticker/24hr shape from the last day of kline rows and the current price."""
+    open_ = Decimal(day[0][1]) if day else last
+    high = max([Decimal(r[2]) for r in day] + [last])
+    low = min([Decimal(r[3]) for r in day] + [last])
+    volume = sum((Decimal(r[5]) for r in day), Decimal(0))
+    step, now = spec.tick_size, int(time.time() * 1000)
+    return {"symbol": spec.symbol, "priceChange": f"{last - open_:.8f}",
+            "priceChangePercent": f"{(last - open_) / open_ * 100:.3f}",
+            "weightedAvgPrice": f"{(high + low) / 2:.8f}", "prevClosePrice": f"{open_:.8f}",
+            "lastPrice": f"{last:.8f}", "lastQty": "1.00000000",
+            "bidPrice": f"{last - step:.8f}", "bidQty": "2.00000000",
+            "askPrice": f"{last + step:.8f}", "askQty": "2.00000000",
+            "openPrice": f"{open_:.8f}", "highPrice": f"{high:.8f}", "lowPrice": f"{low:.8f}",
+            "volume": f"{volume:.8f}", "quoteVolume": f"{volume * last:.8f}",
+            "openTime": now - 86_400_000, "closeTime": now, "firstId": 1,
+            "lastId": 100, "count": 100}
+
+
+@functools.cache
+def read_klines(path: Path, interval_ms: int) -> list[list[Any]]:
+    """Kline rows (Binance's 12-field shape) from a ``timestamp,open,...,volume`` CSV.
+
+    Cached per file: every simulator in a test run shares the rows (nobody mutates them).
+    """
+    if not path.exists():
+        return []
+    rows: list[list[Any]] = []
+    with path.open(newline="") as handle:
+        for rec in csv.DictReader(handle):
+            opened = datetime.fromisoformat(rec["timestamp"]).replace(tzinfo=UTC)
+            open_ms = int(opened.timestamp() * 1000)
+            volume = Decimal(rec["volume"])
+            rows.append([open_ms, rec["open"], rec["high"], rec["low"], rec["close"],
+                         rec["volume"], open_ms + interval_ms - 1,
+                         f"{volume * Decimal(rec['close']):.8f}", 100,
+                         f"{volume / 2:.8f}", "0", "0"])
+    return rows
