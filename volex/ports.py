@@ -112,8 +112,13 @@ class EventBus(Protocol):
 
     def publish(self, topic: str, event: dict) -> None: ...
 
-    def subscribe(self, topic: str, handler: Callable[[dict], None]) -> Callable[[], None]:
-        """Call ``handler`` for each new event on ``topic``; returns an unsubscribe function."""
+    def subscribe(self, topic: str, handler: Callable[[dict], None], *,
+                  group: str | None = None) -> Callable[[], None]:
+        """Call ``handler`` for each new event on ``topic``; returns an unsubscribe function.
+
+        ``group`` names a durable consumer: on a durable topic it also receives what was
+        published while it was away (Redis consumer group). The in-process bus ignores it.
+        """
         ...
 
     def close(self) -> None: ...

@@ -98,6 +98,13 @@ def test_a_failing_handler_does_not_stop_the_others(bus, caplog: pytest.LogCaptu
     assert "event handler failed on" in caplog.text
 
 
+def test_a_named_consumer_gets_new_events_on_any_bus(bus) -> None:
+    got: list[dict] = []
+    bus.subscribe("halt", got.append, group="shell")
+    bus.publish("halt", {"state": {"active": True}})
+    assert wait_until(lambda: got == [{"state": {"active": True}}])
+
+
 # -- Redis only -----------------------------------------------------------------------------
 
 

@@ -30,7 +30,9 @@ class MemoryBus:
             except Exception:  # one bad subscriber must not break publishing
                 log.exception("event handler failed on %s", topic)
 
-    def subscribe(self, topic: str, handler: Callable[[dict], None]) -> Callable[[], None]:
+    def subscribe(self, topic: str, handler: Callable[[dict], None], *,
+                  group: str | None = None) -> Callable[[], None]:
+        """``group`` changes nothing here: no consumer of this bus outlives the process."""
         with self._lock:
             self._handlers[topic].append(handler)
 
