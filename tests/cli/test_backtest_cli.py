@@ -58,6 +58,8 @@ def test_strategy_show_and_validate() -> None:
      "no such strategy file"),
     (["optimize", "sma_cross", "BTC/USDT", "--method", "annealing"], "unknown method"),
     (["optimize", "sma_cross", "BTC/USDT", "--objective", "luck"], "unknown objective"),
+    (["optimize", "sma_cross", "BTC/USDT", "--offline", "--trials", "2", "--storage",
+      "nonsense://x", "--study", "s"], "bad --storage URL"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     assert message in one_line_error(run(*args))

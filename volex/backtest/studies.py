@@ -119,16 +119,19 @@ def _open_study(optuna: Any, storage: str | None, name: str, sampler: Any,
         except ImportError as exc:
             raise UserInputError(f"cannot use storage {storage!r}: {exc}") from None
         except Exception as exc:
-            if not (_is_db_error(exc) or type(exc).__name__ == "ArgumentError"):
+            if not _is_db_error(exc):
                 raise
-            if _is_db_error(exc) and attempt + 1 < attempts:
-                time.sleep(0.2 * (attempt + 1))
-                continue
             from volex.adapters.storage.db import redact_url
 
-            raise StorageError(f"cannot open optuna study {name!r} at "
-                               f"{redact_url(storage or '')}: "
-                               f"{str(exc).splitlines()[0][:200]}") from exc
+            where = redact_url(storage or "")
+            reason = str(exc).splitlines()[0][:200]
+            if type(exc).__name__ in {"ArgumentError", "NoSuchModuleError"}:
+                raise UserInputError(f"bad --storage URL {where}: {reason}") from None
+            if attempt + 1 < attempts:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            raise StorageError(f"cannot open optuna study {name!r} at {where}: {reason}") \
+                from exc
     raise AssertionError("unreachable")
 
 
