@@ -98,6 +98,16 @@ def test_a_failing_handler_does_not_stop_the_others(bus, caplog: pytest.LogCaptu
     assert "event handler failed on" in caplog.text
 
 
+def test_a_wildcard_subscriber_sees_every_topic(bus) -> None:
+    got: list[dict] = []
+    bus.subscribe("*", got.append)
+    bus.publish("signals", {"n": 1})
+    bus.publish("orders", {"n": 2})
+    bus.publish("alerts", {"n": 3})
+    assert wait_until(lambda: len(got) == 3)
+    assert sorted(e["n"] for e in got) == [1, 2, 3]
+
+
 def test_a_named_consumer_gets_new_events_on_any_bus(bus) -> None:
     got: list[dict] = []
     bus.subscribe("halt", got.append, group="shell")

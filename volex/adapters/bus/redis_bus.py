@@ -108,12 +108,12 @@ class RedisBus:
             reader.start()
             return reader.stop
         if topic == "*":  # everything: every channel, and the durable streams from now on
-            stop_streams = self.subscribe_streams(sorted(self.durable), handler)
+            stop_streams = self._subscribe_streams(sorted(self.durable), handler)
             stop_channels = self._subscribe_channel(f"{self.namespace}:topic:*", handler)
             return lambda: (stop_streams(), stop_channels())
         return self._subscribe_channel(self.channel(topic), handler)
 
-    def subscribe_streams(self, topics: list[str], handler: Callable[[dict], None]) -> Callable[[], None]:
+    def _subscribe_streams(self, topics: list[str], handler: Callable[[dict], None]) -> Callable[[], None]:
         reader = _StreamReader(self, topics, handler, None)
         self._readers.append(reader)
         reader.start()

@@ -23,7 +23,6 @@ __all__ = [
     "SecretValues",
     "forget_all",
     "install",
-    "known_count",
     "mask_url_passwords",
     "redact_text",
     "remember",
@@ -112,10 +111,6 @@ def remember_file(path: Path) -> None:
     except (OSError, ValueError):
         return
     remember([str(v) for entry in data.values() if isinstance(entry, dict) for v in entry.values()])
-
-
-def known_count() -> int:
-    return len(_known)
 
 
 def forget_all() -> None:
