@@ -182,6 +182,26 @@ def test_doctor_names_what_fails_and_how_to_fix_it(monkeypatch: pytest.MonkeyPat
     assert "Traceback" not in result.output + result.stderr
 
 
+def test_doctor_checks_an_openai_compatible_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.openai_server import OpenAIServer
+
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+    monkeypatch.setenv("VOLEX_LLM__PROVIDER", "openai")
+    with OpenAIServer() as server:
+        monkeypatch.setenv("VOLEX_LLM__BASE_URL", server.base_url)
+        missing = {r["component"]: r for r in json.loads(run("doctor", "--json").stdout)}
+        assert missing["llm openai"]["status"] == "fail"
+        assert "no API key" in missing["llm openai"]["detail"]
+        assert "OPENAI_API_KEY" in missing["llm openai"]["hint"]
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-test-key")
+        result = run("doctor", "--json")
+        row = {r["component"]: r for r in json.loads(result.stdout)}["llm openai"]
+        assert row["status"] == "ok" and server.base_url in row["detail"]
+        assert server.requests[-1].headers["authorization"] == "Bearer sk-doctor-test-key"
+        assert "sk-doctor-test-key" not in result.output
+        assert result.exit_code == 0
+
+
 # -- db --------------------------------------------------------------------------------------
 
 
