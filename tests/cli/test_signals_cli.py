@@ -58,7 +58,8 @@ def test_signals_watch_prints_one_board_per_new_bar(trusted, monkeypatch) -> Non
     assert result.exit_code == 0, result.output
     boards = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(boards) == 2
-    assert boards[0]["signals"][0]["decision_id"] != boards[1]["signals"][0]["decision_id"]
+    # no new bar offline: the same decision, not a second one
+    assert boards[0]["signals"][0]["decision_id"] == boards[1]["signals"][0]["decision_id"]
 
 
 def test_analyze_without_a_model_says_how_to_train_one_and_trains_nothing(volex_home) -> None:
@@ -82,7 +83,13 @@ def test_analyze_shows_the_models_real_track_record_and_holds(honest) -> None:
     for text in ("AI outlook", "calibrated", "Track record: when the model said",
                  "cannot drive trades", "local stand-in", "Decision: HOLD"):
         assert text in shown.stdout
-    ai = json.loads(run("analyze", "BTC/USDT", "--offline", "--json").stdout)["ai"]
+    data = json.loads(run("analyze", "BTC/USDT", "--offline", "--json").stdout)
+    ai = data["ai"]
+    # the decision reads the same technical verdict the analysis shows
+    technical = ai["decision"]["inputs"]["technical"]
+    assert (technical["action"], technical["score"]) == (data["verdict"]["action"],
+                                                         data["verdict"]["score"])
+    assert ai["decision"]["inputs"]["market"]["last_close"] == data["last_close"]
     model = ai["decision"]["inputs"]["model"]
     assert ai["available"] and not model["beats_baselines"] and not model["trusted"]
     assert ai["decision"]["action"] == "hold"

@@ -56,9 +56,12 @@ def test_a_decision_is_stored_with_its_inputs_and_published(wired, model, btc_2h
     topics = [(topic, event.get("decision_id", event.get("id"))) for topic, event in bus.published]
     assert topics == [("decisions", decision.id), ("signals", decision.id)]
     assert [s.decision_id for s in agent.repo.latest("2h")] == [decision.id]
-    again = agent.decide(_candles("BTC/USDT", btc_2h))
-    assert again.inputs_digest == decision.inputs_digest  # same bar, same inputs
-    assert [s.decision_id for s in agent.repo.latest("2h")] == [again.id]
+    again = agent.decide(_candles("BTC/USDT", btc_2h))  # same bar polled again
+    assert again == decision and len(agent.repo.history("BTC/USDT")) == 1
+    assert len(bus.published) == 2
+    newer = agent.decide(_candles("BTC/USDT", btc_2h.iloc[:-1]))  # other inputs: a new decision
+    assert newer.id != decision.id and newer.inputs_digest != decision.inputs_digest
+    assert [s.decision_id for s in agent.repo.latest("2h")] == [newer.id]
     assert len(agent.repo.history("BTC/USDT")) == 2
 
 

@@ -30,7 +30,7 @@ from volex.domain.signals import (
 )
 
 if TYPE_CHECKING:
-    from volex.domain.analysis import Analysis
+    from volex.domain.analysis import Indicators, Verdict
     from volex.ml.reports import ModelMetadata, ModelOutlook
 
 __all__ = ["MIN_TRACK_CALLS", "TECHNICAL_FACTOR", "apply_review", "components", "market_facts",
@@ -42,19 +42,18 @@ TECHNICAL_FACTOR = {"agree": 1.0, "neutral": 0.9, "oppose": 0.75}
 _SIDE = {"up": "buy", "down": "sell", "flat": "hold"}
 
 
-def market_facts(analysis: Analysis) -> MarketFacts:
-    """Price and indicator values from an analysis."""
-    ind = analysis.indicators
-    close = analysis.market.last_close
+def market_facts(indicators: Indicators, close: float,
+                 change_pct_24h: float | None = None) -> MarketFacts:
+    """Price and the indicator values the conflict rules and the LLM look at."""
+    ind = indicators
     return MarketFacts(
-        last_close=close, change_pct_24h=analysis.market.change_pct_24h, rsi_14=ind.rsi_14,
+        last_close=close, change_pct_24h=change_pct_24h, rsi_14=ind.rsi_14,
         macd_hist=ind.macd.hist, bb_upper=ind.bbands.upper, bb_lower=ind.bbands.lower,
         stoch_k=ind.stoch.k, ema_50=ind.ema_50, ema_200=ind.ema_200, adx_14=ind.adx_14,
         atr_pct=ind.atr_14 / close if ind.atr_14 is not None and close else None)
 
 
-def technical_facts(analysis: Analysis) -> TechnicalFacts:
-    verdict = analysis.verdict
+def technical_facts(verdict: Verdict) -> TechnicalFacts:
     return TechnicalFacts(action=verdict.action, score=verdict.score, reasons=verdict.reasons)
 
 

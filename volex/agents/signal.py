@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ from volex.agents.decision import (
     propose,
     technical_facts,
 )
-from volex.domain.signals import Decision, DecisionInputs, LLMReview
+from volex.domain.signals import Decision, DecisionInputs, LLMReview, MarketFacts, TechnicalFacts
 from volex.errors import DataUnavailable, StorageError
 
 if TYPE_CHECKING:
@@ -38,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SignalAgent", "train_hint"]
 
+_DAY_MS = 86_400_000
+
 _MAX_PARALLEL_REVIEWS = 8
 
 
@@ -45,15 +46,31 @@ def train_hint(symbol: str, timeframe: str) -> str:
     return f"no model for {symbol} {timeframe} yet: `volex model train {symbol} --timeframe {timeframe}`"
 
 
-def _analysis(candles: CandleSet) -> Analysis:
-    """The technical analysis `volex analyze` shows: over the same trailing bars."""
-    from volex.agents.research import DEFAULT_BARS
-    from volex.analysis.report import analyze_candles
+def _technical(candles: CandleSet) -> tuple[datetime, MarketFacts, TechnicalFacts]:
+    """Indicators and the technical verdict at the last bar over the same trailing bars as
+    `volex analyze` (its market summary is left out: it costs a third of the time)."""
+    import numpy as np
 
-    frame = candles.frame
-    if len(frame) > DEFAULT_BARS:
-        candles = replace(candles, frame=frame.iloc[-DEFAULT_BARS:])
-    return analyze_candles(candles)
+    from volex.agents.research import DEFAULT_BARS
+    from volex.analysis.indicators import compute_indicators, indicators_at
+    from volex.analysis.verdict import read_indicators, technical_verdict
+    from volex.domain.timeframes import timeframe_ms
+
+    frame = candles.frame.iloc[-DEFAULT_BARS:]
+    indicators = indicators_at(compute_indicators(frame))
+    close = frame["close"].to_numpy(dtype=np.float64)
+    verdict = technical_verdict(read_indicators(indicators, float(close[-1])), indicators.adx_14)
+    per_day = _DAY_MS // timeframe_ms(candles.timeframe)
+    change = (round((close[-1] / close[-1 - per_day] - 1) * 100, 4)
+              if 0 < per_day < len(close) and close[-1 - per_day] else None)
+    return (frame["timestamp"].iat[-1].to_pydatetime(),
+            market_facts(indicators, float(close[-1]), change), technical_facts(verdict))
+
+
+def _from_analysis(analysis: Analysis) -> tuple[datetime, MarketFacts, TechnicalFacts]:
+    return (analysis.as_of, market_facts(analysis.indicators, analysis.market.last_close,
+                                         analysis.market.change_pct_24h),
+            technical_facts(analysis.verdict))
 
 
 class SignalAgent:
@@ -68,6 +85,7 @@ class SignalAgent:
         self.settings = settings
         self.actor = actor
         self._models: dict[tuple[str, str], tuple[float, TrainedModel]] = {}
+        self._recent: dict[tuple[str, str, bool], Decision] = {}
 
     # -- models -------------------------------------------------------------------------
 
@@ -126,19 +144,31 @@ class SignalAgent:
         veto or lower a trade, never turn a hold into one); the local stand-in always runs.
         """
         analyses = list(analyses) if analyses else [None] * len(batch)
-        ready = [a if a is not None else _analysis(c) for c, a in zip(batch, analyses, strict=True)]
+        ready = [_from_analysis(a) if a is not None else _technical(c)
+                 for c, a in zip(batch, analyses, strict=True)]
         outlooks = self._outlooks(batch, train)
         proposals = [self._inputs(c, a, *outlooks[i])
                      for i, (c, a) in enumerate(zip(batch, ready, strict=True))]
         inputs = [p for p, _ in proposals]
-        consult = [review and (self.reviewer.is_local or review_holds or i.proposed_action != "hold")
-                   for i in inputs]
+        digests = [i.digest() for i in inputs]
+        known = [self._known(i, d, review) for i, d in zip(inputs, digests, strict=True)]
+        consult = [review and k is None and (self.reviewer.is_local or review_holds
+                                             or i.proposed_action != "hold")
+                   for i, k in zip(inputs, known, strict=True)]
         reviews = self._reviews(inputs, consult)
-        decisions = [self._decision(i, reasons, r)
-                     for (i, reasons), r in zip(proposals, reviews, strict=True)]
+        decisions = [k or self._decision(i, reasons, d, r) for (i, reasons), d, k, r
+                     in zip(proposals, digests, known, reviews, strict=True)]
         if save:
-            self._record(decisions)
+            fresh = [d for d, k in zip(decisions, known, strict=True) if k is None]
+            self._record(fresh)
+            self._recent.update({(d.symbol, d.timeframe, review): d for d in fresh})
         return decisions
+
+    def _known(self, inputs: DecisionInputs, digest: str, review: bool) -> Decision | None:
+        """The stored decision made from exactly these inputs in this process, if any: polling
+        the same bar again (a dashboard, --watch) neither re-asks the LLM nor stores twice."""
+        recent = self._recent.get((inputs.symbol, inputs.timeframe, review))
+        return recent if recent is not None and recent.inputs_digest == digest else None
 
     def _outlooks(self, batch: Sequence[CandleSet],
                   train: bool) -> list[tuple[TrainedModel | None, ModelOutlook | None, str | None]]:
@@ -162,18 +192,18 @@ class SignalAgent:
                 out.append((model, result, missing))
         return out
 
-    def _inputs(self, candles: CandleSet, analysis: Analysis, model: TrainedModel | None,
-                outlook: ModelOutlook | None,
+    def _inputs(self, candles: CandleSet, view: tuple[datetime, MarketFacts, TechnicalFacts],
+                model: TrainedModel | None, outlook: ModelOutlook | None,
                 missing: str | None) -> tuple[DecisionInputs, list[str]]:
-        technical = technical_facts(analysis)
+        as_of, market, technical = view
         facts = None
         if model is not None and outlook is not None:
             facts = model_facts(outlook, model.metadata)
         action, confidence, reasons = propose(technical, facts, missing)
-        return DecisionInputs(symbol=candles.symbol, timeframe=candles.timeframe,
-                              as_of=analysis.as_of, market=market_facts(analysis),
-                              technical=technical, model=facts, model_missing=missing,
-                              proposed_action=action, proposed_confidence=confidence), reasons
+        return DecisionInputs(symbol=candles.symbol, timeframe=candles.timeframe, as_of=as_of,
+                              market=market, technical=technical, model=facts,
+                              model_missing=missing, proposed_action=action,
+                              proposed_confidence=confidence), reasons
 
     def _reviews(self, inputs: list[DecisionInputs], consult: list[bool]) -> list[LLMReview | None]:
         wanted = [i for i, ask in enumerate(consult) if ask]
@@ -191,7 +221,7 @@ class SignalAgent:
         return out
 
     @staticmethod
-    def _decision(inputs: DecisionInputs, reasons: list[str],
+    def _decision(inputs: DecisionInputs, reasons: list[str], digest: str,
                   review: LLMReview | None) -> Decision:
         action, confidence, vetoed, notes = apply_review(inputs.proposed_action,
                                                          inputs.proposed_confidence, review)
@@ -201,7 +231,7 @@ class SignalAgent:
             confidence=confidence, vetoed=vetoed,
             reasons=notes + reasons if vetoed else reasons + notes,
             components=components(inputs.technical, inputs.model, inputs.model_missing, review),
-            review=review, inputs=inputs, inputs_digest=inputs.digest())
+            review=review, inputs=inputs, inputs_digest=digest)
 
     def _record(self, decisions: list[Decision]) -> None:
         if self.repo is not None:

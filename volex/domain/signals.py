@@ -10,7 +10,6 @@ published on the bus.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Literal
 
@@ -99,8 +98,7 @@ class DecisionInputs(BaseModel):
 
     def digest(self) -> str:
         """A short, stable fingerprint of these inputs (same inputs, same digest)."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
 
 
 class LLMReview(BaseModel):
