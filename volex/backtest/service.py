@@ -150,18 +150,10 @@ def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | 
     frame = window.apply(candles.frame)
     bars = bars_from_frame(frame)
     if data is not None and timeframe is None:
-        candles.timeframe = _bar_length(bars["timestamp"])
+        from volex.ml.features import infer_timeframe
+
+        candles.timeframe = infer_timeframe(bars["timestamp"][:10_001])
     return bars, candles
-
-
-def _bar_length(timestamps_ms: Any) -> str:
-    """The timeframe whose length is nearest the bars' median spacing."""
-    import numpy as np
-
-    from volex.domain.timeframes import TIMEFRAMES, timeframe_ms
-
-    step = float(np.median(np.diff(timestamps_ms[:10_001])))
-    return min(TIMEFRAMES, key=lambda tf: abs(timeframe_ms(tf) - step))
 
 
 def run_backtests(loader: CandleLoader, store: StrategyStateStore, strategy_name: str,
@@ -184,10 +176,13 @@ def run_backtests(loader: CandleLoader, store: StrategyStateStore, strategy_name
             on_step(i * (walk_forward or 1), steps, f"loading {symbol}")
         bars, candles = _load(loader, symbol, timeframe, data, window)
         if walk_forward:
+            def fold_step(j: int, k: int, symbol: str = symbol, first: int = i * walk_forward
+                          ) -> None:
+                if on_step:
+                    on_step(first + j, steps, f"{symbol}: walk-forward fold {j + 1}/{k}")
+
             walk = _walk(strategy, bars, walk_forward, config, objective, params, candles,
-                         lambda j, k, s=symbol, base=i * walk_forward: on_step and on_step(
-                             base + j, steps, f"{s}: walk-forward fold {j + 1}/{k}"),
-                         method="grid", trials=WALK_FORWARD_GRID_POINTS)
+                         fold_step, method="grid", trials=WALK_FORWARD_GRID_POINTS)
             result = walk.out_of_sample
         else:
             walk = None
