@@ -137,3 +137,14 @@ def test_a_user_strategy_file_backtests(daily: str, tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     assert out["strategy"] == "above_average" and out["params"] == {"period": 100}
     assert out["metrics"]["trades"] > 0
+
+
+def test_the_example_user_strategy_is_listed_and_validated() -> None:
+    example = Path(__file__).parents[2] / "examples" / "my_strategy.py"
+    listed = json.loads(run("strategy", "list", "--file", str(example), "--json").stdout)
+    mine = listed[-1]
+    assert mine["name"] == "above_average" and mine["source"] == str(example)
+    assert [p["name"] for p in mine["params"]] == ["period", "overbought"]
+    bad = run("strategy", "validate", "above_average", "--file", str(example), "-p",
+              "overbought=40")
+    assert "outside its range" in one_line_error(bad)
