@@ -1,5 +1,6 @@
 """With Redis configured, a halt issued in one process reaches every other process within a
-second: two watcher processes (as a shell and a dashboard would run) and one that halts."""
+second: two watcher processes (as a shell and a dashboard would run) and one that halts,
+through the events API and through `volex halt` itself."""
 
 from __future__ import annotations
 
@@ -60,6 +61,29 @@ def test_a_halt_reaches_every_other_process_within_a_second(
     print(f"halt propagation over Redis: {', '.join(f'{x * 1000:.1f} ms' for x in latencies)}")
     assert all(r["halted"] and r["state"]["reason"] == "two-process test" for r in results)
     assert max(latencies) < 1.0, latencies
+
+
+def test_volex_halt_reaches_a_watching_process_within_a_second(
+        redis_url: str, unique_prefix: str, volex_home: Path) -> None:
+    from datetime import datetime
+
+    env = {**os.environ, "VOLEX_BUS_URL": redis_url, "VOLEX_BUS__NAMESPACE": unique_prefix,
+           "VOLEX_HOME": str(volex_home)}
+    watcher = subprocess.Popen([sys.executable, "-c", WATCHER], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert watcher.stdout.readline().strip() == "ready", watcher.stderr.read()[-800:]
+        halt = subprocess.run([sys.executable, "-m", "volex", "halt", "--reason", "from the cli"],
+                              capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert halt.returncode == 0, halt.stderr[-800:]
+        result = json.loads(watcher.communicate(timeout=30)[0].strip().splitlines()[-1])
+    finally:
+        watcher.kill()
+    assert result["halted"] and result["state"]["reason"] == "from the cli"
+    halted_at = datetime.fromisoformat(result["state"]["since"]).timestamp()
+    latency = result["received_at"] - halted_at  # from the halt decision to the other process
+    print(f"volex halt -> watcher: {latency * 1000:.1f} ms")
+    assert latency < 1.0
 
 
 @pytest.fixture(autouse=True)
