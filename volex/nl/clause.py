@@ -46,6 +46,7 @@ _ABOVE = re.compile(
 )
 _TOUCH = re.compile(r"\b(?:hits?|reach(?:es)?|touch(?:es)?|cross(?:es)?|gets? to|at)\b")
 _SHOW_LIMITS = re.compile(r"\b(?:show|what|list|display|see|view|current|my)\b")
+_HOW_DID = re.compile(r"\bhow (?:did|would|does|has|have)\b")
 _PRONOUN = re.compile(r"\b(?:it|them|that|this|this one|that one|the same|same one)\b")
 _LEFTOVER_STOP = word_set(
     "a an the my me i to of on in at for with and or is are be it its this that them all some "
@@ -97,6 +98,8 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
         intent = "trade"
     if intent == "unknown" and symbols:
         intent, priority = "analyze", 45
+    if intent == "analyze" and strategy and _HOW_DID.search(scan.text):
+        intent, priority = "backtest", 86
     if intent == "unknown" and (if_confident or stop_loss) and symbols:
         intent = "trade"
     side = side_of(scan.text) if intent == "trade" else None
@@ -111,6 +114,12 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
     out["symbols"] = list(dict.fromkeys(s.pair for s in symbols))
     out["error"] = errors[0] if errors else None
     out["confidence"] = _confidence(intent, priority, scan.text, bool(out["symbols"]))
+    if (priority == 45 and out["confidence"] < 0.4) or (
+        intent == "trade" and out["confidence"] < 0.6
+    ):
+        # A symbol or a trade verb in a sentence of words we do not know is not a request we
+        # dare to act on: unknown, so the LLM (whose trades are always confirmed) may try.
+        return {"text": text, "intent": "unknown", "confidence": 0.15}
     out["_pronoun"] = bool(_PRONOUN.search(normalized))
     return out
 
@@ -178,11 +187,14 @@ def _alert(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list
         out["condition"] = "below"
     elif above or scan.find(_TOUCH):
         out["condition"] = "above"
-    numbers = [n for n in find_numbers(scan) if not n[1]]
+    found = find_numbers(scan)
+    numbers = [n for n in found if not n[1]]
     if numbers:
         value, _, match = numbers[0]
         scan.blank(match.start(), match.end())
         out["price"] = value
+    elif found:
+        errors.append("alerts take a price level (alert me when btc is below 60k), not a move")
     for pattern in (_BELOW, _ABOVE, _TOUCH):
         scan.take(pattern)
     return symbols
@@ -224,5 +236,6 @@ def _confidence(intent: str, priority: int, leftover: str, has_symbols: bool) ->
     score = 0.97 if priority >= 50 else 0.6
     if intent in {"trade", "alert", "backtest", "optimize"} and not has_symbols:
         score -= 0.2
-    score -= 0.15 * numbers + 0.07 * (len(words) - numbers)
+    per_word = 0.1 if intent == "trade" else 0.07
+    score -= 0.15 * numbers + per_word * (len(words) - numbers)
     return round(min(max(score, 0.3), 0.99), 2)

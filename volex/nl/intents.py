@@ -103,9 +103,9 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 "trade",
                 (
                     r"\b(?:buy|sell|long(?![ -]term)|short(?![ -]term)|purchase|acquire|ape|"
-                    r"dump|offload|unload|accumulate|scoop|grab|pick up|invest|bid|close(?! price)|exit|"
+                    r"dump|offload|flog|unload|accumulate|scoop|grab|pick up|invest|bid|close(?! price)|exit|"
                     r"liquidate|flatten|get rid of|take profits? on|place (?:an? )?(?:\w+ )?order|"
-                    r"market order|limit order|trade|go flat|get out of|bought|sold|trim|cop|spend|put)\b"
+                    r"market order|limit order|trade|go flat|get out of|trim|cop|spend|put)\b"
                 ),
             ),
             (
@@ -158,8 +158,8 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
 )
 
 HELP_EXACT = re.compile(
-    r"^\W*(?:help|h|\?|man|usage|commands|examples|what can (?:you|i) (?:do|say|ask)|"
-    r"how does this work|what do you do|what are the commands)\W*$"
+    r"^\W*(?:please\W*)?(?:help|h|\?|man|usage|commands|examples|what can (?:you|i) (?:do|say|ask)|"
+    r"how does this work|what do you do|what are the commands)\W*(?:please\W*)?$"
 )
 # Closing words: with a symbol they sell 100 percent of it, alone they flatten everything.
 CLOSING_RE = re.compile(
@@ -171,11 +171,11 @@ FLATTEN_RE = re.compile(
 )
 _BUY = re.compile(
     r"\b(?:buy|long|purchase|acquire|ape|accumulate|scoop|grab|pick up|invest|bid|"
-    r"go long|bought|cop|add|spend|put)\b"
+    r"go long|cop|add|spend|put)\b"
 )
 _SELL = re.compile(
-    r"\b(?:sell|short|dump|offload|unload|get rid of|take profits? on|exit|close|"
-    r"liquidate|flatten|go short|sold|trim|get out of|go flat|unwind)\b"
+    r"\b(?:sell|short|dump|offload|flog|unload|get rid of|take profits? on|exit|close|"
+    r"liquidate|flatten|go short|trim|get out of|go flat|unwind)\b"
 )
 # Words that begin a new command after "and" ("halt and show my positions").
 COMMAND_START = re.compile(

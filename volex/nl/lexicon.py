@@ -104,7 +104,7 @@ _REPLACEMENTS = [
 FILLER_RE = re.compile(
     r"\b(?:please|pls|plz|kindly|hey|hi|hello|ok(?:ay)?|yo|volex|thanks|thank you|thx|"
     r"(?:can|could|would|will) you(?: please)?|i (?:want|wanna|would like|need) (?:you )?to|"
-    r"i want|i wanna|i would like|go ahead and|for me|right now|now|asap|quickly|just|"
+    r"i want|i wanna|i would like|go ahead and|for me|right now|now|asap|quickly|just|cheers|"
     r"let us|lets|let's|mate|bro|the bot|you)\b"
 )
 _SPACES = re.compile(r"\s+")
@@ -237,7 +237,11 @@ RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             ),
             "risk_per_trade_pct",
         ),
-        (r"\b(?:max(?:imum)? )?(?:total )?exposure(?: limit)?\b", "max_exposure_pct"),
+        (
+            (r"\bmax(?:imum)? (?:total )?exposure\b|\b(?:total )?exposure limit\b|"
+            r"\bexposure(?= (?:to|at|=|of)? ?[\d.]+ ?%)"),
+            "max_exposure_pct",
+        ),
         (
             (
                 r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"

@@ -27,6 +27,8 @@ _LEAD_FILLER = re.compile(
     r"^(?:\s|please|pls|can you|could you|would you|also|now|just|go ahead and"
     r"|i want to|i would like to|i'd like to)*\s*"
 )
+_TRADE_VERB = re.compile(r"^\s*(?:please\s+)?(buy|sell|long|short|purchase)\b", re.IGNORECASE)
+_SIZED_ASSET = re.compile(r"^\$?\d[\d,.]*\s?[km]?\s+(?:of\s+)?[a-z]", re.IGNORECASE)
 _SEPARATOR_HINT = re.compile(r"\b(?:and|then|after|afterwards|followed|also|plus)\b|[;,&|]")
 
 
@@ -34,13 +36,23 @@ def split_clauses(text: str) -> list[str]:
     """'analyze BTC then buy it; halt and show positions' -> the clauses, in order."""
     out: list[str] = []
     for part in _THEN.split(text):
-        start = 0
+        start, verb = 0, ""
         for match in _AND.finditer(part):
             rest = part[match.end() :]
-            if part[start : match.start()].strip() and _starts_command(rest):
-                out.append(part[start : match.start()])
+            clause = part[start : match.start()]
+            if not clause.strip():
+                continue
+            trade_verb = _TRADE_VERB.match(clause)
+            if _starts_command(rest):
+                out.append(verb + clause)
+                start, verb = match.end(), ""
+            elif (trade_verb or verb) and _SIZED_ASSET.match(rest):
+                # "buy 0.1 btc and 1 eth": the second size is a second order of the same kind.
+                out.append(verb + clause)
+                if trade_verb and not verb:
+                    verb = f"{trade_verb.group(1)} "
                 start = match.end()
-        out.append(part[start:])
+        out.append(verb + part[start:])
     return [c.strip() for c in out if c and c.strip()]
 
 

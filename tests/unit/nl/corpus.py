@@ -488,6 +488,29 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     ("what can i say?", {"intent": "help"}),
     ("show me some examples", {"intent": "help"}),
     ("hlep", {"intent": "help"}),
+    # --- British English and slang ------------------------------------------------------
+    ("cheers mate, flog 2 eth at 4k", _trade("sell", [ETH], amount=2, order_type="limit",
+                                             price=4000)),
+    ("could you analyse bitcoin on the weekly chart please",
+     {"intent": "analyze", "symbols": [BTC], "timeframe": "1w"}),
+    ("optimise the bollinger strategy on eth, grid search, last 6 months",
+     {"intent": "optimize", "symbols": [ETH], "strategy": "bollinger_reversion",
+      "method": "grid", "lookback_days": 180}),
+    ("how did the rsi strategy do on btc over the past month",
+     {"intent": "backtest", "symbols": [BTC], "strategy": "rsi_reversion", "lookback_days": 30}),
+    ("what is my exposure", {"intent": "positions"}),
+    ("set max exposure to 40 percent", {"intent": "risk", "setting": "max_exposure_pct",
+                                        "value": 40}),
+    ("trim 20% of my sol", _trade("sell", [SOL], amount=20, amount_unit="percent")),
+    ("close half my eth position", _trade("sell", [ETH], amount=50, amount_unit="percent")),
+    ("buy 2 eth if confidence >= 0.75", _trade("buy", [ETH], amount=2, if_confident=True,
+                                               min_confidence=0.75)),
+    ("backtest macd 12 26 9 on eth 1d", {"intent": "backtest", "symbols": [ETH],
+                                         "strategy": "macd_cross", "timeframe": "1d",
+                                         "params": {"fast": 12, "slow": 26, "signal": 9}}),
+    ("backtest rsi 14 30/70 on btc", {"intent": "backtest", "symbols": [BTC],
+                                      "strategy": "rsi_reversion",
+                                      "params": {"period": 14, "lower": 30, "upper": 70}}),
 ]
 
 # Sequences: (text, [intent of each step], symbols of each step).
@@ -505,6 +528,8 @@ SEQUENCES: list[tuple[str, list[str], list[list[str]]]] = [
         [[BTC, ETH], [ETH]],
     ),
     ("show my balance and my positions", ["balance", "positions"], [[], []]),
+    ("buy 0.1 btc and 1 eth", ["trade", "trade"], [[BTC], [ETH]]),
+    ("sell 1 eth, 2 sol and 100 doge", ["trade", "trade", "trade"], [[ETH], [SOL], [DOGE]]),
     ("resume trading and then show status", ["resume", "status"], [[], []]),
 ]
 
@@ -526,6 +551,7 @@ ERRORS: list[tuple[str, str, str]] = [
     ("optimize the ichimoku strategy on eth", "optimize", "ichimoku"),
     ("optimize rsi on btc with 0 trials", "optimize", "trials"),
     ("alert me when btc goes above -5", "alert", "positive"),
+    ("alert me if sol drops 10%", "alert", "price level"),
 ]
 
 # Not commands at all.
@@ -540,4 +566,6 @@ UNKNOWN: list[str] = [
     "tell me a joke",
     "i love pizza",
     "🚀🚀🚀",
+    "dca 100 usdt into btc every day",
+    "my cat walked across the keyboard and bought doge",
 ]
