@@ -2,7 +2,9 @@
 
 Hyperparameters are fixed a priori, not searched on the evaluation folds: shallow,
 heavily regularised learners, because the signal in crypto returns is faint and
-over-fitted trees give confident probabilities that calibration then has to undo.
+over-fitted trees give confident probabilities that calibration then has to undo. The
+forest's size (150 trees, each on a 30% sample) was set on the first 15,000 BTC/USDT 2h
+bars (2017-2021) only: half the time of 200 trees on 50% samples, the same log loss there.
 
 Threads: the forest uses ``n_jobs`` joblib threads (-1: every core). The boosting learners
 run on OpenMP, whose threads spin-wait: on a 2-core machine shared with other work, two
@@ -21,7 +23,7 @@ ModelKind = Literal["random_forest", "lightgbm", "hist_gradient_boosting"]
 MODEL_KINDS: tuple[str, ...] = ("random_forest", "lightgbm", "hist_gradient_boosting")
 
 
-def make_estimator(kind: str = "random_forest", *, n_estimators: int = 200,
+def make_estimator(kind: str = "random_forest", *, n_estimators: int = 150,
                    random_state: int = 7, n_jobs: int = -1) -> Any:
     """A fresh, unfitted classifier of ``kind`` with Volex's default settings."""
     if kind == "random_forest":
@@ -29,7 +31,7 @@ def make_estimator(kind: str = "random_forest", *, n_estimators: int = 200,
 
         return RandomForestClassifier(
             n_estimators=n_estimators, max_depth=10, min_samples_leaf=40, max_features="sqrt",
-            max_samples=0.5, n_jobs=n_jobs, random_state=random_state)
+            max_samples=0.3, n_jobs=n_jobs, random_state=random_state)
     if kind == "lightgbm":
         from lightgbm import LGBMClassifier
 

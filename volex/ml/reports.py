@@ -20,7 +20,7 @@ class ModelSpec(BaseModel):
     kind: Literal["random_forest", "lightgbm", "hist_gradient_boosting"] = "random_forest"
     horizon: int = Field(12, ge=1)
     threshold: float = Field(0.003, ge=0)  # the forward return must beat this to be up/down
-    n_estimators: int = Field(200, ge=1)
+    n_estimators: int = Field(150, ge=1)
     n_folds: int = Field(5, ge=2)
     purge: int | None = Field(None, ge=0)  # bars between train and test; None = horizon
     calibration: Literal["sigmoid", "isotonic", "temperature"] = "temperature"
