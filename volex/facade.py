@@ -221,8 +221,11 @@ class Volex:
         from volex.ml.features import WARMUP_BARS
         from volex.ml.training import TRAINING_BARS
 
-        return self.candles(symbol, timeframe, exchange=exchange, offline=offline, data=data,
-                            bars=TRAINING_BARS if train else WARMUP_BARS)
+        candles = self.candles(symbol, timeframe, exchange=exchange, offline=offline, data=data,
+                               bars=TRAINING_BARS if train else WARMUP_BARS)
+        if data is not None:  # a file's label names its model as `volex model train --data` does
+            candles.symbol = self.symbol(symbol)
+        return candles
 
     # -- strategies, backtests and optimisation ----------------------------------------------
 
