@@ -76,6 +76,8 @@ def test_a_blocked_trade_says_which_rule_and_by_how_much() -> None:
     ("risk", "set", "max_order_quote", "lots"),
     ("risk", "set", "max_leverage", "3"),
     ("cancel",),
+    ("cancel", "Pdoesnotexist"),
+    ("sell", "doge", "--yes"),
     ("audit", "--since", "last tuesday"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:

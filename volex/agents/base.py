@@ -9,10 +9,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from volex.domain.analysis import Analysis
     from volex.domain.candles import CandleSet
+    from volex.domain.orders import (
+        Balance,
+        HaltReport,
+        HaltState,
+        Order,
+        OrderRequest,
+        Position,
+        Side,
+        TradePlan,
+        TradeResult,
+    )
+    from volex.domain.risk import RiskLimits
 
-__all__ = ["Research"]
+__all__ = ["Execution", "Research", "Risk"]
 
 
 @runtime_checkable
@@ -28,3 +42,50 @@ class Research(Protocol):
                 offline: bool = False) -> Analysis:
         """Indicators, readings and a technical verdict at the last closed bar."""
         ...
+
+
+@runtime_checkable
+class Risk(Protocol):
+    """Risk limits (shared through the store, every change audited)."""
+
+    def limits(self) -> RiskLimits: ...
+
+    def set_limit(self, name: str, raw: str, actor: str, reason: str | None = None) -> RiskLimits:
+        """Change one limit; a bad name or value raises UserInputError and changes nothing."""
+        ...
+
+
+@runtime_checkable
+class Execution(Protocol):
+    """Plans, sends and cancels orders on one venue through one guarded path."""
+
+    def plan(self, symbol: str, side: Side, *, amount: Decimal | None = None,
+             quote: Decimal | None = None, percent: Decimal | None = None,
+             limit: Decimal | None = None, stop_loss_pct: Decimal | None = None,
+             take_profit_pct: Decimal | None = None, confidence: float | None = None,
+             min_confidence: Decimal | None = None,
+             client_order_id: str | None = None) -> TradePlan:
+        """The order that would be sent and every risk check; changes nothing."""
+        ...
+
+    def execute(self, plan: TradePlan, *, actor: str, reason: str | None = None) -> TradeResult:
+        """Re-check ``plan`` now and send it, then its stop-loss and take-profit."""
+        ...
+
+    def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
+               flatten: bool = False) -> Order:
+        """The one way an order leaves Volex: the halt state is read from the store first."""
+        ...
+
+    def cancel(self, *, actor: str, order_id: str | None = None, symbol: str | None = None,
+               reason: str | None = None) -> list[Order]: ...
+
+    def after_halt(self, state: HaltState, *, actor: str, flatten: bool) -> HaltReport: ...
+
+    def open_orders(self, symbol: str | None = None) -> list[Order]: ...
+
+    def positions(self) -> list[Position]: ...
+
+    def balances(self) -> list[Balance]: ...
+
+    def reconcile(self, actor: str = "agent") -> list[str]: ...

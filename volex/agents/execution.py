@@ -139,7 +139,7 @@ class ExecutionAgent:
                                         amount=amount, quote=quote, percent=percent,
                                         stop_loss_pct=stop_loss_pct)
         if size <= 0:
-            raise InvalidOrder(f"nothing to {side}: the size comes to 0 {market.base} ({sized_by})")
+            raise UserInputError(f"nothing to {side}: the size comes to 0 {market.base} ({sized_by})")
         fields: dict[str, Any] = {"symbol": symbol, "side": side, "amount": size,
                                   "type": "limit" if limit is not None else "market",
                                   "price": price if limit is not None else None,
@@ -214,7 +214,7 @@ class ExecutionAgent:
         self._guard(request, actor, flatten)
         details = request.model_dump(mode="json")
         with self.store.db.begin() as conn:
-            if self.journal_has(request.client_order_id, conn):
+            if self.journal.exists(conn, request.client_order_id):
                 existing = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
                 if existing is not None:
                     return existing  # already sent: never twice
@@ -244,14 +244,6 @@ class ExecutionAgent:
         self.store.audit.record(actor, "order.refused", request.symbol, halt.describe(),
                                 request.model_dump(mode="json"))
         raise TradingHalted(f"order not sent: {halt.describe()}")
-
-    def journal_has(self, client_order_id: str, conn: Any) -> bool:
-        from sqlalchemy import select
-
-        from volex.adapters.storage.trading import journal
-
-        return conn.execute(select(journal.c.client_order_id).where(
-            journal.c.client_order_id == client_order_id)).first() is not None
 
     def _record(self, request: OrderRequest, actor: str, order: Order | None, status: str,
                 reason: str | None) -> None:

@@ -81,6 +81,9 @@ def cancel(
         ids = {key for o in app.orders() for key in (o.id, o.client_order_id)}
         order_id, symbol = (target, None) if target in ids else (None, target)
     done = app.cancel(order_id, symbol=symbol, all_orders=all_orders, reason=reason)
+    if target and not done:
+        raise UserInputError(f"no open order {target!r}, and no open orders for it as a symbol "
+                             "(see `volex orders`)")
     if as_json:
         print_json([o.model_dump(mode="json") for o in done])
         return

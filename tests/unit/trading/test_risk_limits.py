@@ -77,7 +77,7 @@ def test_no_accepted_order_ever_exceeds_a_limit(store: Store, limits: RiskLimits
         before = _snapshot(world)
         try:
             _plan, result = _send(world, kind, sym, x)
-        except (RiskRejected, TradingHalted, InvalidOrder, InsufficientFunds) as exc:
+        except (RiskRejected, TradingHalted, InvalidOrder, InsufficientFunds, UserInputError) as exc:
             event(f"refused: {type(exc).__name__}")
             continue  # refused: nothing to check
         order = result.order

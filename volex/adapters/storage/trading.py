@@ -157,6 +157,10 @@ class OrderJournal:
             average=None if average is None else str(average), fee=str(fee),
             updated_ts=_now_ms()))
 
+    def exists(self, conn: Connection, client_order_id: str) -> bool:
+        return conn.execute(select(journal.c.client_order_id).where(
+            journal.c.client_order_id == client_order_id)).first() is not None
+
     def get(self, client_order_id: str) -> dict[str, Any] | None:
         with self.db.begin() as conn:
             row = conn.execute(select(journal).where(
