@@ -159,6 +159,41 @@ def test_protective_orders_sell_what_is_held_and_say_when_coins_are_reserved(
         assert len(cash_only.engine.orders()) == 2
 
 
+def test_a_stop_and_a_target_rest_together_as_one_oco_and_one_fill_ends_the_other(
+        connect: Callable[..., CcxtExchange]) -> None:
+    with BinanceSim(balances={"USDT": "10000"}) as cash_only:
+        exchange = connect(config=cash_only.client_config())
+        entry = exchange.create_order(buy("0.01"))
+        stop, target = (OrderRequest(symbol="BTC/USDT", side="sell", type=kind, reduce_only=True,
+                                     amount=entry.filled, price=Decimal(price), parent_id=entry.id)
+                        for kind, price in (("stop_loss", 100000), ("take_profit", "120000.009")))
+        legs = exchange.create_protective_pair(stop, target)
+        assert [(o.type, o.status, o.price) for o in legs] == [
+            ("stop_loss", "open", 100000), ("take_profit", "open", 120000)]
+        assert exchange.create_protective_pair(stop, target) == legs  # a retry places nothing
+        assert exchange.balances()["BTC"].used == Decimal("0.00999")  # reserved once
+        cash_only.engine.set_price("BTCUSDT", "99000")
+        done = [exchange.fetch_order(o.id, "BTC/USDT").status for o in legs]
+        assert done == ["closed", "expired"] and "BTC" not in exchange.balances()
+
+
+@pytest.mark.parametrize("fault", [Fault("drop_after_accept", path="/api/v3/orderList/oco"),
+                                   Fault("error", path="/api/v3/orderList/oco", status=503)],
+                         ids=["dropped answer after accept", "5xx before accept"])
+def test_an_oco_pair_is_placed_once_under_faults(sim: BinanceSim, exchange: CcxtExchange,
+                                                fault: Fault) -> None:
+    stop = OrderRequest(symbol="BTC/USDT", side="sell", type="stop_loss", amount=Decimal("0.1"),
+                        price=Decimal(100000), reduce_only=True)
+    target = OrderRequest(symbol="BTC/USDT", side="sell", type="take_profit",
+                          amount=Decimal("0.1"), price=Decimal(120000), reduce_only=True)
+    exchange.market("BTC/USDT")
+    sim.inject(fault)
+    legs = exchange.create_protective_pair(stop, target)
+    assert [len(sim.engine.orders(r.client_order_id)) for r in (stop, target)] == [1, 1]
+    assert [o.id for o in legs] == [str(sim.engine.orders(r.client_order_id)[0].order_id)
+                                    for r in (stop, target)]
+
+
 # -- clear errors, checked before sending --------------------------------------------------------
 
 @pytest.mark.parametrize(("request_", "error", "words"), [

@@ -56,6 +56,8 @@ class SimOrder:
     time_in_force: str | None
     time_ms: int
     stop_price: Decimal = Decimal(0)
+    list_id: int = -1
+    holds_lock: bool = False
     executed: Decimal = Decimal(0)
     quote_filled: Decimal = Decimal(0)
     status: str = "NEW"
@@ -69,7 +71,7 @@ class SimOrder:
     def to_json(self) -> dict[str, Any]:
         """The GET /api/v3/order shape."""
         return {
-            "symbol": self.symbol, "orderId": self.order_id, "orderListId": -1,
+            "symbol": self.symbol, "orderId": self.order_id, "orderListId": self.list_id,
             "clientOrderId": self.client_order_id, "price": f"{self.price:.8f}",
             "origQty": f"{self.qty:.8f}", "executedQty": f"{self.executed:.8f}",
             "cummulativeQuoteQty": f"{self.quote_filled:.8f}", "status": self.status,
@@ -168,6 +170,7 @@ class BinanceEngine:
             self._prices[spec.symbol] = Decimal(price)
             for order in self._orders:
                 if order.is_open and order.symbol == spec.symbol and self._crosses(order):
+                    self._end_siblings(order, "EXPIRED")
                     limit = order.type == "LIMIT"
                     self._fill(order, order.price if limit else Decimal(price), maker=limit)
 
@@ -214,6 +217,46 @@ class BinanceEngine:
                 body["fills"] = list(order.fills)
             return body
 
+    def new_oco(self, params: dict[str, str]) -> dict[str, Any]:
+        """POST /api/v3/orderList/oco: a SELL take-profit above and stop-loss below the price.
+
+        One holding backs both legs (reserved once); when one leg fills the other expires,
+        and cancelling either cancels the list, as on Binance.
+        """
+        with self._lock:
+            if (params.get("side"), params.get("aboveType"), params.get("belowType")) != (
+                    "SELL", "TAKE_PROFIT", "STOP_LOSS"):
+                raise BinanceApiError(400, -1102, "Mandatory parameter 'aboveType' or "
+                                                  "'belowType' was not sent, was empty/null, "
+                                                  "or malformed.")
+            leg = {"symbol": params.get("symbol", ""), "side": "SELL",
+                   "quantity": params.get("quantity", "")}
+            below = self._validated_order({**leg, "type": "STOP_LOSS",
+                                           "stopPrice": params.get("belowStopPrice", ""),
+                                           "newClientOrderId": params.get("belowClientOrderId", "")})
+            above = self._validated_order({**leg, "type": "TAKE_PROFIT",
+                                           "stopPrice": params.get("aboveStopPrice", ""),
+                                           "newClientOrderId": params.get("aboveClientOrderId", "")})
+            if above.client_order_id == below.client_order_id:
+                raise BinanceApiError(400, -2010, "Duplicate order sent.")
+            self._reserve(below)
+            list_id = 1 + max((o.list_id for o in self._orders), default=0)
+            above.order_id = below.order_id + 1
+            below.list_id = above.list_id = list_id
+            self._orders += [below, above]
+            reports = []
+            for order in (below, above):
+                report = order.to_json()
+                report["transactTime"] = report.pop("time")
+                reports.append(report)
+            return {"orderListId": list_id, "contingencyType": "OCO",
+                    "listStatusType": "EXEC_STARTED", "listOrderStatus": "EXECUTING",
+                    "listClientOrderId": params.get("listClientOrderId") or f"list{list_id}",
+                    "transactionTime": below.time_ms, "symbol": below.symbol,
+                    "orders": [{"symbol": o.symbol, "orderId": o.order_id,
+                                "clientOrderId": o.client_order_id} for o in (below, above)],
+                    "orderReports": reports}
+
     def find(self, params: dict[str, str]) -> SimOrder:
         spec = self.market(params.get("symbol"))
         order_id, client_id = params.get("orderId"), params.get("origClientOrderId")
@@ -238,6 +281,7 @@ class BinanceEngine:
                 raise BinanceApiError(400, -2011, "Unknown order sent.") from None
             if not order.is_open:
                 raise BinanceApiError(400, -2011, "Unknown order sent.")
+            self._end_siblings(order, "CANCELED")
             self._release(order)
             order.status, order.update_ms = "CANCELED", now_ms()
             body = order.to_json()
@@ -311,11 +355,21 @@ class BinanceEngine:
             raise insufficient()
         if order.type != "MARKET":
             self._locked[asset] = self._locked.get(asset, Decimal(0)) + amount
+            order.holds_lock = True
 
     def _release(self, order: SimOrder) -> None:
-        if order.type != "MARKET":
+        if order.holds_lock:
             asset, amount = self._cost_asset(order)
             self._locked[asset] = self._locked.get(asset, Decimal(0)) - amount
+            order.holds_lock = False
+
+    def _end_siblings(self, order: SimOrder, status: str) -> None:
+        """The other legs of ``order``'s order list end with it (and free what they held)."""
+        for other in self._orders:
+            if other is not order and order.list_id >= 0 and other.list_id == order.list_id \
+                    and other.is_open:
+                self._release(other)
+                other.status, other.update_ms = status, now_ms()
 
     def _crosses(self, order: SimOrder) -> bool:
         """Whether the last price reaches a limit price or triggers a stop."""
@@ -346,7 +400,7 @@ class BinanceEngine:
                             "tradeId": trade_id})
         self._trades.append({
             "symbol": order.symbol, "id": trade_id, "orderId": order.order_id,
-            "orderListId": -1, "price": f"{price:.8f}", "qty": f"{qty:.8f}",
+            "orderListId": order.list_id, "price": f"{price:.8f}", "qty": f"{qty:.8f}",
             "quoteQty": f"{quote:.8f}", "commission": f"{commission:.8f}",
             "commissionAsset": got, "time": order.update_ms, "isBuyer": order.side == "BUY",
             "isMaker": maker, "isBestMatch": True})

@@ -229,6 +229,7 @@ class BinanceSim:
             ("GET", "/api/v3/ticker/bookTicker"): (books, False),
             ("GET", "/api/v3/account"): (lambda p: e.account(), True),
             ("POST", "/api/v3/order"): (e.new_order, True),
+            ("POST", "/api/v3/orderList/oco"): (e.new_oco, True),
             ("GET", "/api/v3/order"): (lambda p: e.find(p).to_json(), True),
             ("DELETE", "/api/v3/order"): (e.cancel, True),
             ("GET", "/api/v3/openOrders"): (lambda p: e.open_orders(p.get("symbol")), True),

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from volex import errors
@@ -33,8 +33,8 @@ from volex.adapters.exchange.ccxt_convert import (
     from_ms,
     market_from_ccxt,
     order_from_ccxt,
-    plain,
 )
+from volex.adapters.exchange.order_checks import check_order, reserved_holding, short_of_funds
 from volex.adapters.exchange.retry import RetryPolicy, retry_idempotent
 from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 from volex.domain.symbols import usd_fallback
@@ -193,7 +193,7 @@ class CcxtExchange:
         self._require_keys()
         market = self.market(request.symbol)
         with self._placing:
-            existing = self.fetch_order_by_client_id(request.client_order_id, request.symbol)
+            existing = self._read(self._lookup, request.client_order_id, request.symbol, request)
             if existing is not None:
                 log.info("%s: order %s already placed; not sending it again", self.name,
                          request.client_order_id)
@@ -214,57 +214,66 @@ class CcxtExchange:
             raise errors.InvalidOrder(f"{self.name}: order {order_id} is {order.status}; "
                                       "it cannot be canceled") from None
 
+    def create_protective_pair(self, stop: OrderRequest, target: OrderRequest) -> list[Order]:
+        """A sell stop-loss and take-profit on the same coins as one OCO list: [stop, target].
+
+        The venue reserves the holding once and cancels one leg when the other fills; as two
+        separate orders the second would need the coins a second time. Binance spot only.
+        Idempotent on the legs' client order ids, with create_order's lookup before resending.
+        """
+        self._require_keys()
+        if not hasattr(self._client, "privatePostOrderListOco"):
+            raise errors.InvalidOrder(f"{self.name}: Volex places OCO pairs on Binance only; "
+                                      "place the stop and the target one by one")
+        if ((stop.type, stop.side, target.type, target.side)
+                != ("stop_loss", "sell", "take_profit", "sell") or stop.symbol != target.symbol):
+            raise errors.InvalidOrder(f"{self.name}: an OCO pair is a sell stop_loss and a sell "
+                                      "take_profit on one symbol")
+        market = self.market(stop.symbol)
+        with self._placing:
+            found = self._read(self._find_pair, stop, target)
+            if found is not None:
+                return found
+            amount, stop_price = self._checked(stop, market)
+            target_price = self._call(self._client.price_to_precision, stop.symbol,
+                                      float(market.round_price(target.price)))  # type: ignore[arg-type]
+            params = {"symbol": self._client.market(stop.symbol)["id"], "side": "SELL",
+                      "quantity": str(amount), "aboveType": "TAKE_PROFIT",
+                      "aboveStopPrice": target_price, "aboveClientOrderId": target.client_order_id,
+                      "belowType": "STOP_LOSS", "belowStopPrice": str(stop_price),
+                      "belowClientOrderId": stop.client_order_id, "newOrderRespType": "FULL",
+                      "listClientOrderId": f"{stop.client_order_id[:32]}-oco"}
+            self._traded.add(stop.symbol)
+
+            def send() -> list[Order]:
+                raw = self._call(self._client.privatePostOrderListOco, params)
+                legs = {r["clientOrderId"]: r for r in raw.get("orderReports") or []}
+                where = self._client.market(stop.symbol)
+                return [self._to_order(self._client.parse_order(legs[r.client_order_id], where), r)
+                        for r in (stop, target)]
+
+            return self._send_once(stop, amount, send, lambda: self._find_pair(stop, target))
+
+    def _find_pair(self, stop: OrderRequest, target: OrderRequest) -> list[Order] | None:
+        legs = [self._lookup(r.client_order_id, r.symbol, r) for r in (stop, target)]
+        return None if None in legs else legs  # type: ignore[return-value]
+
     # -- placing --------------------------------------------------------------------------------
 
     def _checked(self, request: OrderRequest, market: Market) -> tuple[Decimal, Decimal | None]:
-        """Amount and price rounded down to the market's steps, checked against its minimums."""
-        base, quote = market.base, market.quote
-        amount = market.round_amount(request.amount)
+        """Amount and price checked and rounded down, in the venue's own formatting."""
+        sellable = None
         if request.reduce_only:
-            amount = min(amount, self._sellable(request, market))
-        minimum = market.min_amount or market.amount_step or Decimal(0)
-        if amount <= 0 or amount < minimum:
-            raise errors.InvalidOrder(
-                f"{self.name}: amount {request.amount} {base} is below {request.symbol}'s minimum "
-                f"of {plain(minimum)} {base} (amounts go in steps of {plain(market.amount_step)})")
+            sellable = reserved_holding(self.name, request, market,
+                                        self.balances().get(market.base))
+        amount, price = check_order(self.name, request, market,
+                                    lambda: self.ticker(request.symbol).last, sellable)
         amount = Decimal(self._call(self._client.amount_to_precision, request.symbol,
                                     float(amount)))
-        price = None
-        if request.price is not None:
-            price = market.round_price(request.price)
-            if price <= 0:
-                raise errors.InvalidOrder(
-                    f"{self.name}: price {request.price} {quote} is below {request.symbol}'s "
-                    f"tick size of {plain(market.price_step)} {quote}")
+        if price is not None:
             price = Decimal(self._call(self._client.price_to_precision, request.symbol,
                                        float(price)))
-        reference = price if price is not None else self.ticker(request.symbol).last
-        if market.min_cost and amount * reference < market.min_cost:
-            need = (market.min_cost / reference).quantize(
-                market.amount_step or Decimal("1e-8"), rounding=ROUND_UP)
-            raise errors.InvalidOrder(
-                f"{self.name}: order value {amount * reference:.2f} {quote} is below "
-                f"{request.symbol}'s minimum of {plain(market.min_cost)} {quote} "
-                f"(at {plain(reference)} that is at least {plain(need)} {base})")
         return amount, price
-
-    def _sellable(self, request: OrderRequest, market: Market) -> Decimal:
-        """What a reduce-only order may sell: the free holding, on the market's step.
-
-        Spot venues charge a buy's fee in the asset bought, so a protective order for the
-        whole fill would otherwise ask for slightly more than is held.
-        """
-        if request.side != "sell":
-            raise errors.InvalidOrder(f"{self.name}: a spot buy cannot reduce a holding "
-                                      "(reduce_only)")
-        held = self.balances().get(market.base)
-        sellable = market.round_amount(held.free) if held else Decimal(0)
-        if held and held.used > 0 and sellable < (market.min_amount or market.amount_step or 0):
-            raise errors.InvalidOrder(
-                f"{self.name}: the {market.base} holding is already reserved by open orders "
-                f"({plain(held.used)} {market.base}, e.g. a stop-loss); a spot venue cannot hold "
-                "a stop-loss and a take-profit on the same coins as two orders (it needs an OCO)")
-        return sellable
 
     def _place(self, request: OrderRequest, amount: Decimal, price: Decimal | None) -> Order:
         params: dict[str, Any] = {self._client_id_param(): request.client_order_id}
@@ -274,24 +283,38 @@ class CcxtExchange:
             params["takeProfitPrice"] = float(price)  # type: ignore[arg-type]
         kind = "limit" if request.type == "limit" else "market"
         limit_price = float(price) if kind == "limit" and price is not None else None
+
+        def send() -> Order:
+            raw = self._call(self._client.create_order, request.symbol, kind, request.side,
+                             float(amount), limit_price, params)
+            return self._to_order(raw, request)
+
+        return self._send_once(request, amount, send,
+                               lambda: self._lookup(request.client_order_id, request.symbol,
+                                                    request))
+
+    def _send_once(self, request: OrderRequest, amount: Decimal, send: Callable[[], T],
+                   recover: Callable[[], T | None]) -> T:
+        """``send()`` so that the venue acts on it once: after a failure with an unknown
+        outcome, ``recover()`` asks the venue for what was sent before anything is resent."""
         last_error: errors.VolexError | None = None
         for attempt in range(self._retry.attempts):
             sent = time.monotonic()
             try:
-                raw = self._call(self._client.create_order, request.symbol, kind, request.side,
-                                 float(amount), limit_price, params)
-                return self._to_order(raw, request)
+                return send()
             except errors.NetworkError as exc:  # the venue may or may not hold the order now
                 last_error = exc
             except errors.InsufficientFunds as exc:
-                raise self._short_of_funds(request, amount, exc) from exc
+                venue_says = str(exc).split(": ", 2)[-1]
+                raise short_of_funds(self.name, request, self.market(request.symbol), amount,
+                                     venue_says) from exc
             except errors.InvalidOrder as exc:
                 if "Filter failure" in str(exc):
                     raise self._rules_changed(request, exc) from exc
                 if "duplicate" not in str(exc).lower():
                     raise
                 last_error = exc  # the venue holds an open order with this id already
-            found = self._find_after_failure(request, sent, attempt, last_error)
+            found = self._find_after_failure(request, sent, attempt, last_error, recover)
             if found is not None:
                 return found
             log.warning("%s: order %s was not placed (%s); sending it again", self.name,
@@ -301,26 +324,17 @@ class CcxtExchange:
             f"{self._retry.attempts} attempts (last: {last_error})")
 
     def _find_after_failure(self, request: OrderRequest, sent: float, attempt: int,
-                            error: errors.VolexError) -> Order | None:
+                            error: errors.VolexError, recover: Callable[[], T | None]) -> T | None:
         """After a send with an unknown outcome: wait until it cannot execute, then look."""
         in_flight = sent + self._in_flight_s - time.monotonic()
         self._sleep(max(in_flight, self._retry.delay(attempt, error)))
         try:
-            return self._read(self._lookup, request.client_order_id, request.symbol)
+            return self._read(recover)
         except errors.NetworkError as exc:
             raise errors.NetworkError(
                 f"{self.name}: order {request.client_order_id} may have been placed ({error}) and "
                 f"the venue cannot be asked now ({exc}); look it up by its client order id "
                 "before sending it again") from exc
-
-    def _short_of_funds(self, request: OrderRequest, amount: Decimal,
-                        exc: errors.InsufficientFunds) -> errors.InsufficientFunds:
-        market = self.market(request.symbol)
-        asset = market.quote if request.side == "buy" else market.base
-        venue_says = str(exc).split(": ", 2)[-1]
-        return errors.InsufficientFunds(
-            f"{self.name}: not enough {asset} to {request.side} {plain(amount)} {market.base} "
-            f"({request.type} order on {request.symbol}); the venue says: {venue_says}")
 
     def _rules_changed(self, request: OrderRequest,
                        exc: errors.InvalidOrder) -> errors.InvalidOrder:
@@ -330,12 +344,16 @@ class CcxtExchange:
             f"{exc}; {self.name}'s trading rules for {request.symbol} differ from those Volex "
             "had loaded; they are reloaded now, plan the order again")
 
-    def _lookup(self, client_order_id: str, symbol: str) -> Order | None:
+    def _lookup(self, client_order_id: str, symbol: str,
+                request: OrderRequest | None = None) -> Order | None:
+        """The venue's order with ``client_order_id``, or None; ``request`` (ours, with that
+        id) supplies what the venue does not keep (parent id, reduce-only)."""
         params = {"clientOrderId": client_order_id}
         try:
-            return self._to_order(self._call(self._client.fetch_order, None, symbol, params))
+            raw = self._call(self._client.fetch_order, None, symbol, params)
         except errors.InvalidOrder:
             return None
+        return self._to_order(raw, request)
 
     def _client_id_param(self) -> str:
         return "newClientOrderId" if self._client.id.startswith("binance") else "clientOrderId"
