@@ -36,10 +36,13 @@ def main() -> None:
 
     n = 10_000
     batch = (texts * (n // len(texts) + 1))[:n]
-    t0 = time.perf_counter()
-    for text in batch:
-        parse(text)
-    total = time.perf_counter() - t0
+    runs, cpu = [], []
+    for _ in range(3):  # a busy machine slows single runs: report best, worst and CPU time
+        t0, c0 = time.perf_counter(), time.process_time()
+        for text in batch:
+            parse(text)
+        runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
 
     p95 = per_command[int(len(per_command) * 0.95)]
     print(f"volex.nl import:          {import_ms:8.1f} ms")
@@ -47,7 +50,9 @@ def main() -> None:
     print(f"median per command:       {statistics.median(per_command) * 1e3:8.3f} ms   (goal < 0.5)")
     print(f"p95 per command:          {p95 * 1e3:8.3f} ms")
     print(f"max per command:          {per_command[-1] * 1e3:8.3f} ms")
-    print(f"10,000 commands:          {total:8.3f} s    (goal < 5)")
+    print(f"10,000 commands:          {min(runs):8.3f} s    (goal < 5; best of 3 wall, "
+          f"worst {max(runs):.3f} s)")
+    print(f"10,000 commands, CPU:     {min(cpu):8.3f} s    (this process only)")
 
 
 if __name__ == "__main__":
