@@ -86,8 +86,11 @@ class ExecutionAgent:
                 if asset == self.quote or balance.total <= 0:
                     continue
                 symbol = f"{asset}/{self.quote}"
-                values[symbol] = balance.total * self.exchange.ticker(symbol).last
                 held[symbol] = balance.free
+                try:
+                    values[symbol] = balance.total * self.exchange.ticker(symbol).last
+                except VolexError as exc:  # no market or no price: it cannot be traded either
+                    log.warning("%s left out of equity: %s", asset, exc)
             pending: dict[str, Decimal] = {}
             for order in orders:
                 if order.side == "buy" and order.price is not None:
