@@ -138,8 +138,7 @@ class Runner:
 
     def _run_step(self, step: Command, argv: list[str], *, yes: bool) -> int:
         console.print(f"$ volex {' '.join(argv)}", style="dim", markup=False, soft_wrap=True)
-        must_ask = step.would_trade and step.source == "llm"
-        if _needs_confirmation(step) and (must_ask or not yes):
+        if _needs_confirmation(step) and (step.source == "llm" or not yes):
             if accepts(argv, "--dry-run"):
                 code = run_argv([*argv, "--dry-run"], self.obj)
                 if code:
