@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 __all__ = ["NUM", "Scan", "find_numbers", "number_at", "to_number"]
 
-# A number: 1,000 | 0.5 | .5 | 60k | 2.5m | 1 thousand | 3 grand (group "n" and "x").
+# A number: 1,000 | 0.5 | .5 | 60k | 2.5m | 1 thousand | 3 grand. It never starts inside
+# another number, which also keeps every search linear on long runs of digits.
 NUM = (
-    r"(?:-\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?<=\d)"
+    r"(?:-\s?)?(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?<=\d)"
     r"(?:(?:k|m|mm|b|bn)(?![a-z])|\s(?:thousand|grand|million|billion)\b)?"
 )
 _NUM_RE = re.compile(rf"(?<![\w.])\$?(?P<num>{NUM})(?![a-z\d])(?P<pct>%)?")

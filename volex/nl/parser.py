@@ -22,7 +22,7 @@ _AND = re.compile(
 )
 # Intents that act on a symbol: a clause of these with none inherits the last one named.
 _NEEDS_SYMBOL = frozenset({"trade", "analyze", "signals", "backtest", "optimize", "alert"})
-_MAX_TEXT = 2000
+_MAX_TEXT = 1000  # a command is a line; more than this is read up to here
 _LEAD_FILLER = re.compile(
     r"^(?:\s|please|pls|can you|could you|would you|also|now|just|go ahead and"
     r"|i want to|i would like to|i'd like to)*\s*"
