@@ -42,6 +42,13 @@ def test_a_trade_shows_its_plan_then_fills_with_its_stop() -> None:
     assert [o["type"] for o in _json("orders")] == ["stop_loss"]
 
 
+def test_a_stop_that_cannot_be_placed_is_reported_and_the_entry_stands() -> None:
+    result = run("buy", "btc", "--quote", "100", "--stop-loss", "0.01", "--yes")
+    assert result.exit_code == 0
+    assert "stop-loss not placed" in result.output and "would trigger at once" in result.output
+    assert len(_json("positions")) == 1 and _json("orders") == []
+
+
 def test_dry_run_shows_the_plan_and_writes_nothing() -> None:
     result = run("trade", "eth", "--side", "buy", "--amount", "0.1", "--dry-run")
     assert result.exit_code == 0, result.output
@@ -73,6 +80,7 @@ def test_a_blocked_trade_says_which_rule_and_by_how_much() -> None:
     ("buy", "btc", "--amount", "1", "--quote", "5"),
     ("buy", "btc", "--percent", "150"),
     ("sell", "btc", "--stop-loss", "2"),
+    ("buy", "btc", "--stop-loss", "150"),
     ("risk", "set", "max_order_quote", "lots"),
     ("risk", "set", "max_leverage", "3"),
     ("cancel",),

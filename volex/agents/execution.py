@@ -15,6 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from volex.adapters.storage.trading import OrderJournal
 from volex.agents.halt import HaltSwitch
 from volex.agents.risk import AccountView, RiskAgent, money, pct
@@ -127,6 +129,9 @@ class ExecutionAgent:
         """The order that would be sent, its expected fill and fees, and every risk check."""
         if side == "sell" and (stop_loss_pct or take_profit_pct):
             raise UserInputError("--stop-loss and --take-profit protect a buy; a sell closes a holding")
+        if stop_loss_pct is not None and stop_loss_pct >= HUNDRED:
+            raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
+                                 f"not {stop_loss_pct}")
         market = self.exchange.market(symbol)
         ticker = self.exchange.ticker(symbol)
         account = self.account()
@@ -150,7 +155,10 @@ class ExecutionAgent:
                                   "take_profit_pct": take_profit_pct}
         if client_order_id:
             fields["client_order_id"] = client_order_id
-        request = OrderRequest(**fields)
+        try:
+            request = OrderRequest(**fields)
+        except ValidationError as exc:
+            raise UserInputError(f"bad order: {exc.errors()[0]['msg']}") from None
         fee = fee_for(size, price, rate)
         with exact():
             stop = market.round_price(price * (1 - stop_loss_pct / HUNDRED)) if stop_loss_pct else None
@@ -204,8 +212,10 @@ class ExecutionAgent:
                 raise TradingHalted(f"order not sent: {fresh.halt.describe()}")
             raise RiskRejected(describe_block(fresh), fresh.checks)
         order = self.submit(fresh.request, actor=actor, reason=reason)
-        protective = self.protect(order, fresh.request, actor) if order.status == "closed" else []
-        return TradeResult(plan=fresh, order=order, protective=protective, notes=fresh.notes)
+        notes = list(fresh.notes)
+        protective = (self.protect(order, fresh.request, actor, notes)
+                      if order.status == "closed" else [])
+        return TradeResult(plan=fresh, order=order, protective=protective, notes=notes)
 
     def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
                flatten: bool = False) -> Order:
@@ -266,11 +276,18 @@ class ExecutionAgent:
             self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
         self._publish("orders", {"action": action, **details})
 
-    def protect(self, entry: Order, request: OrderRequest, actor: str) -> list[Order]:
-        """Place the stop-loss and take-profit of a filled entry (idempotent per entry)."""
+    def protect(self, entry: Order, request: OrderRequest, actor: str,
+                notes: list[str] | None = None) -> list[Order]:
+        """Place the stop-loss and take-profit of a filled entry (idempotent per entry).
+
+        One that cannot be placed (halted meanwhile, trigger past the price...) is noted in
+        ``notes``; the entry stands either way.
+        """
         if entry.side != "buy" or entry.filled <= 0 or entry.average is None:
             return []
         market = self.exchange.market(entry.symbol)
+        held = self.exchange.balances().get(market.base)
+        amount = market.round_amount(min(entry.filled, held.free if held else ZERO))
         placed = []
         for kind, pct_value, sign in (("stop_loss", request.stop_loss_pct, -1),
                                       ("take_profit", request.take_profit_pct, 1)):
@@ -279,10 +296,16 @@ class ExecutionAgent:
             with exact():
                 trigger = market.round_price(entry.average * (1 + sign * pct_value / HUNDRED))
             cid = f"{request.client_order_id[:32]}-{'sl' if kind == 'stop_loss' else 'tp'}"
-            child = OrderRequest(symbol=entry.symbol, side="sell", type=kind,
-                                 amount=market.round_amount(entry.filled), price=trigger,
-                                 client_order_id=cid, reduce_only=True, parent_id=entry.id)
-            placed.append(self.submit(child, actor=actor, reason=f"{kind} for {entry.id}"))
+            try:
+                child = OrderRequest(symbol=entry.symbol, side="sell", type=kind, amount=amount,
+                                     price=trigger, client_order_id=cid, reduce_only=True,
+                                     parent_id=entry.id)
+                placed.append(self.submit(child, actor=actor, reason=f"{kind} for {entry.id}"))
+            except (VolexError, ValidationError) as exc:
+                text = str(exc).splitlines()[0]
+                (notes if notes is not None else []).append(
+                    f"{kind.replace('_', '-')} not placed: {text}")
+                log.warning("%s for %s not placed: %s", kind, entry.id, text)
         return placed
 
     # -- cancelling, halting, flattening ----------------------------------------------------------
@@ -415,10 +438,9 @@ class ExecutionAgent:
             self._record(request, actor, order, order.status, "reconciled with the venue")
             changes.append(f"{cid}: {row['status']} -> {order.status}")
             if order.status == "closed" and request.type == "limit":
-                try:
-                    self.protect(order, request, actor)
-                except VolexError as exc:
-                    changes.append(f"{cid}: stop/target not placed ({exc})")
+                problems: list[str] = []
+                self.protect(order, request, actor, problems)
+                changes.extend(f"{cid}: {problem}" for problem in problems)
         return changes
 
     def _publish(self, topic: str, event: dict[str, Any]) -> None:

@@ -114,6 +114,7 @@ def result_lines(result: TradeResult) -> list[str]:
     for child in result.protective:
         lines.append(f"{child.type.replace('_', '-')} placed at {money(child.price, quote)} "
                      f"(order {child.id})")
+    lines += [f"[yellow]! {note}[/]" for note in result.notes if note not in result.plan.notes]
     return lines
 
 
