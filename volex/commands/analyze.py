@@ -9,7 +9,6 @@ import typer
 
 from volex.commands.common import console, print_json, volex
 from volex.commands.halt import show_halt_banner
-from volex.commands.halt import show_halt_banner
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -91,7 +90,6 @@ def analyze(
                    for r, a in zip(results, sections, strict=True)]
         print_json(payload[0] if len(payload) == 1 else payload)
         return
-    show_halt_banner(app)
     show_halt_banner(app)
     for result, section in zip(results, sections, strict=True):
         for panel in render_analysis(result):
