@@ -54,14 +54,24 @@ def configure_logging(home: Path, level: str | None = None) -> Path:
             root.removeHandler(_handler)
             _handler.close()
         root.addHandler(handler)
-        if not any(isinstance(h, _Stderr) for h in root.handlers):
-            root.addHandler(_Stderr())
         _handler = handler
-    _handler.setLevel(level or os.environ.get("VOLEX_LOG_LEVEL", "INFO").upper())
-    logging.getLogger("volex").setLevel(logging.DEBUG)
+    volex_logger = logging.getLogger("volex")
+    # Volex's own warnings (bus down, events queued...) still reach the terminal; other
+    # libraries' go to the file only.
+    if not any(isinstance(h, _Stderr) for h in volex_logger.handlers):
+        volex_logger.addHandler(_Stderr())
+    _handler.setLevel(_level(level or os.environ.get("VOLEX_LOG_LEVEL", "INFO")))
+    volex_logger.setLevel(logging.DEBUG)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     redact.remember_environment()
     redact.remember_file(Path(home) / "secrets.toml")  # so a pasted key is masked in any error
     redact.install(root)
+    redact.install(volex_logger)
     return path
+
+
+def _level(name: str) -> int:
+    """A logging level by name; INFO for anything unknown (a typo must not stop a command)."""
+    value = logging.getLevelName(name.strip().upper())
+    return value if isinstance(value, int) else logging.INFO
