@@ -34,7 +34,7 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trees", type=int, default=200)
+    parser.add_argument("--trees", type=int, default=150)
     parser.add_argument("--symbols", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()

@@ -11,6 +11,7 @@ closes at midnight, never earlier.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +28,8 @@ __all__ = [
     "FEATURE_VERSION",
     "WARMUP_BARS",
     "build_features",
+    "candle_arrays",
+    "feature_matrix",
     "higher_timeframe",
     "infer_timeframe",
 ]
@@ -61,6 +64,7 @@ _HIGHER = {"1m": "1h", "5m": "1h", "15m": "4h", "30m": "4h", "1h": "1d", "2h": "
            "4h": "1d", "6h": "1w", "12h": "1w", "1d": "1w", "1w": "4w"}
 _HTF_EMA = 20
 _HTF_SLOPE_BARS = 3
+_PRICE_COLUMNS = ("open", "high", "low", "close", "volume")
 _WEEK_OFFSET_MS = 4 * 86_400_000  # epoch 0 is a Thursday; weeks start on Monday 00:00 UTC
 
 
@@ -126,10 +130,19 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _feature_columns(candles: pd.DataFrame, timeframe: str) -> list[np.ndarray]:
-    ind = compute_indicators(candles)
-    close = np.ascontiguousarray(candles["close"], dtype=np.float64)
-    volume = np.ascontiguousarray(candles["volume"], dtype=np.float64)
+def candle_arrays(candles: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The frame's columns as float64 arrays (timestamp as epoch ms), read once.
+
+    Slicing these is free, so the live path slices arrays instead of frames.
+    """
+    arrays = {c: np.ascontiguousarray(candles[c], dtype=np.float64) for c in _PRICE_COLUMNS}
+    arrays["timestamp"] = _timestamps_ms(candles)
+    return arrays
+
+
+def _feature_columns(bars: Mapping[str, np.ndarray], timeframe: str) -> list[np.ndarray]:
+    ind = compute_indicators(bars)  # type: ignore[arg-type]  # it only indexes by column
+    close, volume = bars["close"], bars["volume"]
     log_close = np.log(close)
     cols: list[np.ndarray] = []
     for h in RETURN_HORIZONS:
@@ -155,8 +168,18 @@ def _feature_columns(candles: pd.DataFrame, timeframe: str) -> list[np.ndarray]:
             _ratio(volume - talib.SMA(volume, 20), talib.STDDEV(volume, 20)),
             _ratio(talib.LINEARREG_SLOPE(ind["obv"], 10), talib.SMA(volume, 10)),
         ]
-    cols += list(_higher_timeframe_trend(_timestamps_ms(candles), close, timeframe))
+    cols += list(_higher_timeframe_trend(bars["timestamp"], close, timeframe))
     return cols
+
+
+def feature_matrix(bars: Mapping[str, np.ndarray], timeframe: str) -> np.ndarray:
+    """The (bars, features) float64 matrix from ``candle_arrays`` output (or a slice)."""
+    n = len(bars["close"])
+    if n == 0:
+        return np.empty((0, len(FEATURE_NAMES)))
+    matrix = np.column_stack(_feature_columns(bars, timeframe))
+    matrix[~np.isfinite(matrix)] = np.nan
+    return matrix
 
 
 def build_features(candles: pd.DataFrame, timeframe: str | None = None,
@@ -166,10 +189,8 @@ def build_features(candles: pd.DataFrame, timeframe: str | None = None,
     Returns a DataFrame indexed like ``candles`` (columns ``FEATURE_NAMES``), or the raw
     float64 matrix with ``as_array=True`` (the fast path skips pandas).
     """
-    tf = timeframe or infer_timeframe(_timestamps_ms(candles))
-    matrix = np.column_stack(_feature_columns(candles, tf)) if len(candles) else np.empty(
-        (0, len(FEATURE_NAMES)))
-    matrix[~np.isfinite(matrix)] = np.nan
+    bars = candle_arrays(candles)
+    matrix = feature_matrix(bars, timeframe or infer_timeframe(bars["timestamp"]))
     if as_array:
         return matrix
     import pandas as pd

@@ -14,7 +14,7 @@ import numpy as np
 
 from volex.errors import DataUnavailable
 from volex.ml.calibration import Calibrator
-from volex.ml.features import WARMUP_BARS, build_features
+from volex.ml.features import WARMUP_BARS, candle_arrays, feature_matrix
 from volex.ml.forest import PackedForest, pack_forest
 from volex.ml.labels import CLASSES, DOWN, FLAT, UP
 from volex.ml.reports import ModelMetadata, ModelOutlook
@@ -63,9 +63,9 @@ class TrainedModel:
 
 def latest_features(candles: pd.DataFrame, timeframe: str) -> np.ndarray:
     """The feature row of the last bar; DataUnavailable when history is too short."""
-    tail = candles.iloc[-WARMUP_BARS:] if len(candles) > WARMUP_BARS else candles
-    row = build_features(tail, timeframe, as_array=True)[-1:] if len(tail) else None
-    if row is None or np.isnan(row).any():
+    bars = {name: values[-WARMUP_BARS:] for name, values in candle_arrays(candles).items()}
+    row = feature_matrix(bars, timeframe)[-1:]
+    if not len(row) or np.isnan(row).any():
         raise DataUnavailable(f"too few candles for the model's features: {len(candles)} bars, "
                               "need roughly 300 or more")
     return row
