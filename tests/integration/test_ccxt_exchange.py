@@ -377,10 +377,10 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", connect)
 
 
-def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
-        monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> None:
+@pytest.fixture
+def live_venue(monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> Iterator[BinanceSim]:
+    """A simulator that `volex ... --live` trades on: bootstrap's CcxtExchange points at it."""
     import volex.adapters.exchange.ccxt_exchange as adapter
-    from tests.support.cli import run
 
     with BinanceSim(balances={"USDT": "10000"}) as venue:
         class LoopbackExchange(CcxtExchange):
@@ -393,12 +393,36 @@ def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venu
         monkeypatch.setenv("VOLEX_TRADING__MODE", "live")
         monkeypatch.setenv("VOLEX_BINANCE_API_KEY", FAKE_KEY)
         monkeypatch.setenv("VOLEX_BINANCE_SECRET", FAKE_SECRET)
-        result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
-        assert result.exit_code == 0, result.output
-        assert "LIVE" in result.output and FAKE_KEY not in result.output
-        entry, stop = venue.engine.orders()
-        assert (entry.type, entry.status, entry.qty) == ("MARKET", "FILLED", Decimal("0.01"))
-        assert (stop.type, stop.status, stop.side) == ("STOP_LOSS", "NEW", "SELL")
+        yield venue
+
+
+def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
+        live_venue: BinanceSim) -> None:
+    from tests.support.cli import run
+
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "LIVE" in result.output and FAKE_KEY not in result.output
+    entry, stop = live_venue.engine.orders()
+    assert (entry.type, entry.status, entry.qty) == ("MARKET", "FILLED", Decimal("0.01"))
+    assert (stop.type, stop.status, stop.side) == ("STOP_LOSS", "NEW", "SELL")
+
+
+def test_a_restarted_volex_reconciles_an_entry_that_filled_while_it_was_away(
+        live_venue: BinanceSim) -> None:
+    from tests.support.cli import run
+
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--limit", "100000", "--stop-loss", "5",
+                 "--live", "--yes")
+    assert result.exit_code == 0, result.output
+    [entry] = live_venue.engine.orders()
+    assert entry.status == "NEW"
+    live_venue.engine.set_price("BTCUSDT", "99000")  # fills while no Volex is running
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--live", "--dry-run")  # a new Volex
+    assert result.exit_code == 0, result.output
+    [stop] = live_venue.engine.orders(f"{entry.client_order_id}-sl")
+    assert (stop.type, stop.status, stop.stop_price) == ("STOP_LOSS", "NEW", Decimal(95000))
+    assert stop.qty == Decimal("0.00999")  # what is held: Binance took the fee in BTC
 
 
 # -- configuration ----------------------------------------------------------------------------
