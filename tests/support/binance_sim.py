@@ -1,7 +1,8 @@
 """A loopback Binance spot REST simulator with fault injection, for ccxt's ``binance`` class.
 
 It speaks the subset of the Binance spot API that ccxt uses for markets, tickers, candles,
-balances and orders, signs like Binance (HMAC-SHA256 over the query string and body, with
+balances, orders, OCO order lists and trades (no /sapi: ``client_config()`` turns off the ccxt
+options that would call it), signs like Binance (HMAC-SHA256 over the query string and body, with
 ``timestamp`` and ``recvWindow`` checked when the request is processed), and answers errors
 with Binance's real status codes and ``{"code", "msg"}`` bodies.
 
@@ -20,6 +21,9 @@ Faults apply to the next ``times`` requests that match ``method`` and ``path``:
     drop                close the socket without an answer, without processing
     drop_after_accept   process, then close the socket without an answer
     restart_after_accept  process, drop the answer, and be down for ``downtime_s``
+
+``clock_offset_ms`` skews the venue's clock (Binance answers -1021 to requests from the future
+or older than their ``recvWindow``).
 """
 
 from __future__ import annotations
