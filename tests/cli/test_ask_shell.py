@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from tests.support.cli import run
-from tests.support.openai_server import OpenAIServer
+from tests.support.openai_server import OpenAIServer, volex_llm_env
 from volex.commands.ask import command_missing
 from volex.commands.shell import is_cli_syntax, run_shell, shell_words
 
@@ -149,9 +149,8 @@ def test_command_missing_names_missing_commands_and_options() -> None:
 @pytest.fixture
 def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
     with OpenAIServer() as server:
-        monkeypatch.setenv("VOLEX_LLM__PROVIDER", "openai")
-        monkeypatch.setenv("VOLEX_LLM__BASE_URL", server.base_url)
-        monkeypatch.setenv("VOLEX_LLM__TIMEOUT_S", "2")
+        for name, value in volex_llm_env(server).items():
+            monkeypatch.setenv(name, value)
         yield server
 
 

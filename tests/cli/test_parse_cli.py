@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.cli import run
-from tests.support.openai_server import OpenAIServer
+from tests.support.openai_server import OpenAIServer, volex_llm_env
 
 
 def _no_traceback(result) -> None:
@@ -78,10 +78,8 @@ def test_nothing_to_parse_is_a_one_line_error() -> None:
 @pytest.fixture
 def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
     with OpenAIServer() as server:
-        monkeypatch.setenv("VOLEX_LLM__PROVIDER", "openai")
-        monkeypatch.setenv("VOLEX_LLM__BASE_URL", server.base_url)
-        monkeypatch.setenv("VOLEX_LLM__MODEL", "test-model")
-        monkeypatch.setenv("VOLEX_LLM__TIMEOUT_S", "2")
+        for name, value in volex_llm_env(server).items():
+            monkeypatch.setenv(name, value)
         yield server
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-__all__ = ["OpenAIServer", "Reply", "Request"]
+__all__ = ["OpenAIServer", "Reply", "Request", "volex_llm_env"]
 
 
 @dataclass
@@ -199,3 +199,9 @@ class OpenAIServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def volex_llm_env(server: OpenAIServer, model: str = "test-model") -> dict[str, str]:
+    """The VOLEX_* variables that point Volex's ``[llm]`` settings at ``server``."""
+    return {"VOLEX_LLM__PROVIDER": "openai", "VOLEX_LLM__BASE_URL": server.base_url,
+            "VOLEX_LLM__MODEL": model, "VOLEX_LLM__TIMEOUT_S": "2"}

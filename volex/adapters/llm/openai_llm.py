@@ -120,21 +120,22 @@ class OpenAILLM:
         import openai
 
         where = self.where
-        if isinstance(exc, openai.APITimeoutError):
+        if isinstance(exc, openai.APITimeoutError):  # before APIConnectionError, its parent
             return f"LLM at {where} did not answer within {self.timeout_s:g}s"
         if isinstance(exc, openai.APIConnectionError):
             return f"cannot reach the LLM at {where}"
-        if isinstance(exc, openai.AuthenticationError):
-            return f"LLM at {where} rejected the API key (HTTP 401)"
-        if isinstance(exc, openai.PermissionDeniedError):
-            return f"LLM at {where} refused access (HTTP 403)"
-        if isinstance(exc, openai.RateLimitError):
-            return f"LLM at {where} is rate limiting us (HTTP 429)"
-        if isinstance(exc, openai.NotFoundError):
-            return f"LLM at {where} does not know model {self.model!r} (HTTP 404)"
         if isinstance(exc, openai.APIStatusError):
-            return f"LLM at {where} failed with HTTP {exc.status_code}"
+            what = _STATUS_WORDS.get(exc.status_code, "failed with HTTP {status}")
+            return f"LLM at {where} " + what.format(status=exc.status_code, model=self.model)
         return f"LLM at {where} failed: {type(exc).__name__}"
+
+
+_STATUS_WORDS = {
+    401: "rejected the API key (HTTP 401)",
+    403: "refused access (HTTP 403)",
+    404: "does not know model {model!r} (HTTP 404)",
+    429: "is rate limiting us (HTTP 429)",
+}
 
 
 def _object_root(schema: dict[str, Any]) -> dict[str, Any]:
