@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         TradeResult,
     )
     from volex.domain.risk import RiskLimits
-    from volex.domain.signals import Decision, SignalBoard
+    from volex.domain.signals import Decision, SignalBoard, SignalOutcomes
     from volex.ml import Evaluation, ModelMetadata
     from volex.strategies.lifecycle import StrategyStateStore
 
@@ -215,6 +215,23 @@ class Volex:
                 problems[name] = str(exc)
         decisions = self.runtime.signal.decide_batch(batch, train=train, review=llm) if batch else []
         return SignalBoard(timeframe=tf, decisions=decisions, problems=problems)
+
+    def signal_outcomes(self, timeframe: str | None = None, *, exchange: str | None = None,
+                        offline: bool | None = None) -> list[SignalOutcomes]:
+        """Score stored decisions whose horizon has passed, then each market's record: how
+        many buy/sell calls the price agreed with, and the mean move in their direction."""
+        from volex.errors import DataUnavailable, NetworkError
+
+        tf = normalize_timeframe(timeframe) if timeframe else None
+        agent = self.runtime.signal
+        for symbol, market_tf in agent.pending_markets():
+            if tf is None or market_tf == tf:
+                try:
+                    agent.score_outcomes(self._signal_candles(symbol, market_tf, exchange,
+                                                              offline, None, False))
+                except (DataUnavailable, NetworkError):
+                    continue  # scored on a later run, when candles are at hand
+        return agent.outcomes(tf)
 
     def _signal_candles(self, symbol: str, timeframe: str | None, exchange: str | None,
                         offline: bool | None, data: str | Path | None, train: bool) -> CandleSet:

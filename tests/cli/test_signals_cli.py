@@ -7,7 +7,8 @@ import json
 import pytest
 
 from tests.support.cli import run
-from tests.support.signal_models import known_model, small_model
+from tests.support.signal_models import known_model, sample_frame, small_model
+from volex.facade import Volex
 from volex.ml.registry import ModelRegistry
 
 FOUNDATION_KEYS = {"symbol", "timeframe", "as_of", "source", "source_detail", "market",
@@ -134,3 +135,23 @@ def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str, t
     assert message in result.stderr.lower() or message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_outcomes_score_past_decisions_once_their_horizon_has_passed(trusted, tmp_path) -> None:
+    frame = sample_frame("BTC/USDT", "1d")
+    early = frame.iloc[:-30]
+    path = tmp_path / "btc_early.csv"
+    early.to_csv(path, index=False)
+    with Volex(offline=True) as vx:
+        decision = vx.decide("BTC/USDT", "1d", data=path)
+    assert decision.action == "buy"
+    result = run("signals", "--outcomes", "--offline", "--json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    entry = early["close"].iloc[-1]
+    later = frame["close"].iloc[len(early) - 1 + decision.inputs.model.horizon]
+    assert (row["symbol"], row["decisions"], row["scored"], row["calls"]) == ("BTC/USDT", 1, 1, 1)
+    assert row["right"] == int(later > entry)
+    assert row["mean_return_pct"] == pytest.approx((later / entry - 1) * 100, abs=1e-3)
+    shown = run("signals", "--outcomes", "--offline")
+    assert "How past signals turned out" in shown.stdout and "BTC/USDT" in shown.stdout

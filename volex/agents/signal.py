@@ -21,7 +21,14 @@ from volex.agents.decision import (
     propose,
     technical_facts,
 )
-from volex.domain.signals import Decision, DecisionInputs, LLMReview, MarketFacts, TechnicalFacts
+from volex.domain.signals import (
+    Decision,
+    DecisionInputs,
+    LLMReview,
+    MarketFacts,
+    SignalOutcomes,
+    TechnicalFacts,
+)
 from volex.errors import DataUnavailable, StorageError
 
 if TYPE_CHECKING:
@@ -242,6 +249,14 @@ class SignalAgent:
                 self.bus.publish("signals", decision.to_signal().model_dump(mode="json"))
 
     # -- outcomes -----------------------------------------------------------------------
+
+    def pending_markets(self) -> list[tuple[str, str]]:
+        """Markets with stored decisions still waiting for their outcome."""
+        return self.repo.pending_markets() if self.repo is not None else []
+
+    def outcomes(self, timeframe: str | None = None) -> list[SignalOutcomes]:
+        """How each market's stored decisions turned out (scored ones only)."""
+        return self.repo.outcomes(timeframe) if self.repo is not None else []
 
     def score_outcomes(self, candles: CandleSet) -> int:
         """Score stored decisions of this market whose horizon has passed; returns how many."""

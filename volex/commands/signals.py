@@ -17,18 +17,14 @@ from volex.commands.common import console, print_json, volex
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from volex.domain.signals import Decision, SignalBoard
+    from volex.domain.signals import Decision, SignalBoard, SignalOutcomes
     from volex.facade import Volex
 
-__all__ = ["decision_json", "register", "render_board", "render_decision"]
+__all__ = ["register", "render_board", "render_decision", "render_outcomes"]
 
 _STYLE = {"buy": "bold green", "sell": "bold red", "hold": "bold yellow"}
 # With --watch, how often to look again when a bar is late (or the data is offline).
 _RETRY_S = 30.0
-
-
-def decision_json(decision: Decision) -> dict:
-    return decision.model_dump(mode="json")
 
 
 def _review_line(decision: Decision) -> str:
@@ -101,6 +97,24 @@ def render_board(board: SignalBoard) -> RenderableType:
     return table
 
 
+def render_outcomes(outcomes: list[SignalOutcomes]) -> RenderableType:
+    """The realised record of stored decisions, per market."""
+    from rich.table import Table
+
+    table = Table(title="How past signals turned out (scored once their horizon passed)",
+                  title_justify="left", show_edge=False)
+    for column in ("Symbol", "TF", "Decisions", "Scored", "Calls", "Right", "Hit rate",
+                   "Mean move"):
+        table.add_column(column, justify="left" if column in ("Symbol", "TF") else "right")
+    for o in outcomes:
+        table.add_row(o.symbol, o.timeframe, str(o.decisions), str(o.scored), str(o.calls),
+                      str(o.right), "n/a" if o.hit_rate is None else f"{o.hit_rate:.0%}",
+                      "n/a" if o.mean_return_pct is None else f"{o.mean_return_pct:+.2f}%")
+    if not outcomes:
+        table.caption = "no decisions stored yet: run `volex signals` first"
+    return table
+
+
 def _board_json(board: SignalBoard) -> dict:
     return {"timeframe": board.timeframe,
             "signals": [s.model_dump(mode="json") for s in board.signals()],
@@ -161,11 +175,21 @@ def signals(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print JSON: signals and problems (one line per update with --watch).")
     ] = False,
+    outcomes: Annotated[bool, typer.Option(
+        "--outcomes", help="Score stored decisions whose horizon has passed and show how "
+                           "they turned out, instead of new signals.")] = False,
     updates: Annotated[int | None, typer.Option(
         "--updates", hidden=True, help="Stop --watch after N tables.")] = None,
 ) -> None:
     """Current signals for the watchlist: decision, confidence, technical verdict, model odds."""
     app = volex(ctx)
+    if outcomes:
+        record = app.signal_outcomes(timeframe, exchange=exchange, offline=offline or None)
+        if as_json:
+            print_json([o.model_dump(mode="json") | {"hit_rate": o.hit_rate} for o in record])
+        else:
+            console.print(render_outcomes(record))
+        return
     kwargs = {"exchange": exchange, "offline": offline or None, "train": train, "llm": llm}
     if watch:
         _watch(app, symbols or None, timeframe, kwargs, updates, as_json)

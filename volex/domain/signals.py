@@ -26,6 +26,7 @@ __all__ = [
     "ModelFacts",
     "Signal",
     "SignalBoard",
+    "SignalOutcomes",
     "TechnicalFacts",
     "TokenUsage",
 ]
@@ -175,8 +176,9 @@ class Decision(BaseModel):
             return "vetoed: " + (self.review.reasons[0] if self.review.reasons else "conflict")
         if model is None:
             missing = self.inputs.model_missing or ""
-            return "no model yet (volex model train)" if missing.startswith("no model") else (
-                "no model outlook: " + missing.split(":")[0])
+            if missing.startswith("no model"):
+                return "no model yet (volex model train)"
+            return "no model outlook: " + missing.removeprefix(f"{self.symbol} {self.timeframe}: ")
         if not model.trusted:
             why = ("loses to naive baselines" if not model.beats_baselines
                    else "too few past calls" if model.track_hit_rate is None
@@ -229,3 +231,19 @@ class SignalBoard(BaseModel):
 
     def signals(self) -> list[Signal]:
         return [d.to_signal() for d in self.decisions]
+
+
+class SignalOutcomes(BaseModel):
+    """How a market's stored decisions turned out once their horizon had passed."""
+
+    symbol: str
+    timeframe: str
+    decisions: int
+    scored: int
+    calls: int  # scored buy and sell decisions
+    right: int  # calls the price then agreed with
+    mean_return_pct: float | None = None  # mean move in the call's direction over the horizon
+
+    @property
+    def hit_rate(self) -> float | None:
+        return self.right / self.calls if self.calls else None

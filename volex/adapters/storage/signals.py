@@ -22,6 +22,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
+    func,
     insert,
     select,
     update,
@@ -30,7 +32,7 @@ from sqlalchemy import (
 from volex.adapters.storage.candles import upsert
 from volex.adapters.storage.db import Database
 from volex.adapters.storage.tables import metadata
-from volex.domain.signals import Decision, Signal
+from volex.domain.signals import Decision, Signal, SignalOutcomes
 
 __all__ = ["SignalRepo", "decisions", "signals"]
 
@@ -145,6 +147,36 @@ class SignalRepo:
                         decisions.c.scored_ts.is_(None), decisions.c.horizon.is_not(None)))
         with self.db.begin() as conn:
             return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def pending_markets(self) -> list[tuple[str, str]]:
+        """Markets (symbol, timeframe) with decisions whose outcome is not scored yet."""
+        query = (select(decisions.c.symbol, decisions.c.timeframe).distinct()
+                 .where(decisions.c.scored_ts.is_(None), decisions.c.horizon.is_not(None))
+                 .order_by(decisions.c.symbol, decisions.c.timeframe))
+        with self.db.begin() as conn:
+            return [(r.symbol, r.timeframe) for r in conn.execute(query)]
+
+    def outcomes(self, timeframe: str | None = None) -> list[SignalOutcomes]:
+        """Per market: decisions made, scored, and how the buy/sell calls turned out."""
+        direction = case((decisions.c.action == "sell", -1.0), else_=1.0)
+        is_call = decisions.c.action.in_(("buy", "sell")) & decisions.c.scored_ts.is_not(None)
+        query = (select(
+            decisions.c.symbol, decisions.c.timeframe,
+            func.count().label("decisions"),
+            func.count(decisions.c.scored_ts).label("scored"),
+            func.sum(case((is_call, 1), else_=0)).label("calls"),
+            func.sum(case((is_call & decisions.c.outcome_right, 1), else_=0)).label("right"),
+            func.avg(case((is_call, decisions.c.outcome_return * direction))).label("mean"))
+            .group_by(decisions.c.symbol, decisions.c.timeframe)
+            .order_by(decisions.c.symbol, decisions.c.timeframe))
+        if timeframe:
+            query = query.where(decisions.c.timeframe == timeframe)
+        with self.db.begin() as conn:
+            rows = conn.execute(query).all()
+        return [SignalOutcomes(symbol=r.symbol, timeframe=r.timeframe, decisions=r.decisions,
+                               scored=r.scored, calls=r.calls or 0, right=r.right or 0,
+                               mean_return_pct=None if r.mean is None else round(r.mean * 100, 4))
+                for r in rows]
 
     def record_outcome(self, decision_id: str, forward_return: float, right: bool | None) -> None:
         with self.db.begin() as conn:
