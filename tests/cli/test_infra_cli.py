@@ -182,6 +182,19 @@ def test_doctor_names_what_fails_and_how_to_fix_it(monkeypatch: pytest.MonkeyPat
     assert "Traceback" not in result.output + result.stderr
 
 
+def test_doctor_shows_events_waiting_for_the_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex import Volex
+
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+    monkeypatch.setenv("VOLEX_BUS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    with Volex() as app:
+        app.runtime.events.emit("orders", {"action": "order.new", "order_id": 7})
+    rows = {r["component"]: r for r in json.loads(run("doctor", "--json").stdout)}
+    assert rows["outbox"]["status"] == "warn"
+    assert rows["outbox"]["detail"] == "1 event(s) waiting for the bus"
+    assert rows["event bus"]["status"] == "fail"
+
+
 def test_doctor_checks_an_openai_compatible_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.support.openai_server import OpenAIServer
 
