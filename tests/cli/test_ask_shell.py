@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from tests.support.cli import run
-from tests.support.openai_server import OpenAIServer, volex_llm_env
+from tests.support.openai_server import OpenAIServer, serve_for_volex
 from volex.commands.ask import command_missing
 from volex.commands.shell import is_cli_syntax, run_shell, shell_words
 
@@ -148,9 +148,7 @@ def test_command_missing_names_missing_commands_and_options() -> None:
 
 @pytest.fixture
 def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
-    with OpenAIServer() as server:
-        for name, value in volex_llm_env(server).items():
-            monkeypatch.setenv(name, value)
+    with serve_for_volex(monkeypatch) as server:
         yield server
 
 

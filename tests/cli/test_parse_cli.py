@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.cli import run
-from tests.support.openai_server import OpenAIServer, volex_llm_env
+from tests.support.openai_server import OpenAIServer, serve_for_volex
 
 
 def _no_traceback(result) -> None:
@@ -77,9 +77,7 @@ def test_nothing_to_parse_is_a_one_line_error() -> None:
 
 @pytest.fixture
 def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
-    with OpenAIServer() as server:
-        for name, value in volex_llm_env(server).items():
-            monkeypatch.setenv(name, value)
+    with serve_for_volex(monkeypatch) as server:
         yield server
 
 

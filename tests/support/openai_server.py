@@ -18,12 +18,13 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-__all__ = ["OpenAIServer", "Reply", "Request", "volex_llm_env"]
+__all__ = ["OpenAIServer", "Reply", "Request", "serve_for_volex"]
 
 
 @dataclass
@@ -201,7 +202,11 @@ class OpenAIServer:
         self.stop()
 
 
-def volex_llm_env(server: OpenAIServer, model: str = "test-model") -> dict[str, str]:
-    """The VOLEX_* variables that point Volex's ``[llm]`` settings at ``server``."""
-    return {"VOLEX_LLM__PROVIDER": "openai", "VOLEX_LLM__BASE_URL": server.base_url,
-            "VOLEX_LLM__MODEL": model, "VOLEX_LLM__TIMEOUT_S": "2"}
+@contextmanager
+def serve_for_volex(monkeypatch: Any, model: str = "test-model") -> Iterator[OpenAIServer]:
+    """A running server with Volex's ``[llm]`` settings pointed at it (through VOLEX_* env)."""
+    with OpenAIServer() as server:
+        for name, value in {"VOLEX_LLM__PROVIDER": "openai", "VOLEX_LLM__BASE_URL": server.base_url,
+                            "VOLEX_LLM__MODEL": model, "VOLEX_LLM__TIMEOUT_S": "2"}.items():
+            monkeypatch.setenv(name, value)
+        yield server
