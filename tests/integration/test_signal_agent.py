@@ -123,3 +123,17 @@ def test_outcomes_are_scored_once_the_horizon_has_passed(wired, model, btc_2h) -
                                .where(decisions.c.id == decision.id)).one()
     assert outcome.outcome_return == pytest.approx(later / entry - 1)
     assert outcome.outcome_right == (later > entry)
+
+
+def test_a_bus_outage_does_not_cost_the_decision(wired, model, btc_2h) -> None:
+    from volex.errors import BusError
+
+    agent, registry, bus = wired
+    registry.save(model)
+
+    def down(topic: str, event: dict) -> None:
+        raise BusError("redis at 127.0.0.1:6379 unreachable")
+
+    bus.publish = down  # type: ignore[method-assign]
+    decision = agent.decide(_candles("BTC/USDT", btc_2h))
+    assert agent.repo.get(decision.id) == decision

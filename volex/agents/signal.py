@@ -8,6 +8,7 @@ command that trains one. Every decision is stored with its inputs and published 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from volex.domain.signals import (
     SignalOutcomes,
     TechnicalFacts,
 )
-from volex.errors import DataUnavailable, StorageError
+from volex.errors import BusError, DataUnavailable, StorageError
 
 if TYPE_CHECKING:
     from volex.adapters.storage.signals import SignalRepo
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["SignalAgent", "train_hint"]
 
 _DAY_MS = 86_400_000
+log = logging.getLogger(__name__)
 
 _MAX_PARALLEL_REVIEWS = 8
 
@@ -243,10 +245,14 @@ class SignalAgent:
     def _record(self, decisions: list[Decision]) -> None:
         if self.repo is not None:
             self.repo.save(decisions, self.actor)
-        if self.bus is not None:
+        if self.bus is None:
+            return
+        try:
             for decision in decisions:
                 self.bus.publish("decisions", decision.model_dump(mode="json"))
                 self.bus.publish("signals", decision.to_signal().model_dump(mode="json"))
+        except BusError as exc:  # stored already: a bus outage must not cost the decision
+            log.warning("decisions stored but not published: %s", exc)
 
     # -- outcomes -----------------------------------------------------------------------
 
