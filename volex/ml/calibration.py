@@ -98,7 +98,7 @@ def _fit_isotonic(proba: np.ndarray, actual: np.ndarray, n_classes: int) -> Cali
 
 
 def fit_calibrator(proba: np.ndarray, actual: np.ndarray,
-                   method: CalibrationMethod = "sigmoid") -> Calibrator:
+                   method: CalibrationMethod = "temperature") -> Calibrator:
     """Fit a calibrator on out-of-sample ``proba`` and the classes that followed."""
     actual = actual.astype(np.int64)
     n_classes = proba.shape[1]
@@ -115,13 +115,18 @@ def fit_calibrator(proba: np.ndarray, actual: np.ndarray,
 
 
 def nested_calibration(oos: OutOfSample, labels: np.ndarray,
-                       method: CalibrationMethod = "sigmoid") -> np.ndarray:
+                       method: CalibrationMethod = "temperature", purge: int = 0) -> np.ndarray:
     """Calibrated probabilities for folds 1.., each from a calibrator fitted on the earlier
-    folds' out-of-sample predictions only. Rows of fold 0 (nothing earlier) stay NaN."""
+    folds' out-of-sample predictions only. Rows of fold 0 (nothing earlier) stay NaN.
+
+    The last ``purge`` rows before each fold are left out of its calibrator: their labels
+    read prices inside the fold.
+    """
     out = np.full_like(oos.proba, np.nan)
+    rows = np.arange(len(labels))
     for fold in oos.folds[1:]:
-        earlier = (oos.fold >= 0) & (oos.fold < fold.number)
+        earlier = (oos.fold >= 0) & (oos.fold < fold.number) & (rows < fold.test_start - purge)
         calibrator = fit_calibrator(oos.proba[earlier], labels[earlier], method)
-        rows = oos.fold == fold.number
-        out[rows] = calibrator.transform(oos.proba[rows])
+        scored = oos.fold == fold.number
+        out[scored] = calibrator.transform(oos.proba[scored])
     return out

@@ -25,7 +25,7 @@ class ModelSpec(BaseModel):
     purge: int | None = Field(None, ge=0)  # bars between train and test; None = horizon
     calibration: Literal["sigmoid", "isotonic", "temperature"] = "temperature"
     random_state: int = 7
-    n_jobs: int = -1
+    n_jobs: int = -1  # forest threads (-1: all cores); boosting gets max(1, n_jobs)
 
     @property
     def purge_bars(self) -> int:

@@ -114,7 +114,7 @@ def evaluate_model(candles: pd.DataFrame, symbol: str, timeframe: str,
                               f"walk-forward evaluation ({len(data.labels)} labelled bars)")
     oos = out_of_sample_predictions(data.features, data.labels, folds,
                                     _estimator_factory(spec), len(CLASSES), spec.n_jobs)
-    calibrated = nested_calibration(oos, data.labels, spec.calibration)
+    calibrated = nested_calibration(oos, data.labels, spec.calibration, spec.purge_bars)
     scored = oos.fold >= 1
     actual = data.labels[scored].astype(np.int64)
     majority_p, majority_call = majority_baseline(data.labels, folds)

@@ -63,6 +63,24 @@ def test_nested_calibration_never_learns_from_the_fold_it_scores() -> None:
     np.testing.assert_array_equal(calibrated[~last & (fold_of > 0)], again[~last & (fold_of > 0)])
 
 
+def test_nested_calibration_skips_rows_whose_labels_reach_into_the_fold() -> None:
+    proba, actual = _honest(4000, 6)
+    labels = actual.astype(float)
+    folds = purged_walk_forward_splits(4000, 2, 0, min_train=100)
+    fold_of = np.full(4000, -1)
+    for f in folds:
+        fold_of[f.test_start:f.test_end] = f.number
+    oos = OutOfSample(proba=_sharpen(proba), fold=fold_of, folds=folds)
+    start = folds[1].test_start
+    changed = labels.copy()
+    changed[start - 12:start] = (labels[start - 12:start] + 1) % 3  # the purged rows only
+    scored = fold_of == 1
+    np.testing.assert_array_equal(nested_calibration(oos, labels, purge=12)[scored],
+                                  nested_calibration(oos, changed, purge=12)[scored])
+    assert not np.array_equal(nested_calibration(oos, labels)[scored],
+                              nested_calibration(oos, changed)[scored])
+
+
 def test_one_outcome_only_cannot_be_calibrated() -> None:
     with pytest.raises(ValueError, match="two classes"):
         fit_calibrator(np.full((10, 3), 1 / 3), np.zeros(10))
