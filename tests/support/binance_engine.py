@@ -231,12 +231,10 @@ class BinanceEngine:
                                                   "or malformed.")
             leg = {"symbol": params.get("symbol", ""), "side": "SELL",
                    "quantity": params.get("quantity", "")}
-            below = self._validated_order({**leg, "type": "STOP_LOSS",
-                                           "stopPrice": params.get("belowStopPrice", ""),
-                                           "newClientOrderId": params.get("belowClientOrderId", "")})
-            above = self._validated_order({**leg, "type": "TAKE_PROFIT",
-                                           "stopPrice": params.get("aboveStopPrice", ""),
-                                           "newClientOrderId": params.get("aboveClientOrderId", "")})
+            below, above = (self._validated_order({
+                **leg, "type": kind, "stopPrice": params.get(f"{where}StopPrice", ""),
+                "newClientOrderId": params.get(f"{where}ClientOrderId", "")})
+                for kind, where in (("STOP_LOSS", "below"), ("TAKE_PROFIT", "above")))
             if above.client_order_id == below.client_order_id:
                 raise BinanceApiError(400, -2010, "Duplicate order sent.")
             self._reserve(below)
