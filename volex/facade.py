@@ -347,11 +347,9 @@ class Volex:
     # -- trading ----------------------------------------------------------------------------
 
     def _execution(self) -> ExecutionAgent:
-        """The execution agent, reconciled with the venue once per Volex instance."""
+        """The execution agent, reconciled with the venue (at most every few seconds)."""
         agent = self.runtime.execution
-        if not self.__dict__.get("_reconciled"):
-            self._reconciled = True
-            agent.reconcile(self.actor)
+        agent.reconcile_if_due(self.actor)
         return agent
 
     def trade_symbol(self, text: str) -> str:

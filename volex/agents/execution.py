@@ -10,6 +10,7 @@ order is never sent twice. Confirmation is the front end's job: :meth:`plan` cha
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -71,6 +72,7 @@ class ExecutionAgent:
         self._emit = emit
         self.halts = halts or HaltSwitch(store, emit=emit, clock=clock)
         self.journal = OrderJournal(store.db)
+        self._reconciled_at = float("-inf")
 
     # -- state --------------------------------------------------------------------------------
 
@@ -414,6 +416,14 @@ class ExecutionAgent:
                                 stop_loss=guards.get("stop_loss"),
                                 take_profit=guards.get("take_profit")))
         return out
+
+    def reconcile_if_due(self, actor: str = "agent", every_s: float = 5.0) -> list[str]:
+        """Reconcile unless it was done less than ``every_s`` seconds ago (cheap to call often)."""
+        now = time.monotonic()
+        if now - self._reconciled_at < every_s:
+            return []
+        self._reconciled_at = now
+        return self.reconcile(actor)
 
     def reconcile(self, actor: str = "agent") -> list[str]:
         """Bring the journal in line with the venue: orders whose fate was unknown, fills of

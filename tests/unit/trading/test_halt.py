@@ -169,3 +169,13 @@ def test_a_risk_rejection_sends_nothing(world: World) -> None:
     with pytest.raises(RiskRejected):
         _buy(world, "9000")
     assert spy.sent == []
+
+
+def test_a_fill_on_the_venue_is_audited_at_the_next_reconciliation(world: World) -> None:
+    plan = world.execution.plan("BTC/USDT", "buy", quote=Decimal(300), stop_loss_pct=Decimal(2))
+    stop = world.execution.execute(plan, actor="cli").protective[0]
+    world.prices.set("BTC/USDT", "45000")
+    assert world.execution.reconcile_if_due("agent") == [f"{stop.client_order_id}: open -> closed"]
+    filled = [r for r in world.store.audit.list() if r.action == "order.filled"]
+    assert filled[-1].details["order_id"] == stop.id and filled[-1].actor == "agent"
+    assert world.execution.reconcile_if_due("agent") == []  # not again within a few seconds
