@@ -29,7 +29,8 @@ from volex.tui.feed import (
 )
 from volex.tui.screens.help import HelpScreen
 from volex.tui.screens.main import MainScreen
-from volex.tui.widgets.chart import CHART_STYLES, TIMEFRAMES, PriceChart, render_chart
+from volex.tui.widgets import set_subtitle
+from volex.tui.widgets.chart import CHART_STYLES, TIMEFRAMES, PriceChart, render_chart, text_strips
 from volex.tui.widgets.commandbar import CommandBar
 from volex.tui.widgets.decisions import DecisionsPanel
 from volex.tui.widgets.events import EventsFeed
@@ -40,7 +41,7 @@ from volex.tui.widgets.watchlist import Watchlist
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rich.text import Text
+    from textual.strip import Strip
 
     from volex.facade import Volex
 
@@ -153,20 +154,21 @@ class VolexApp(DashboardActions, App[None]):
         worker = get_current_worker()
         try:
             data = self.feed.chart(symbol, timeframe)
-            text = render_chart(data, style, width, height) if len(data.frame) else None
+            lines = (text_strips(render_chart(data, style, width, height)) if len(data.frame)
+                     else None)
         except Exception as exc:  # noqa: BLE001 - a failing source leaves the chart stale
             if not worker.is_cancelled:
                 self.call_from_thread(self.chart.show_problem, symbol, str(exc).splitlines()[0])
             return
         if not worker.is_cancelled:
-            self.call_from_thread(self._show_chart, data, text)
+            self.call_from_thread(self._show_chart, data, lines)
 
-    def _show_chart(self, data: ChartData, text: Text | None) -> None:
+    def _show_chart(self, data: ChartData, lines: list[Strip] | None) -> None:
         self._chart_data = data
-        if text is None:
+        if lines is None:
             self.chart.show_problem(data.symbol, "no candles")
         else:
-            self.chart.show(data, text)
+            self.chart.show(data, lines)
 
     # -- showing data (UI thread) --------------------------------------------------------------
 
@@ -198,10 +200,10 @@ class VolexApp(DashboardActions, App[None]):
         feed = self.events_feed
         if data.events.ok:
             feed.add(data.events.value or [])
-            feed.border_subtitle = ""
+            set_subtitle(feed, "")
         else:
-            feed.border_subtitle = ("not available" if data.events.error == NOT_AVAILABLE
-                                    else f"stale: {data.events.error}")
+            set_subtitle(feed, ("not available" if data.events.error == NOT_AVAILABLE
+                                    else f"stale: {data.events.error}"))
         self.last_apply_ms = (time.perf_counter() - started) * 1000
 
     def show_halt(self, section: Section[Any]) -> None:

@@ -6,19 +6,24 @@ runs in a worker thread and the widget only shows the finished text.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from volex.tui.feed import ChartData, attr
+from volex.tui.widgets import set_subtitle
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["CHART_STYLES", "TIMEFRAMES", "PriceChart", "render_chart"]
+__all__ = ["CHART_STYLES", "TIMEFRAMES", "PriceChart", "render_chart", "text_strips"]
 
 CHART_STYLES = ("candles", "line")
 TIMEFRAMES = ("15m", "1h", "2h", "4h", "1d")
@@ -107,8 +112,16 @@ def render_chart(data: ChartData, style: str, width: int, height: int) -> Text:
     return Text("\n").join([Text.from_ansi(price.build()), Text.from_ansi(volume.build())])
 
 
+def text_strips(text: Text) -> list[Strip]:
+    """``text`` cut into lines of segments once, so repainting the chart costs nothing."""
+    console = Console(width=10_000, color_system="truecolor", file=io.StringIO(),
+                      legacy_windows=False)
+    segments = text.render(console)
+    return [Strip(line) for line in Segment.split_lines(segments)]
+
+
 class PriceChart(Widget):
-    """Shows the chart text built by ``render_chart``; says why when there is no chart."""
+    """Shows the chart drawn by ``render_chart`` (line by line); says why when there is none."""
 
     DEFAULT_CSS = """
     PriceChart {
@@ -126,7 +139,7 @@ class PriceChart(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._text: Text = Text("loading…", style="dim")
+        self._lines: list[Strip] = text_strips(Text("loading…", style="dim"))
         self._drawn: tuple[str, str] | None = None  # (symbol, timeframe) of the drawing shown
         self.border_title = "Chart"
 
@@ -134,25 +147,33 @@ class PriceChart(Widget):
     def plot_size(self) -> tuple[int, int]:
         return self.content_size.width, self.content_size.height
 
-    def show(self, data: ChartData, text: Text, *, stale: str | None = None) -> None:
-        """Display a finished drawing of ``data``."""
-        self._text = text
+    @property
+    def plain(self) -> str:
+        """The drawing as plain text (what the chart shows, without colours)."""
+        return "\n".join(strip.text for strip in self._lines)
+
+    def show(self, data: ChartData, lines: list[Strip], *, stale: str | None = None) -> None:
+        """Display a finished drawing of ``data`` (lines from ``text_strips``)."""
+        self._lines = lines
         self._drawn = (data.symbol, data.timeframe)
         self.border_title = f"{data.symbol} · {data.timeframe} · {self.style_name}"
-        self.border_subtitle = f"stale: {stale}" if stale else f"source: {data.source}"
+        set_subtitle(self, f"stale: {stale}" if stale else f"source: {data.source}")
         self.refresh()
 
     def show_problem(self, symbol: str, message: str) -> None:
-        """No chart: keep the last drawing if there is one, and say why."""
+        """No chart: keep the last drawing of this symbol if there is one, and say why."""
         self.border_title = f"{symbol} · {self.timeframe} · {self.style_name}"
-        self.border_subtitle = f"stale: {message}"
+        set_subtitle(self, f"stale: {message}")
         if self._drawn != (symbol, self.timeframe):
             self._drawn = None
-            self._text = Text(f"no chart for {symbol}: {message}", style="dim")
+            self._lines = text_strips(Text(f"no chart for {symbol}: {message}", style="dim"))
         self.refresh()
 
-    def render(self) -> Text:
-        return self._text
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[y].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
 
     def on_resize(self) -> None:
         self.post_message(self.SizeChanged())

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from volex.tui.feed import Section, attr
-from volex.tui.widgets import fmt
+from volex.tui.widgets import fmt, set_subtitle
 
 __all__ = ["DecisionsPanel", "render_decision"]
 
@@ -99,19 +99,19 @@ class DecisionsPanel(VerticalScroll):
     def show(self, section: Section[Any], limit: int = 20) -> None:
         body = self.query_one("#decisions-body", Static)
         if not section.ok:
-            self.border_subtitle = ("not available" if section.error == "not available"
-                                    else f"stale: {section.error}")
+            set_subtitle(self, ("not available" if section.error == "not available"
+                                    else f"stale: {section.error}"))
             if not self._shown:
                 body.update(Text(f"decisions {self.border_subtitle}", style="dim"))
             return
         items = list(section.value or [])[-limit:][::-1]
-        rendered = [render_decision(d) for d in items]
-        plain = [t.plain for t in rendered]
-        self.border_subtitle = str(len(items))
-        if plain == self._shown:
+        set_subtitle(self, str(len(items)))
+        keys = [str(attr(d, "id", default=id(d))) for d in items]
+        if keys == self._shown:
             return
-        new = len([p for p in plain if p not in self._shown])
-        self._shown = plain
+        new = len(set(keys) - set(self._shown))
+        self._shown = keys
+        rendered = [render_decision(d) for d in items]
         body.update(Group(*rendered) if rendered else Text("no decisions yet", style="dim"))
         if new:
             self.post_message(self.Shown(new))

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from volex.tui.feed import Section, attr
-from volex.tui.widgets import fmt
+from volex.tui.widgets import fmt, set_subtitle
 
 __all__ = ["PositionsPanel", "rows_of"]
 
@@ -106,8 +106,8 @@ class PositionsPanel(Vertical):
         """Fill table ``name`` (positions, orders, fills); a failed read keeps the rows, marked."""
         table = self.table(name)
         if not section.ok:
-            table.border_subtitle = ("not available" if section.error == "not available"
-                                     else f"stale: {section.error}")
+            set_subtitle(table, ("not available" if section.error == "not available"
+                                     else f"stale: {section.error}"))
             return
         items = rows_of(section.value)
         if name == "fills":
@@ -116,7 +116,7 @@ class PositionsPanel(Vertical):
             items = [o for o in items if attr(o, "status", default="open") == "open"]
             self._orders = items
         rows = [_ROW[name](item) for item in items[:limit]]
-        table.border_subtitle = str(len(rows)) if rows else "none"
+        set_subtitle(table, str(len(rows)) if rows else "none")
         fingerprint = [tuple(str(c) for c in row) for row in rows]
         if fingerprint == self._shown.get(name):
             return

@@ -70,6 +70,7 @@ class HaltBanner(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.label = "UNKNOWN"
+        self._shown = ""
 
     def show(self, section: Section[Any]) -> None:
         """Show the halt state; an unreadable state keeps what was last known."""
@@ -83,7 +84,10 @@ class HaltBanner(Static):
         text = describe() if callable(describe) else str(attr(halt, "reason", default=""))
         self.set_class(active, "active")
         self.set_class(active and reduce_only, "reduce-only")
-        self.update(f"■ {label} ■  {text}  ·  press r to resume" if active else "")
+        shown = f"■ {label} ■  {text}  ·  press r to resume" if active else ""
+        if shown != self._shown:
+            self._shown = shown
+            self.update(shown)
         if label != self.label:
             previous, self.label = self.label, label
             self.post_message(self.Changed(previous, label, text))
@@ -124,6 +128,7 @@ class StatusBar(Horizontal):
         self.mode = mode
         self.exchange = exchange
         self._health: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         mode = Static(self.mode.upper(), id="status-mode", classes=self.mode)
@@ -133,22 +138,32 @@ class StatusBar(Horizontal):
         yield Static("data: …", id="status-data")
         yield Static("agents: …", id="status-health")
 
+    def _set(self, part: str, content: str | Text) -> Static | None:
+        """Update one part of the bar only when it changes (an update costs a layout)."""
+        key = content.markup if isinstance(content, Text) else content
+        if self._shown.get(part) == key:
+            return None
+        self._shown[part] = key
+        widget = self.query_one(f"#status-{part}", Static)
+        widget.update(content)
+        return widget
+
     def show_trading(self, label: str) -> None:
-        trading = self.query_one("#status-trading", Static)
-        trading.update(f"trading: {label}")
+        trading = self._set("trading", f"trading: {label}")
+        if trading is None:
+            return
         trading.set_class(label == "HALTED", "halted")
         trading.set_class(label == "REDUCE-ONLY", "reduce-only")
 
     def show_data(self, words: str, stale: bool) -> None:
-        data = self.query_one("#status-data", Static)
-        data.update(f"data: {words}" + (" (stale)" if stale else ""))
-        data.set_class(stale, "stale")
+        data = self._set("data", f"data: {words}" + (" (stale)" if stale else ""))
+        if data is not None:
+            data.set_class(stale, "stale")
 
     def show_health(self, section: Section[dict[str, str]]) -> None:
-        health = self.query_one("#status-health", Static)
         if not section.ok:
-            health.update("agents: n/a" if section.error == NOT_AVAILABLE
-                          else f"agents: unknown ({section.error})")
+            self._set("health", "agents: n/a" if section.error == NOT_AVAILABLE
+                      else f"agents: unknown ({section.error})")
             return
         states = {str(k): str(v) for k, v in (section.value or {}).items()}
         for agent, state in states.items():
@@ -160,4 +175,4 @@ class StatusBar(Horizontal):
             mark, style = _HEALTH_MARK.get(state, ("?", "yellow"))
             line.append(f"{agent} ")
             line.append(f"{mark} ", style=style)
-        health.update(line)
+        self._set("health", line)
