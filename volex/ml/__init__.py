@@ -20,14 +20,17 @@ Many symbols at once::
 
     predict_batch({"BTC/USDT": (model_btc, candles_btc), ...})  # {symbol: outlook | error}
 
-Honest figures (walk-forward, purge >= horizon, calibrators fitted on earlier folds only)::
+Honest figures (walk-forward, purge >= horizon, each fold scored with a temperature
+calibrator fitted on earlier folds only; the saved calibrator is fitted on every fold)::
 
     model.metadata.evaluation            # EvaluationReport: out_of_sample, uncalibrated,
                                          # baselines, track_record, notes
     evaluate_model(candles, symbol, timeframe, settings)  # Evaluation: .report, .predictions
 
 ``candles`` is a frame with timestamp (bar open, UTC), open, high, low, close, volume; the
-last row must be a closed bar. Class codes are DOWN=0, FLAT=1, UP=2 (``volex.ml.labels``).
+last row must be a closed bar. Prediction reads the last ``features.WARMUP_BARS`` (2,000)
+bars, so that many is enough; training wants all the history (``training.TRAINING_BARS``).
+Arrays instead of frames: ``features.candle_arrays`` / ``features.feature_matrix``. Class codes are DOWN=0, FLAT=1, UP=2 (``volex.ml.labels``).
 A model is only worth acting on when ``metadata.evaluation.beats_baselines()`` and its
 track record at the outlook's confidence is good enough; deciding that is the caller's job.
 """
