@@ -229,11 +229,13 @@ class ExecutionAgent:
         self._guard(request, actor, flatten)
         details = request.model_dump(mode="json")
         with self.store.db.begin() as conn:
-            if self.journal.exists(conn, request.client_order_id):
-                existing = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
-                if existing is not None:
-                    return existing  # already sent: never twice
-            else:
+            known = self.journal.exists(conn, request.client_order_id)
+        if known:  # sent before: look it up first, never send it twice
+            existing = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
+            if existing is not None:
+                return existing
+        with self.store.db.begin() as conn:
+            if not known:
                 self.journal.record_pending(conn, exchange=self.exchange.name,
                                             mode=self.exchange.mode, actor=actor, request=details)
             self.store.audit.record(actor, "order.send", request.symbol, reason, details, conn=conn)

@@ -179,3 +179,13 @@ def test_a_fill_on_the_venue_is_audited_at_the_next_reconciliation(world: World)
     filled = [r for r in world.store.audit.list() if r.action == "order.filled"]
     assert filled[-1].details["order_id"] == stop.id and filled[-1].actor == "agent"
     assert world.execution.reconcile_if_due("agent") == []  # not again within a few seconds
+
+
+def test_submitting_the_same_order_again_returns_it_without_sending(world: World) -> None:
+    spy = SpyExchange(world.exchange, world.execution.halts)
+    world.execution.exchange = spy
+    request = OrderRequest(symbol="ETH/USDT", side="buy", amount=Decimal("0.05"))
+    first = world.execution.submit(request, actor="cli")
+    again = world.execution.submit(request, actor="cli")
+    assert again.id == first.id and len(spy.sent) == 1
+    assert len(world.exchange.my_trades()) == 1
