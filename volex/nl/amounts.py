@@ -16,7 +16,8 @@ __all__ = [
 ]
 
 _IF_CONFIDENT = re.compile(
-    r"\b(?:only )?(?:if|when|provided|as long as|assuming) (?:you |we |it |the (?:model|signal|"
+    r"\b(?:only )?(?:if|when|provided|as long as|assuming) (?:you |your |ur |u r |u |we |it |"
+    r"the (?:model|signal|"
     r"agent|ai|bot) )?(?:are |is |feel |seem |looks? )?(?:really |very |fairly |pretty )?"
     r"(?:confident|sure|certain|convinced|bullish enough)(?: enough)?(?: about it| about that)?\b"
     r"|\bif (?:the )?(?:signal|model|agent|analysis|ai)s? (?:agrees?|says so|confirms?|is strong|"

@@ -35,7 +35,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                     r"\b(?:halt|kill[- ]?switch|emergency(?: stop)?|panic|"
                     r"stop (?:all )?(?:trading|everything|all|orders|now)|pause (?:all )?(?:trading|everything)|"
                     r"freeze(?: trading| everything)?|disable trading|shut (?:it |everything )?down|"
-                    r"stop$|^stop|hit the brakes|pull the plug)\b"
+                    r"stop$|^stop|^pause$|kill everything|hit the brakes|pull the plug)\b"
                 ),
             ),
             (
@@ -95,7 +95,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 (
                     r"\b(?:should i (?:buy|sell|long|short|trade|get)|buy or sell|"
                     r"what (?:should i|to) (?:buy|sell|trade)|signals?|trade ideas?|ideas|"
-                    r"opportunit(?:y|ies)|say about|says about|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
+                    r"opportunit(?:y|ies)|say about|says about|(?:good|right|bad) time to|worth (?:buying|selling)|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
                 ),
             ),
             (
@@ -105,7 +105,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                     r"\b(?:buy|sell|long(?![ -]term)|short(?![ -]term)|purchase|acquire|ape|"
                     r"dump|offload|flog|unload|accumulate|scoop|grab|pick up|invest|bid|close(?! price)|exit|"
                     r"liquidate|flatten|get rid of|take profits? on|place (?:an? )?(?:\w+ )?order|"
-                    r"market order|limit order|trade|go flat|get out of|trim|cop|spend|put)\b"
+                    r"market order|limit order|trade|go flat|get out of|trim|cop|spend|put|get me)\b"
                 ),
             ),
             (
@@ -171,7 +171,7 @@ FLATTEN_RE = re.compile(
 )
 _BUY = re.compile(
     r"\b(?:buy|long|purchase|acquire|ape|accumulate|scoop|grab|pick up|invest|bid|"
-    r"go long|cop|add|spend|put)\b"
+    r"go long|cop|add|spend|put|get me)\b"
 )
 _SELL = re.compile(
     r"\b(?:sell|short|dump|offload|flog|unload|get rid of|take profits? on|exit|close|"
@@ -180,7 +180,8 @@ _SELL = re.compile(
 # Words that begin a new command after "and" ("halt and show my positions").
 COMMAND_START = re.compile(
     r"^(?:analy[sz]e|show|list|display|buy|sell|halt|cancel|check|give|get|tell|alert|notify|"
-    r"backtest|optimi[sz]e|resume|open|close|set|what|how|trade|long|short|stop|liquidate|run|"
+    r"backtest|optimi[sz]e|resume|open|close|set|what|how|trade|long|short|liquidate|run|"
+    r"stop(?!\s*(?:-?\s*loss|at\b|out\b|\d|\$))|"
     r"exit|flatten|dump|signals?|scan|balance|positions?|orders?|status|risk|ping|remind|warn|"
     r"let|view|see|purchase|unhalt|pause|freeze|spend|"
     r"(?:my |the )?(?:balances?|positions?|orders?|status|risk|limits|portfolio|holdings|signals))\b"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from volex.domain.assets import ASSET_NAMES, QUOTES, TICKERS
 
@@ -111,6 +112,31 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z]+")
 
 
+def _quote_rank(word: str) -> int:
+    ticker = ASSET_NAMES.get(word, word).upper()
+    return QUOTES.index(ticker) if ticker in QUOTES else len(QUOTES)
+
+
+def _swap(match: re.Match[str]) -> str:
+    """Swap A for B on the market that exists: buy B/A when A is the usual quote, else sell A/B."""
+    amount, have, want = match.group(1), match.group(2), match.group(3)
+    if have in QUOTE_UNITS or have == "usd":
+        return f"buy {amount} {have} of {want}"
+    if _quote_rank(have) < _quote_rank(want):
+        return f"buy {amount} {have} worth of {want}"
+    return f"sell {amount} {ASSET_NAMES.get(have, have)}-{ASSET_NAMES.get(want, want)}".lower()
+
+
+# Phrasings said another way first: "25 cents", "take 50% profit on eth", "swap 1 eth for btc".
+_REWRITES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"\b(\d+(?:\.\d+)?) ?cents?\b"), lambda m: f"{float(m.group(1)) / 100:g}"),
+    (re.compile(r"\btake (\d[\d.]*)% (?:of )?(?:my )?(?:profits?|gains?|off the table)"
+                r"(?: on| from| in)?\b"), r"sell \1% of"),
+    (re.compile(r"\b(?:swap|convert|exchange|rotate) (\d[\d,.]*[km]?) ([a-z]+) "
+                r"(?:for|to|into) ([a-z]+)\b"), _swap),
+]
+
+
 def normalize_text(text: str) -> str:
     """Lower case, unify punctuation and units, drop fillers, fix typos of command words."""
     out = text.lower()
@@ -118,6 +144,8 @@ def normalize_text(text: str) -> str:
         out = pattern.sub(repl, out)
     out = FILLER_RE.sub(" ", out)
     out = _WORD.sub(lambda m: correct_word(m.group(0)), out)
+    for pattern, repl in _REWRITES:
+        out = pattern.sub(repl, out)
     return _SPACES.sub(" ", out).strip()
 
 

@@ -511,6 +511,20 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     ("backtest rsi 14 30/70 on btc", {"intent": "backtest", "symbols": [BTC],
                                       "strategy": "rsi_reversion",
                                       "params": {"period": 14, "lower": 30, "upper": 70}}),
+    # --- other ways of saying it ---------------------------------------------------------
+    ("take 50% profit on eth", _trade("sell", [ETH], amount=50, amount_unit="percent")),
+    ("convert 1 eth to btc", _trade("sell", ["ETH/BTC"], amount=1)),
+    ("swap 100 usdt for sol", _trade("buy", [SOL], amount=100, amount_unit="quote")),
+    ("swap 0.5 bitcoin for ether", _trade("buy", ["ETH/BTC"], amount=0.5,
+                                          amount_unit="quote")),
+    ("buy 1 btc, stop 5%, target 15%", _trade("buy", [BTC], amount=1, stop_loss_pct=5,
+                                             take_profit_pct=15)),
+    ("buy 1 eth if ur sure", _trade("buy", [ETH], amount=1, if_confident=True)),
+    ("get me 2 ether", _trade("buy", [ETH], amount=2)),
+    ("is now a good time to buy eth", {"intent": "signals", "symbols": [ETH]}),
+    ("notify me when doge hits 25 cents", {"intent": "alert", "symbols": [DOGE],
+                                           "condition": "above", "price": 0.25}),
+    ("pause", {"intent": "halt"}),
 ]
 
 # Sequences: (text, [intent of each step], symbols of each step).
@@ -529,6 +543,7 @@ SEQUENCES: list[tuple[str, list[str], list[list[str]]]] = [
     ),
     ("show my balance and my positions", ["balance", "positions"], [[], []]),
     ("buy 0.1 btc and 1 eth", ["trade", "trade"], [[BTC], [ETH]]),
+    ("stop trading and show positions", ["halt", "positions"], [[], []]),
     ("sell 1 eth, 2 sol and 100 doge", ["trade", "trade", "trade"], [[ETH], [SOL], [DOGE]]),
     ("resume trading and then show status", ["resume", "status"], [[], []]),
 ]
