@@ -268,12 +268,11 @@ class SignalAgent:
         """Score stored decisions of this market whose horizon has passed; returns how many."""
         if self.repo is None:
             return 0
-        frame = candles.frame
-        stamps = frame["timestamp"].astype("int64").to_numpy()
-        if frame["timestamp"].dtype != "int64":
-            stamps = frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
-        index = {int(ts): i for i, ts in enumerate(stamps)}
-        close = frame["close"].to_numpy()
+        stamps = candles.frame["timestamp"]
+        if stamps.dtype != "int64":  # bar open times as epoch ms, as the decisions store them
+            stamps = stamps.dt.as_unit("ms").astype("int64")
+        index = {int(ts): i for i, ts in enumerate(stamps.to_numpy())}
+        close = candles.frame["close"].to_numpy()
         scored = 0
         for row in self.repo.unscored(candles.symbol, candles.timeframe):
             at = index.get(int(row["as_of_ts"]))
