@@ -52,6 +52,6 @@ def confirm(question: str, yes: bool) -> bool:
 
     try:
         return typer.confirm(question, default=False, err=True)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):  # typer >= 0.29 raises its own Abort
         err_console.print("not confirmed (no answer); pass --yes to proceed without asking")
         return False
