@@ -155,3 +155,20 @@ def test_outcomes_score_past_decisions_once_their_horizon_has_passed(trusted, tm
     assert row["mean_return_pct"] == pytest.approx((later / entry - 1) * 100, abs=1e-3)
     shown = run("signals", "--outcomes", "--offline")
     assert "How past signals turned out" in shown.stdout and "BTC/USDT" in shown.stdout
+
+
+def test_analyze_offline_without_a_model_loads_no_ml_or_llm_library(volex_home) -> None:
+    # The AI section must not make `volex analyze --offline` slow: no training, no sklearn
+    # (1+ s to import), no openai, when there is no model to show.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from volex.cli import app; "
+            "r = CliRunner().invoke(app, ['analyze', 'BTC/USDT', '--offline']); "
+            "assert r.exit_code == 0, r.output; assert 'volex model train' in r.output; "
+            "print(sorted(m for m in ('sklearn', 'lightgbm', 'openai') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], check=False, env=dict(os.environ),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
