@@ -207,6 +207,21 @@ def test_shell_help_and_unknown_lines_keep_the_shell_going(
     assert out.rstrip().endswith("bye")
 
 
+def test_bad_cli_syntax_is_one_line_and_the_shell_goes_on(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from volex.cli import app
+
+    root = typer.main.get_command(app)
+    with create_pipe_input() as pipe:
+        pipe.send_text('strategy show "sma_cross\rhelp\r\x04')
+        with typer.Context(root, info_name="volex", obj={}) as ctx:
+            run_shell(ctx, input=pipe, output=DummyOutput())
+    captured = capsys.readouterr()
+    assert "Error: No closing quotation" in captured.err
+    assert "Traceback" not in captured.out + captured.err
+    assert "Say what you want in plain English" in captured.out
+
+
 def test_cli_syntax_is_told_apart_from_english() -> None:
     commands = ["analyze", "risk", "strategy", "data", "buy"]
     assert is_cli_syntax("analyze BTC/USDT --timeframe 4h", commands)

@@ -109,6 +109,15 @@ def test_a_failing_llm_is_reported_and_the_grammar_reading_stands(
     _no_traceback(result)
 
 
+def test_a_failing_llm_is_asked_once_per_batch(llm_server: OpenAIServer) -> None:
+    llm_server.fail(503)
+    result = run("parse", "--json", "-", input="blorp one\nblorp two\nhalt\n")
+    assert [json.loads(x)["intent"] for x in result.stdout.splitlines()] == [
+        "unknown", "unknown", "halt"]
+    assert len(llm_server.requests) == 1
+    assert result.stderr.count("LLM fallback unavailable") == 1
+
+
 def test_help_lists_the_nl_commands() -> None:
     result = run("--help")
     for name in ("parse", "ask", "shell"):

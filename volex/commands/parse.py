@@ -31,7 +31,9 @@ def understand(ctx: typer.Context, text: str, *, use_llm: bool = True) -> Comman
     try:
         return parse_with_fallback(text, llm, quote)
     except LLMError as exc:
-        typer.echo(f"LLM fallback unavailable: {exc}", err=True)
+        # Said once; a batch (or a shell session) then goes on with the grammar alone.
+        typer.echo(f"LLM fallback unavailable: {exc} (not asked again this session)", err=True)
+        ctx.find_root().obj["nl_context"] = (quote, None)
         return parse(text, quote)
 
 

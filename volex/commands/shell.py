@@ -103,16 +103,25 @@ def run_shell(ctx: typer.Context, *, input: Any = None, output: Any = None) -> N
         if line.lower() in {"help", "?"}:
             typer.echo(HELP_TEXT)
             continue
+        _run_line(line, commands, runner, run_argv)
+    console.print("bye", markup=False)
+
+
+def _run_line(line: str, commands: list[str], runner: Any, run_argv: Any) -> None:
+    """One line, whatever happens: an error is one line and the shell goes on."""
+    from volex.errors import VolexError
+
+    try:
         if is_cli_syntax(line, commands):
-            try:
-                argv = shlex.split(line)
-            except ValueError as exc:
-                typer.echo(f"Error: {exc}", err=True)
-                continue
-            run_argv(argv, runner.obj)
+            run_argv(shlex.split(line), runner.obj)
         else:
             runner.run_text(line)
-    console.print("bye", markup=False)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+    except (VolexError, ValueError) as exc:  # ValueError: shlex on unbalanced quotes
+        typer.echo(f"Error: {exc}", err=True)
+    except Exception as exc:  # noqa: BLE001 (a bug must not end the session)
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
 
 
 def shell(ctx: typer.Context) -> None:
