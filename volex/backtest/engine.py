@@ -185,8 +185,7 @@ def run_backtest(strategy: Strategy, bars: Bars, params: Mapping[str, ParamValue
     """Backtest ``strategy`` with ``params`` (checked against its schema) on ``bars``."""
     config = config or BacktestConfig()
     resolved = strategy.resolve(params)
-    target = strategy.generate(bars, resolved)
-    equity, trades, metrics = run_target(bars, np.asarray(target), config)
+    equity, trades, metrics = run_target(bars, strategy.targets(bars, resolved), config)
     return BacktestResult(strategy=strategy.name, symbol=symbol, params=resolved, config=config,
                           timestamps=bars["timestamp"], close=bars["close"], equity=equity,
                           trades=trades, metrics=metrics, timeframe=timeframe)

@@ -101,8 +101,7 @@ def grid_points(strategy: Strategy, fixed: Mapping[str, ParamValue] | None = Non
 def evaluate(strategy: Strategy, bars: Bars, params: Mapping[str, ParamValue],
              config: BacktestConfig, objective: str) -> Trial:
     """Backtest one parameter set and score it."""
-    target = strategy.generate(bars, params)
-    _, _, metrics = run_target(bars, np.asarray(target), config)
+    _, _, metrics = run_target(bars, strategy.targets(bars, params), config)
     return Trial(dict(params), objective_value(metrics, objective), _plain(metrics))
 
 

@@ -122,10 +122,10 @@ def walk_forward(strategy: Strategy, bars: Bars, k: int, search: Search, *,
         train_start, test_start, test_end = int(edges[j]), int(edges[j + 1]), int(edges[j + 2])
         train = slice_bars(bars, train_start, test_start)
         params = dict(search(train))
-        in_metrics = inner.add(train, np.asarray(strategy.generate(train, params)), config,
+        in_metrics = inner.add(train, strategy.targets(train, params), config,
                                train_start - int(edges[0]))
         warm = slice_bars(bars, train_start, test_end)
-        target = np.asarray(strategy.generate(warm, params))[test_start - train_start:]
+        target = strategy.targets(warm, params)[test_start - train_start:]
         out_metrics = outer.add(slice_bars(bars, test_start, test_end), target, config,
                                 test_start - int(edges[1]))
         folds.append(WalkForwardFold(j, (train_start, test_start), (test_start, test_end),

@@ -94,6 +94,25 @@ class Strategy:
         """Target position per bar (1 long / 0 flat), decided on each bar's close."""
         raise NotImplementedError
 
+    def targets(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
+        """``generate`` as a checked float array: one target per bar, NaN counted as flat.
+
+        A strategy loaded from a file that fails or returns the wrong shape is the user's to
+        fix, so it becomes a UserInputError naming the file; a built-in failing is a bug.
+        """
+        bars = len(candles["close"])
+        try:
+            raw = np.asarray(self.generate(candles, params), dtype=np.float64)
+        except Exception as exc:
+            if self.source == "builtin":
+                raise
+            raise UserInputError(f"strategy {self.name} ({self.source}) failed: "
+                                 f"{type(exc).__name__}: {exc}") from None
+        if raw.shape != (bars,):
+            raise UserInputError(f"strategy {self.name} returned {raw.shape[0] if raw.ndim else 0}"
+                                 f" targets for {bars} bars")
+        return np.nan_to_num(raw, nan=0.0)
+
     # -- parameters ---------------------------------------------------------------
     def defaults(self) -> dict[str, ParamValue]:
         return {p.name: p.default for p in self.params}

@@ -74,3 +74,17 @@ def test_bad_strategy_files_are_user_errors(tmp_path: Path, text: str, message: 
 def test_a_missing_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="no such strategy file"):
         load_strategy_file(tmp_path / "nope.py")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("        return 1 / 0", "ZeroDivisionError"),
+    ("        return [1, 0]", "returned 2 targets for 3 bars"),
+])
+def test_a_failing_user_strategy_is_the_users_error(tmp_path: Path, body: str,
+                                                     message: str) -> None:
+    text = ("class Broken:\n    name = 'broken'\n    params = ()\n\n"
+            f"    def generate(self, candles, params):\n{body}\n")
+    strategy = load_strategy_file(write(tmp_path, text))
+    with pytest.raises(UserInputError, match=message) as caught:
+        strategy.targets({"close": np.ones(3)}, {})
+    assert "broken" in str(caught.value)
