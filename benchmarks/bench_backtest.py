@@ -119,7 +119,10 @@ def bench_vectorbt(candles: pd.DataFrame) -> tuple[float, float, int]:
     return first, timed(run, repeat=3), int(portfolio.trades.count())
 
 
-def bench_cli(candles: pd.DataFrame, *extra: str) -> float:
+def bench_cli(candles: pd.DataFrame, *extra: str) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of the command."""
+    import resource
+
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "candles.csv"
         out = candles.assign(timestamp=candles["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -128,13 +131,16 @@ def bench_cli(candles: pd.DataFrame, *extra: str) -> float:
         command = [sys.executable, "-m", "volex", "backtest", "sma_cross", "SYN/USDT",
                    "--data", str(file), "--param", f"fast={FAST}", "--param", f"slow={SLOW}",
                    "--fee", str(FEE), *extra]
-        times = []
+        times, cpu = [], []
         for i in range(4):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(command, env=env, check=True, capture_output=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if i:  # the first run fills the numba cache and creates the database
                 times.append(time.perf_counter() - start)
-        return statistics.median(times)
+                cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        return statistics.median(times), statistics.median(cpu)
 
 
 def main() -> None:
@@ -155,11 +161,13 @@ def main() -> None:
         first, vbt_s, vbt_trades = bench_vectorbt(candles)
         print(f"  vectorbt (warm)           {vbt_s:8.3f} s   {vbt_trades:,} trades   "
               f"(first call {first:.2f} s)   volex is {vbt_s / volex_s:,.1f}x faster")
-    cli_s = bench_cli(candles)
+    cli_s, cli_cpu = bench_cli(candles)
     print(f"  `volex backtest --data` fresh process, {args.bars:,}-bar CSV: {cli_s:.2f} s "
-          "(median of 3)")
-    stop_cli_s = bench_cli(candles, "--stop-loss", "1")
-    print(f"  the same with --stop-loss 1 (numba, cache on disk): {stop_cli_s:.2f} s")
+          f"wall, {cli_cpu:.2f} s CPU (median of 3)")
+    stop_s, stop_cpu = bench_cli(candles, "--stop-loss", "1")
+    print(f"  the same with --stop-loss 1 (numba, cache on disk): {stop_s:.2f} s wall, "
+          f"{stop_cpu:.2f} s CPU")
+    print(f"  (load average when done: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
