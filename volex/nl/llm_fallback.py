@@ -38,7 +38,11 @@ JSON object in the Command schema. Rules:
 - setting: one of {", ".join(RISK_SETTINGS)} with value, for risk changes.
 - steps: the sub-commands of a sequence, each a full Command.
 - confidence: how sure you are of your reading, 0..1. Leave error null.
-Never invent amounts, prices or symbols the person did not say."""
+Never invent amounts, prices or symbols the person did not say. Examples:
+"yolo half a grand into the orange coin" -> {{"intent": "trade", "symbols": ["BTC/USDT"],
+ "side": "buy", "amount": 500, "amount_unit": "quote", "order_type": "market",
+ "confidence": 0.7}}
+"what's the weather like" -> {{"intent": "unknown", "confidence": 0.95}}"""
 
 HELP_EXAMPLES: tuple[str, ...] = (
     "analyze BTC on the 4 hour chart",
