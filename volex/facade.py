@@ -213,7 +213,12 @@ class Volex:
                 batch.append(self._signal_candles(name, tf, exchange, offline, None, train))
             except (DataUnavailable, NetworkError) as exc:
                 problems[name] = str(exc)
-        decisions = self.runtime.signal.decide_batch(batch, train=train, review=llm) if batch else []
+        agent = self.runtime.signal
+        decisions = agent.decide_batch(batch, train=train, review=llm) if batch else []
+        pending = set(agent.pending_markets())
+        for candles in batch:  # past decisions whose horizon has now passed get their outcome
+            if (candles.symbol, candles.timeframe) in pending:
+                agent.score_outcomes(candles)
         return SignalBoard(timeframe=tf, decisions=decisions, problems=problems)
 
     def signal_outcomes(self, timeframe: str | None = None, *, exchange: str | None = None,

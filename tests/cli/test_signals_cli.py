@@ -145,12 +145,16 @@ def test_outcomes_score_past_decisions_once_their_horizon_has_passed(trusted, tm
     with Volex(offline=True) as vx:
         decision = vx.decide("BTC/USDT", "1d", data=path)
     assert decision.action == "buy"
+    assert run("signals", "BTC/USDT", "--offline").exit_code == 0  # scores what is due
+    with Volex(offline=True) as vx:
+        assert [(o.symbol, o.decisions, o.scored) for o in vx.runtime.signal.outcomes()] == [
+            ("BTC/USDT", 2, 1)]
     result = run("signals", "--outcomes", "--offline", "--json")
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.stdout)
     entry = early["close"].iloc[-1]
     later = frame["close"].iloc[len(early) - 1 + decision.inputs.model.horizon]
-    assert (row["symbol"], row["decisions"], row["scored"], row["calls"]) == ("BTC/USDT", 1, 1, 1)
+    assert (row["symbol"], row["decisions"], row["scored"], row["calls"]) == ("BTC/USDT", 2, 1, 1)
     assert row["right"] == int(later > entry)
     assert row["mean_return_pct"] == pytest.approx((later / entry - 1) * 100, abs=1e-3)
     shown = run("signals", "--outcomes", "--offline")
