@@ -30,6 +30,7 @@ __all__ = [
     "build_features",
     "candle_arrays",
     "feature_matrix",
+    "feature_row",
     "higher_timeframe",
     "infer_timeframe",
 ]
@@ -174,12 +175,20 @@ def _feature_columns(bars: Mapping[str, np.ndarray], timeframe: str) -> list[np.
 
 def feature_matrix(bars: Mapping[str, np.ndarray], timeframe: str) -> np.ndarray:
     """The (bars, features) float64 matrix from ``candle_arrays`` output (or a slice)."""
-    n = len(bars["close"])
-    if n == 0:
+    if len(bars["close"]) == 0:
         return np.empty((0, len(FEATURE_NAMES)))
-    matrix = np.column_stack(_feature_columns(bars, timeframe))
+    matrix = np.vstack(_feature_columns(bars, timeframe)).T  # stacking rows copies fastest
     matrix[~np.isfinite(matrix)] = np.nan
     return matrix
+
+
+def feature_row(bars: Mapping[str, np.ndarray], timeframe: str) -> np.ndarray | None:
+    """The (1, features) row of the last bar only (None for no bars): the live path."""
+    if len(bars["close"]) == 0:
+        return None
+    row = np.array([[column[-1] for column in _feature_columns(bars, timeframe)]])
+    row[~np.isfinite(row)] = np.nan
+    return row
 
 
 def build_features(candles: pd.DataFrame, timeframe: str | None = None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from volex.errors import DataUnavailable
 from volex.ml.calibration import Calibrator
-from volex.ml.features import WARMUP_BARS, candle_arrays, feature_matrix
+from volex.ml.features import WARMUP_BARS, candle_arrays, feature_row
 from volex.ml.forest import PackedForest, pack_forest
 from volex.ml.labels import CLASSES, DOWN, FLAT, UP
 from volex.ml.reports import ModelMetadata, ModelOutlook
@@ -61,44 +62,44 @@ class TrainedModel:
         return self.calibrator.transform(self.raw_proba(rows))
 
 
-def latest_features(candles: pd.DataFrame, timeframe: str) -> np.ndarray:
-    """The feature row of the last bar; DataUnavailable when history is too short."""
-    bars = {name: values[-WARMUP_BARS:] for name, values in candle_arrays(candles).items()}
-    row = feature_matrix(bars, timeframe)[-1:]
-    if not len(row) or np.isnan(row).any():
+def _latest(candles: pd.DataFrame, timeframe: str) -> tuple[np.ndarray, np.ndarray]:
+    """The last bar's feature row and every bar's open time (epoch ms)."""
+    arrays = candle_arrays(candles)
+    row = feature_row({name: values[-WARMUP_BARS:] for name, values in arrays.items()},
+                      timeframe)
+    if row is None or np.isnan(row).any():
         raise DataUnavailable(f"too few candles for the model's features: {len(candles)} bars, "
                               "need roughly 300 or more")
-    return row
+    return row, arrays["timestamp"]
 
 
-def _bars_since_training(model: TrainedModel, candles: pd.DataFrame) -> int:
-    stamps = candles["timestamp"]
-    trained_until = np.datetime64(model.metadata.last_bar.replace(tzinfo=None), "ms")
-    values = stamps.array.asi8 if getattr(stamps.dtype, "unit", None) == "ms" else (
-        stamps.dt.as_unit("ms").array.asi8)
-    return int(len(values) - np.searchsorted(values, trained_until.astype(np.int64),
-                                             side="right"))
+def latest_features(candles: pd.DataFrame, timeframe: str) -> np.ndarray:
+    """The (1, n_features) row of the last bar; DataUnavailable when history is too short."""
+    return _latest(candles, timeframe)[0]
 
 
-def _outlook(model: TrainedModel, proba: np.ndarray, candles: pd.DataFrame) -> ModelOutlook:
+def _outlook(model: TrainedModel, proba: np.ndarray, stamps_ms: np.ndarray) -> ModelOutlook:
+    meta = model.metadata
     code = int(proba.argmax())
     confidence = float(proba[code])
-    record = next((b for b in model.metadata.evaluation.track_record
+    record = next((b for b in meta.evaluation.track_record
                    if b.lower <= confidence < b.upper or (b.upper == 1.0 and confidence == 1.0)),
                   None)
-    return ModelOutlook(symbol=model.symbol, timeframe=model.timeframe,
-                        horizon=model.metadata.spec.horizon, p_up=float(proba[UP]),
-                        p_down=float(proba[DOWN]), p_flat=float(proba[FLAT]),
-                        predicted=CLASSES[code], confidence=confidence, track_record=record,
-                        as_of=candles["timestamp"].iloc[-1].to_pydatetime(),
-                        trained_until=model.metadata.last_bar,
-                        bars_since_training=_bars_since_training(model, candles))
+    trained_ms = int(meta.last_bar.timestamp() * 1000)
+    return ModelOutlook(symbol=meta.symbol, timeframe=meta.timeframe, horizon=meta.spec.horizon,
+                        p_up=float(proba[UP]), p_down=float(proba[DOWN]),
+                        p_flat=float(proba[FLAT]), predicted=CLASSES[code],
+                        confidence=confidence, track_record=record,
+                        as_of=datetime.fromtimestamp(stamps_ms[-1] / 1000, UTC),
+                        trained_until=meta.last_bar,
+                        bars_since_training=int(len(stamps_ms) - np.searchsorted(
+                            stamps_ms, trained_ms, side="right")))
 
 
 def predict_latest(model: TrainedModel, candles: pd.DataFrame) -> ModelOutlook:
     """Calibrated up / down / flat probabilities for the bars after the last candle."""
-    row = latest_features(candles, model.timeframe)
-    return _outlook(model, model.proba(row)[0], candles)
+    row, stamps = _latest(candles, model.timeframe)
+    return _outlook(model, model.proba(row)[0], stamps)
 
 
 def predict_batch(
@@ -113,19 +114,19 @@ def predict_batch(
     items = ([(k, m, c) for k, (m, c) in jobs.items()] if isinstance(jobs, Mapping)
              else list(jobs))
     out: dict[str, ModelOutlook | DataUnavailable] = {}
-    groups: dict[int, list[tuple[str, np.ndarray, pd.DataFrame]]] = {}
+    groups: dict[int, list[tuple[str, np.ndarray, np.ndarray]]] = {}
     models: dict[int, TrainedModel] = {}
     for key, model, candles in items:
         try:
-            row = latest_features(candles, model.timeframe)
+            row, stamps = _latest(candles, model.timeframe)
         except DataUnavailable as exc:
             out[key] = exc
             continue
-        groups.setdefault(id(model), []).append((key, row, candles))
+        groups.setdefault(id(model), []).append((key, row, stamps))
         models[id(model)] = model
     for model_id, members in groups.items():
         model = models[model_id]
         proba = model.proba(np.vstack([row for _, row, _ in members]))
-        for (key, _, candles), p in zip(members, proba, strict=True):
-            out[key] = _outlook(model, p, candles)
+        for (key, _, stamps), p in zip(members, proba, strict=True):
+            out[key] = _outlook(model, p, stamps)
     return {key: out[key] for key, _, _ in items}
