@@ -69,7 +69,6 @@ class SignalSettings(BaseModel):
     horizon: int = Field(12, ge=1)
     model: Literal["random_forest", "lightgbm", "hist_gradient_boosting"] = "random_forest"
     retrain_after_bars: int = Field(500, ge=1)
-    min_confidence: float = Field(0.6, ge=0, le=1)
 
 
 class AgentSettings(BaseModel):
