@@ -30,35 +30,12 @@ class TestPaperExchange(ExchangeContract):
         return Venue(exchange=exchange, set_price=prices.set)
 
 
-@pytest.fixture(scope="module")
-def pg_database() -> Iterator[Database]:
-    """One throwaway PostgreSQL database for the module (skips when the server is absent)."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    from tests.conftest import PG_ADMIN_URL, need_service
-
-    need_service("PostgreSQL", "127.0.0.1", 5432)
-    name = f"volex_c_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.mark.postgres
 class TestPaperExchangeOnPostgres(ExchangeContract):
     @pytest.fixture
-    def venue(self, pg_database: Database) -> Venue:
+    def venue(self, pg_url: str) -> Iterator[Venue]:
+        database = Database(pg_url)
         prices = ManualPrices({"BTC/USDT": "50000", "ETH/USDT": "3000"})
-        exchange = PaperExchange(pg_database, prices, symbols=["BTC/USDT", "ETH/USDT"])
-        exchange.reset(Decimal(10_000))
-        return Venue(exchange=exchange, set_price=prices.set)
+        yield Venue(exchange=PaperExchange(database, prices, symbols=["BTC/USDT", "ETH/USDT"]),
+                    set_price=prices.set)
+        database.dispose()

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
 from volex.commands.common import confirm, console, print_json, volex
 from volex.commands.halt import show_halt_banner
 from volex.errors import UserInputError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from volex.facade import Volex
 
 __all__ = ["parse_since", "register"]
 
@@ -32,19 +38,20 @@ def parse_since(text: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _app(ctx: typer.Context, offline: bool = False, live: bool = False):
+def _app(ctx: typer.Context, offline: bool = False, live: bool = False) -> Volex:
     overrides = {k: True for k, on in (("offline", offline), ("live", live)) if on}
     return volex(ctx, **overrides)
 
 
 _LIVE = typer.Option(False, "--live", help="The live venue (needs trading.mode = live).")
+_OFFLINE = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only.")
 
 
 def orders(
     ctx: typer.Context,
     symbol: str = typer.Argument(None, help="Only this symbol."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
     """Open orders (resting limits, stop-losses, take-profits)."""
@@ -96,7 +103,7 @@ def cancel(
 def positions(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
     """Positions: size, entry, mark, unrealised and realised PnL, stop and target."""
@@ -108,16 +115,14 @@ def positions(
         print_json([{**p.model_dump(mode="json"), "unrealised_pnl": str(p.unrealised_pnl),
                      "value": str(p.value)} for p in found])
         return
-    show_halt_banner(app)
-    console.print(positions_table(found, app.settings.quote) if found else "no positions")
-    if any(p.mark_source in ("cache", "sample") for p in found):
-        console.print("[yellow]* offline price (cache or bundled sample)[/]")
+    _listing(app, positions_table(found, app.settings.quote) if found else "no positions",
+             [p.mark_source for p in found])
 
 
 def balance(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
+    offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
     """Balances per asset, free and in orders, valued in the quote currency."""
@@ -128,9 +133,14 @@ def balance(
     if as_json:
         print_json([{**b.model_dump(mode="json"), "total": str(b.total)} for b in found])
         return
+    _listing(app, balances_table(found, app.settings.quote), [b.price_source for b in found])
+
+
+def _listing(app: Volex, table: RenderableType, sources: list[str | None]) -> None:
+    """The halt banner, the table, and a note when some prices are offline."""
     show_halt_banner(app)
-    console.print(balances_table(found, app.settings.quote))
-    if any(b.price_source in ("cache", "sample") for b in found):
+    console.print(table)
+    if any(source in ("cache", "sample") for source in sources):
         console.print("[yellow]* offline price (cache or bundled sample)[/]")
 
 

@@ -51,34 +51,31 @@ def _trade(ctx: typer.Context, symbol: str, side: str | None, amount: str | None
         console.print(line)
 
 
-_HELP = {
-    "amount": "Size in the base asset (e.g. 0.01 BTC).",
-    "quote": "Size in the quote currency (e.g. 250 USDT).",
-    "percent": "Buy: % of the free quote balance. Sell: % of the holding.",
-    "limit": "Limit price (default: market order).",
-    "stop_loss": "Stop-loss distance below the fill, in %.",
-    "take_profit": "Take-profit distance above the fill, in %.",
-}
+SYMBOL = typer.Argument(..., help="Symbol: BTC/USDT, BTCUSDT, bitcoin, eth.")
+AMOUNT = typer.Option(None, "--amount", help="Size in the base asset (e.g. 0.01 BTC).")
+QUOTE = typer.Option(None, "--quote", help="Size in the quote currency (e.g. 250 USDT).")
+PERCENT = typer.Option(None, "--percent", help="Buy: % of the free quote balance. Sell: % of the holding.")
+LIMIT = typer.Option(None, "--limit", help="Limit price (default: market order).")
+STOP_LOSS = typer.Option(None, "--stop-loss", help="Stop-loss distance below the fill, in %.")
+TAKE_PROFIT = typer.Option(None, "--take-profit", help="Take-profit distance above the fill, in %.")
+IF_CONFIDENT = typer.Option(False, "--if-confident", help="Trade only if the signal agent is confident enough (and agrees with the side).")
+MIN_CONFIDENCE = typer.Option(None, "--min-confidence", help="Override min_confidence for this trade (0-1).")
+YES = typer.Option(False, "--yes", "-y", help="Send without asking.")
+DRY_RUN = typer.Option(False, "--dry-run", help="Show the plan; send nothing.")
+AS_JSON = typer.Option(False, "--json", help="Print JSON (the plan goes to stderr).")
+OFFLINE = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only.")
+LIVE = typer.Option(False, "--live", help="Trade live (needs trading.mode = live).")
+REASON = typer.Option(None, "--reason", help="Why (kept in the audit log).")
 
 
 def trade(
     ctx: typer.Context,
-    symbol: str = typer.Argument(..., help="Symbol: BTC/USDT, BTCUSDT, bitcoin, eth."),
+    symbol: str = SYMBOL,
     side: str = typer.Option(None, "--side", help="buy or sell."),
-    amount: str = typer.Option(None, "--amount", help=_HELP["amount"]),
-    quote: str = typer.Option(None, "--quote", help=_HELP["quote"]),
-    percent: str = typer.Option(None, "--percent", help=_HELP["percent"]),
-    limit: str = typer.Option(None, "--limit", help=_HELP["limit"]),
-    stop_loss: str = typer.Option(None, "--stop-loss", help=_HELP["stop_loss"]),
-    take_profit: str = typer.Option(None, "--take-profit", help=_HELP["take_profit"]),
-    if_confident: bool = typer.Option(False, "--if-confident", help="Trade only if the signal is confident enough."),
-    min_confidence: str = typer.Option(None, "--min-confidence", help="Override min_confidence for this trade (0-1)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Send without asking."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; send nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (the plan goes to stderr)."),
-    offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
-    live: bool = typer.Option(False, "--live", help="Trade live (needs trading.mode = live)."),
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+    amount: str = AMOUNT, quote: str = QUOTE, percent: str = PERCENT, limit: str = LIMIT,
+    stop_loss: str = STOP_LOSS, take_profit: str = TAKE_PROFIT, if_confident: bool = IF_CONFIDENT,
+    min_confidence: str = MIN_CONFIDENCE, yes: bool = YES, dry_run: bool = DRY_RUN,
+    as_json: bool = AS_JSON, offline: bool = OFFLINE, live: bool = LIVE, reason: str = REASON,
 ) -> None:
     """Plan a trade, show every risk check, and send it after confirmation."""
     if side is not None and side.lower() not in ("buy", "sell"):
@@ -92,22 +89,15 @@ def trade(
 def _short_form(side: str):
     def command(
         ctx: typer.Context,
-        symbol: str = typer.Argument(..., help="Symbol: BTC/USDT, BTCUSDT, bitcoin, eth."),
-        amount: str = typer.Option(None, "--amount", help=_HELP["amount"]),
-        quote: str = typer.Option(None, "--quote", help=_HELP["quote"]),
-        percent: str = typer.Option(None, "--percent", help=_HELP["percent"]),
-        limit: str = typer.Option(None, "--limit", help=_HELP["limit"]),
-        stop_loss: str = typer.Option(None, "--stop-loss", help=_HELP["stop_loss"]),
-        take_profit: str = typer.Option(None, "--take-profit", help=_HELP["take_profit"]),
-        yes: bool = typer.Option(False, "--yes", "-y", help="Send without asking."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; send nothing."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (the plan goes to stderr)."),
-        offline: bool = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only."),
-        live: bool = typer.Option(False, "--live", help="Trade live (needs trading.mode = live)."),
-        reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+        symbol: str = SYMBOL,
+        amount: str = AMOUNT, quote: str = QUOTE, percent: str = PERCENT, limit: str = LIMIT,
+        stop_loss: str = STOP_LOSS, take_profit: str = TAKE_PROFIT,
+        if_confident: bool = IF_CONFIDENT, min_confidence: str = MIN_CONFIDENCE,
+        yes: bool = YES, dry_run: bool = DRY_RUN, as_json: bool = AS_JSON,
+        offline: bool = OFFLINE, live: bool = LIVE, reason: str = REASON,
     ) -> None:
-        _trade(ctx, symbol, side, amount, quote, percent, limit, stop_loss, take_profit, False,
-               None, yes, dry_run, as_json, offline, live, reason)
+        _trade(ctx, symbol, side, amount, quote, percent, limit, stop_loss, take_profit,
+               if_confident, min_confidence, yes, dry_run, as_json, offline, live, reason)
 
     command.__doc__ = (f"{side.capitalize()} SYMBOL: `volex trade SYMBOL --side {side}` "
                        "(plan, checks, confirm).")
