@@ -66,9 +66,13 @@ def test_evaluate_reports_json_next_to_baselines_and_exports_predictions(
     assert sum(band["calls"] for band in report["track_record"]) == len(frame)
 
 
-def test_lightgbm_can_be_chosen(candles_file: Path) -> None:
+def test_evaluate_reuses_the_saved_models_learner(candles_file: Path) -> None:
+    trained = run("model", "train", "BTC/USDT", "-t", "2h", "--data", str(candles_file),
+                  "--model", "lightgbm", "--json")
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.stdout)["kind"] == "lightgbm"
     result = run("model", "evaluate", "BTC/USDT", "-t", "2h", "--data", str(candles_file),
-                 "--model", "lightgbm", "--json")
+                 "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["spec"]["kind"] == "lightgbm"
 

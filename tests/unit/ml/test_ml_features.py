@@ -72,6 +72,16 @@ def test_the_daily_trend_moves_only_when_a_day_has_closed(make_candles) -> None:
     assert set(hours[changes]) == {22}  # the 22:00 bar closes at midnight: the day is done
 
 
+def test_the_weekly_trend_of_daily_bars_moves_only_when_a_week_has_closed(make_candles) -> None:
+    candles = make_candles(700, seed=2, freq="1D")
+    trend = build_features(candles, "1d")["htf_trend"].to_numpy()
+    changes = np.flatnonzero(np.diff(trend) != 0) + 1
+    changes = changes[~np.isnan(trend[changes])]
+    assert len(changes) > 10
+    # the Sunday bar closes at Monday 00:00 UTC, when the week is done
+    assert set(candles["timestamp"].dt.day_of_week.to_numpy()[changes]) == {6}
+
+
 def test_the_fast_path_reads_the_same_features_as_training(btc_2h: pd.DataFrame) -> None:
     full = build_features(btc_2h, "2h", as_array=True)[-1]
     assert len(btc_2h) > WARMUP_BARS
