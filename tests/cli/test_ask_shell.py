@@ -14,7 +14,7 @@ from prompt_toolkit.output import DummyOutput
 from tests.support.cli import run
 from tests.support.openai_server import OpenAIServer, serve_for_volex
 from volex.commands.ask import command_missing
-from volex.commands.shell import is_cli_syntax, run_shell, shell_words
+from volex.commands.shell import build_session, is_cli_syntax, run_shell, shell_words
 
 
 @pytest.fixture(autouse=True)
@@ -235,3 +235,21 @@ def test_completion_offers_commands_symbols_strategies_timeframes() -> None:
     words = shell_words()
     for word in ("analyze", "trade", "BTC/USDT", "bitcoin", "sma_cross", "4h", "if confident"):
         assert word in words
+
+
+def test_the_shell_session_completes_and_suggests(volex_home: Path) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    session = build_session(output=DummyOutput())
+
+    def completions(text: str) -> list[str]:
+        document = Document(text)
+        return [c.text for c in session.completer.get_completions(document, CompleteEvent())]
+
+    assert "sma_cross" in completions("strategy show sma_cro")
+    assert "analyze" in completions("ANAL")
+    assert "BTC/USDT" in completions("analyze BTC/U")
+    assert "4h" in completions("analyze btc --timeframe 4")
+    assert session.history.filename == str(volex_home / "shell_history")
+    assert type(session.auto_suggest).__name__ == "AutoSuggestFromHistory"

@@ -66,26 +66,32 @@ def _yes_no(session: PromptSession, question: str) -> bool:
     return answer.strip().lower() in {"y", "yes"}
 
 
-def run_shell(ctx: typer.Context, *, input: Any = None, output: Any = None) -> None:
-    """The read-eval loop; ``input``/``output`` are prompt-toolkit's (tests pass pipes)."""
+def build_session(*, input: Any = None, output: Any = None) -> PromptSession:
+    """The prompt: history in $VOLEX_HOME/shell_history, suggestions from it, Tab completion."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import FileHistory
 
-    from volex.commands.ask import HELP_TEXT, Runner, run_argv
     from volex.config import volex_home
 
     home = volex_home()
     home.mkdir(parents=True, exist_ok=True)
-    commands = _root_commands()
-    session: PromptSession = PromptSession(
+    return PromptSession(
         history=FileHistory(str(home / "shell_history")),
         auto_suggest=AutoSuggestFromHistory(),
         completer=WordCompleter(shell_words(), ignore_case=True, WORD=True),
         input=input,
         output=output,
     )
+
+
+def run_shell(ctx: typer.Context, *, input: Any = None, output: Any = None) -> None:
+    """The read-eval loop; ``input``/``output`` are prompt-toolkit's (tests pass pipes)."""
+    from volex.commands.ask import HELP_TEXT, Runner, run_argv
+
+    commands = _root_commands()
+    session = build_session(input=input, output=output)
     runner = Runner(ctx, lambda question: _yes_no(session, question), actor="shell")
     console.print("Volex shell: plain English or CLI syntax. `help` for examples, Ctrl-D to leave.",
                   markup=False)
