@@ -150,7 +150,7 @@ def parse_command(
 
 def _show(command: Command, as_json: bool) -> None:
     if as_json:
-        print_json(command.model_dump(mode="json"))
+        print_json(command.to_json())
         return
     from volex.nl.llm_fallback import unknown_reply
 
