@@ -119,7 +119,7 @@ class SignalAgent:
         cached = self._models.get(key)
         if cached is None or cached[0] != stamp:
             try:
-                cached = (stamp, self.registry.load(*key))
+                cached = (stamp, self.registry.load(*key, predict_only=True))
             except StorageError as exc:
                 return None, str(exc)
             self._models[key] = cached

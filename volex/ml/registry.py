@@ -1,7 +1,9 @@
 """Saved models under ``$VOLEX_HOME/models``: one folder per symbol and timeframe.
 
-Each folder holds ``model.joblib`` (estimator and calibrator) and ``metadata.json``
-(everything `volex model list` shows), so listing never unpickles a model.
+Each folder holds ``model.joblib`` (estimator and calibrator), ``predict.npz`` (the packed
+forest and the calibrator as plain arrays: what predictions need, loadable without
+importing scikit-learn) and ``metadata.json`` (everything `volex model list` shows), so
+listing never unpickles a model and predicting never imports sklearn.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["ModelNotFound", "ModelRegistry", "ensure_model", "is_stale", "new_bars_since"]
 
 _MODEL_FILE = "model.joblib"
+_PREDICT_FILE = "predict.npz"
 _META_FILE = "metadata.json"
 
 
@@ -59,10 +62,24 @@ class ModelRegistry:
             tmp_meta = folder / f".{_META_FILE}.tmp"
             tmp_meta.write_text(model.metadata.model_dump_json(indent=2))
             os.replace(tmp_model, folder / _MODEL_FILE)
+            self._save_predictor(model, folder)
             os.replace(tmp_meta, folder / _META_FILE)
         except OSError as exc:
             raise StorageError(f"cannot save the model in {folder}: {exc}") from exc
         return folder
+
+    @staticmethod
+    def _save_predictor(model: TrainedModel, folder: Path) -> None:
+        """Write the arrays predictions need (random forests only); a stale one is removed."""
+        target = folder / _PREDICT_FILE
+        if model.forest is None:
+            target.unlink(missing_ok=True)
+            return
+        from volex.ml.predictor_file import write_predictor
+
+        tmp = folder / f".{_PREDICT_FILE}.tmp.npz"
+        write_predictor(tmp, model.forest, model.calibrator)
+        os.replace(tmp, target)
 
     def metadata(self, symbol: str, timeframe: str) -> ModelMetadata:
         """The saved metadata; ModelNotFound if there is no model."""
@@ -79,10 +96,23 @@ class ModelRegistry:
         except (OSError, ValueError) as exc:
             raise StorageError(f"unreadable model metadata {file}: {exc}") from exc
 
-    def load(self, symbol: str, timeframe: str) -> TrainedModel:
+    def load(self, symbol: str, timeframe: str, *, predict_only: bool = False) -> TrainedModel:
+        """The saved model. ``predict_only`` loads just what predictions need (no sklearn
+        import) when the model has a packed form; ``estimator`` is then None."""
+        metadata = self.metadata(symbol, timeframe)
+        packed = self.path_for(symbol, timeframe) / _PREDICT_FILE
+        if predict_only and packed.is_file():
+            from volex.ml.predictor_file import read_predictor
+
+            try:
+                forest, calibrator = read_predictor(packed)
+            except (OSError, ValueError, KeyError) as exc:
+                raise StorageError(f"cannot load {packed} ({type(exc).__name__}); retrain with "
+                                   f"`volex model train {symbol} --timeframe {timeframe}`") from exc
+            return TrainedModel(estimator=None, calibrator=calibrator, metadata=metadata,
+                                forest=forest)
         import joblib
 
-        metadata = self.metadata(symbol, timeframe)
         file = self.path_for(symbol, timeframe) / _MODEL_FILE
         try:
             parts: dict[str, Any] = joblib.load(file)

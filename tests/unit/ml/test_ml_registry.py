@@ -62,3 +62,21 @@ def test_ensure_model_trains_once_then_reuses_until_stale(btc_2h, fast_spec) -> 
                          SignalSettings(retrain_after_bars=30))
     assert later.metadata.created_at > created  # 40 new bars: retrained
     assert later.metadata.last_bar == history["timestamp"].iloc[-1]
+
+
+def test_predictions_load_without_scikit_learn_and_match_the_full_model(
+        small_model, btc_2h, volex_home) -> None:
+    import subprocess
+    import sys
+
+    registry = ModelRegistry()
+    registry.save(small_model)
+    light = registry.load("BTC/USDT", "2h", predict_only=True)
+    assert light.estimator is None
+    assert predict_latest(light, btc_2h) == predict_latest(small_model, btc_2h)
+    code = ("import sys; from volex.ml.registry import ModelRegistry\n"
+            "m = ModelRegistry().load('BTC/USDT', '2h', predict_only=True)\n"
+            "print('SKLEARN', any(k.startswith('sklearn') for k in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "VOLEX_HOME": str(volex_home)})
+    assert "SKLEARN False" in out.stdout
