@@ -54,8 +54,8 @@ class VolexGroup(TyperGroup):
         except VolexError as exc:
             _fail(ctx, _redacted(exc), exc.exit_code, exc)  # a key pasted as an argument stays hidden
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                typer.Exit, typer.Abort):  # typer >= 0.29 has its own Exit and Abort
-            raise
+                typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors and exits: typer (>= 0.29 carries its own click) reports them
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", 130, None)
         except Exception as exc:  # a bug: still one line unless --debug

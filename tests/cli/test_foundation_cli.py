@@ -166,3 +166,13 @@ def test_python_api_returns_typed_objects() -> None:
         result = volex.analyze("BTC/USDT")
     assert isinstance(result, Analysis)
     assert result.source.kind == "sample" and result.verdict.action in {"buy", "sell", "hold"}
+
+
+@pytest.mark.parametrize("args", [["analyze"], ["analyze", "BTC", "--nope"], ["data", "bogus"],
+                                  ["config", "set", "exchange"]])
+def test_usage_errors_are_reported_by_the_parser_with_exit_status_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "internal error" not in result.output + result.stderr
+    assert "Usage:" in result.output + result.stderr
+    _no_traceback(result)
