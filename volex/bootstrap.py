@@ -17,11 +17,10 @@ if TYPE_CHECKING:
     from volex.adapters.secrets.chain import ChainedSecretStore
     from volex.adapters.storage.store import Store
     from volex.agents.alerts import AlertAgent
-    from volex.agents.base import Research
+    from volex.agents.base import Research, Signals
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
     from volex.agents.risk import RiskAgent
-    from volex.agents.signal import SignalAgent
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
 
 __all__ = ["Runtime"]
@@ -124,7 +123,11 @@ class Runtime:
         return build_llm(self.settings.llm, api_key=key)
 
     @cached_property
-    def signal(self) -> SignalAgent:
+    def signal(self) -> Signals:
+        if url := self.agent_url("signal"):
+            from volex.agents.remote import RemoteSignals
+
+            return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3))
         from volex.adapters.storage.signals import SignalRepo
         from volex.agents.llm_review import Reviewer
         from volex.agents.signal import SignalAgent
@@ -210,8 +213,8 @@ class Runtime:
         for name in ("bus", "cache"):
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
-        research = self.__dict__.get("research")
-        if research is not None and hasattr(research, "close"):
-            research.close()
+        for name in ("research", "signal"):  # remote agents hold an HTTP client
+            if hasattr(self.__dict__.get(name), "close"):
+                self.__dict__[name].close()
         if "store" in self.__dict__:
             self.store.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from decimal import Decimal
 
     from volex.domain.analysis import Analysis
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
         TradeResult,
     )
     from volex.domain.risk import RiskLimits
+    from volex.domain.signals import Decision, SignalOutcomes
 
-__all__ = ["Execution", "Research", "Risk"]
+__all__ = ["Execution", "Research", "Risk", "Signals"]
 
 
 @runtime_checkable
@@ -42,6 +44,28 @@ class Research(Protocol):
                 offline: bool = False) -> Analysis:
         """Indicators, readings and a technical verdict at the last closed bar."""
         ...
+
+
+@runtime_checkable
+class Signals(Protocol):
+    """Decisions: technical verdict, calibrated model and LLM check, stored and published."""
+
+    def has_model(self, symbol: str, timeframe: str) -> bool: ...
+
+    def decide(self, candles: CandleSet, *, train: bool = False, review: bool = True) -> Decision:
+        """The decision at the last closed bar of ``candles``."""
+        ...
+
+    def decide_batch(self, batch: Sequence[CandleSet], *, train: bool = False,
+                     review: bool = True) -> list[Decision]: ...
+
+    def pending_markets(self) -> list[tuple[str, str]]:
+        """Markets with stored decisions whose outcome is not scored yet."""
+        ...
+
+    def score_outcomes(self, candles: CandleSet) -> int: ...
+
+    def outcomes(self, timeframe: str | None = None) -> list[SignalOutcomes]: ...
 
 
 @runtime_checkable

@@ -14,13 +14,13 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)."),
     port: int = typer.Option(8100, "--port", min=1, max=65535, help="TCP port."),
 ) -> None:
-    """Serve the agents over HTTP; other machines point `[agents.research] url` here."""
+    """Serve the research and signal agents over HTTP; other machines point `[agents.NAME] url` here."""
     import uvicorn
 
     from volex.agents.server import create_app
 
     app = create_app(volex(ctx))
-    console.print(f"Volex agents on http://{host}:{port} (research); Ctrl-C stops")
+    console.print(f"Volex agents on http://{host}:{port} (research, signal); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
