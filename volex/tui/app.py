@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -21,6 +22,7 @@ from textual.worker import get_current_worker
 from volex.tui.actions import DashboardActions
 from volex.tui.feed import (
     NOT_AVAILABLE,
+    PARTS,
     ChartData,
     DashboardData,
     DashboardFeed,
@@ -51,7 +53,7 @@ __all__ = ["VolexApp"]
 class VolexApp(DashboardActions, App[None]):
     """Watchlist, chart, positions, decisions, events, status and a command bar."""
 
-    CSS_PATH = "volex.tcss"
+    CSS_PATH = Path(__file__).with_name("volex.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Volex"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash,colon", "command_bar", "Command", key_display="/ :"),
@@ -66,8 +68,10 @@ class VolexApp(DashboardActions, App[None]):
     def __init__(self, volex: Volex | None = None, *, symbols: list[str] | None = None,
                  timeframe: str | None = None, live: bool = True, refresh_s: float = 5.0,
                  signals_every: int = 6, clock: Callable[[], datetime] = utc_clock,
-                 **overrides: Any) -> None:
-        """``live=False`` reads once and starts no timers (tests, snapshots)."""
+                 ordered_reads: bool = False, **overrides: Any) -> None:
+        """``live=False`` reads once and starts no timers; ``ordered_reads`` reads the parts
+        of a refresh one after another in one worker, so they land in a fixed order
+        (snapshots), instead of side by side."""
         super().__init__()
         if volex is None:
             from volex.facade import Volex
@@ -83,14 +87,15 @@ class VolexApp(DashboardActions, App[None]):
         self.symbols = [volex.symbol(s) for s in (symbols or settings.watchlist)]
         self.timeframe = timeframe or settings.timeframe
         self.live = live
+        self.ordered_reads = ordered_reads
         self.refresh_s = refresh_s
         self.signals_every = max(1, signals_every)
         self.selected: str | None = self.symbols[0] if self.symbols else None
         self.mode = settings.trading.mode
         self.exchange_name = settings.exchange
-        self.last_data: DashboardData | None = None
+        self._events_ok = True
         self._refreshes = 0
-        self._refreshing = False
+        self._reading: set[str] = set()
         self._signals: dict[str, tuple[str | None, float | None]] = {}
         self._stale: set[str] = set()
         self._local_events = 0
@@ -127,20 +132,28 @@ class VolexApp(DashboardActions, App[None]):
     # -- reading data (worker threads) ---------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Start a refresh unless one is still running (a slow source never piles up work)."""
-        if self._refreshing:
-            return
-        self._refreshing = True
-        self._refresh_worker(self._refreshes % self.signals_every == 0)
+        """Read every part again, except parts still being read (a slow source never piles up
+        work, and never holds up the halt state)."""
+        slow = self._refreshes % self.signals_every == 0
         self._refreshes += 1
+        if self.ordered_reads:
+            if not self._reading:
+                self._reading.add("all")
+                self._read_worker("all", slow)
+            return
+        for part in PARTS:
+            if part not in self._reading:
+                self._reading.add(part)
+                self._read_worker(part, slow)
 
     @work(thread=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, slow: bool) -> None:
+    def _read_worker(self, part: str, slow: bool) -> None:
         try:
-            data = self.feed.snapshot(self.symbols, self.timeframe, slow=slow)
-            self.call_from_thread(self.apply_data, data)
+            for name in PARTS if part == "all" else (part,):
+                data = self.feed.read(name, self.symbols, self.timeframe, slow=slow)
+                self.call_from_thread(self.apply_data, data)
         finally:
-            self._refreshing = False
+            self._reading.discard(part)
 
     def load_chart(self) -> None:
         if self.selected is None:
@@ -173,38 +186,45 @@ class VolexApp(DashboardActions, App[None]):
     # -- showing data (UI thread) --------------------------------------------------------------
 
     def apply_data(self, data: DashboardData) -> None:
-        """Show one refresh on every panel."""
+        """Show one refresh (or one part of it) on the panels it concerns."""
         started = time.perf_counter()
-        self.last_data = data
-        quotes = [self._remember_signal(q) for q in data.quotes]
-        self.watchlist.show(quotes)
-        self._note_stale(quotes)
-        self.show_halt(data.halt)
         screen = self.screen_stack[0]
-        status = screen.query_one(StatusBar)
+        if data.quotes is not None:
+            self._show_market(data)
         if data.health is not None:
-            status.show_health(data.health)
-        chosen = next((q for q in quotes if q.symbol == self.selected), None)
-        if chosen is not None:
-            bar_s = _bar_seconds(self.timeframe)
-            status.show_data(*freshness(chosen.last_bar, chosen.source, data.at, bar_s))
-            if self._chart_data is None or (chosen.last_bar is not None
-                                            and chosen.last_bar != self._chart_data.last_bar):
-                self.load_chart()
-        positions = screen.query_one(PositionsPanel)
-        positions.show("positions", data.positions)
-        positions.show("orders", data.orders)
-        positions.show("fills", data.fills)
+            screen.query_one(StatusBar).show_health(data.health)
         if data.decisions is not None:
             screen.query_one(DecisionsPanel).show(data.decisions)
-        feed = self.events_feed
-        if data.events.ok:
-            feed.add(data.events.value or [])
-            set_subtitle(feed, "")
-        else:
-            set_subtitle(feed, ("not available" if data.events.error == NOT_AVAILABLE
+        if data.halt is not None:
+            self.show_halt(data.halt)
+        positions = screen.query_one(PositionsPanel)
+        for name in ("positions", "orders", "fills"):
+            if getattr(data, name) is not None:
+                positions.show(name, getattr(data, name))
+        if data.events is not None:
+            self._events_ok = data.events.ok
+            feed = self.events_feed
+            if data.events.ok:
+                feed.add(data.events.value or [])
+                set_subtitle(feed, "")
+            else:
+                set_subtitle(feed, ("not available" if data.events.error == NOT_AVAILABLE
                                     else f"stale: {data.events.error}"))
         self.last_apply_ms = (time.perf_counter() - started) * 1000
+
+    def _show_market(self, data: DashboardData) -> None:
+        quotes = [self._remember_signal(q) for q in data.quotes or []]
+        self.watchlist.show(quotes)
+        self._note_stale(quotes)
+        chosen = next((q for q in quotes if q.symbol == self.selected), None)
+        if chosen is None:
+            return
+        bar_s = _bar_seconds(self.timeframe)
+        self.screen_stack[0].query_one(StatusBar).show_data(
+            *freshness(chosen.last_bar, chosen.source, data.at, bar_s))
+        if self._chart_data is None or (chosen.last_bar is not None
+                                        and chosen.last_bar != self._chart_data.last_bar):
+            self.load_chart()
 
     def show_halt(self, section: Section[Any]) -> None:
         screen = self.screen_stack[0]
@@ -249,7 +269,7 @@ class VolexApp(DashboardActions, App[None]):
         self.cancel_order(event.order_id, event.symbol)
 
     def on_halt_banner_changed(self, event: HaltBanner.Changed) -> None:
-        if event.previous == "UNKNOWN" or not self.last_data or self.last_data.events.ok:
+        if event.previous == "UNKNOWN" or self._events_ok:
             return  # the first reading, or the audit log already tells the feed
         self.note("halt" if event.label != "ACTIVE" else "resume", f"trading {event.label}",
                   "error" if event.label == "HALTED" else "good")

@@ -90,17 +90,22 @@ class ChartData:
 
 @dataclass(frozen=True)
 class DashboardData:
-    """Everything one refresh shows, read at ``at``."""
+    """What one refresh read, at ``at``; None where a part was not read this time."""
 
     at: datetime
-    quotes: list[Quote]
-    halt: Section[Any]
-    positions: Section[list[Any]]
-    orders: Section[list[Any]]
-    fills: Section[list[Any]]
-    decisions: Section[list[Any]] | None  # None: not read this time (read less often)
-    events: Section[list[EventRow]]
-    health: Section[dict[str, str]] | None
+    quotes: list[Quote] | None = None
+    halt: Section[Any] | None = None
+    positions: Section[list[Any]] | None = None
+    orders: Section[list[Any]] | None = None
+    fills: Section[list[Any]] | None = None
+    decisions: Section[list[Any]] | None = None
+    events: Section[list[EventRow]] | None = None
+    health: Section[dict[str, str]] | None = None
+
+
+# Parts read by separate workers, so a slow one (the market, over the network) never holds
+# up another (the halt state and the audit log come from the store alone).
+PARTS = ("control", "account", "market")
 
 
 def _words(exc: BaseException) -> str:
@@ -233,14 +238,25 @@ class DashboardFeed:
         return Section(value={str(attr(h, "component")): str(attr(h, "status"))
                               for h in got.value or []})
 
-    def snapshot(self, symbols: list[str], timeframe: str, *, slow: bool = True) -> DashboardData:
-        """One refresh of every panel; ``slow`` also reads signals and health (seconds)."""
+    def read(self, part: str, symbols: list[str], timeframe: str, *,
+             slow: bool = True) -> DashboardData:
+        """One part of a refresh: control (halt, events), account or market (``slow`` adds
+        signals and health, which take seconds)."""
+        if part == "control":
+            return DashboardData(at=self.clock(), halt=self.call("halt_state"),
+                                 events=self.events())
+        if part == "account":
+            return DashboardData(at=self.clock(), positions=self.call("positions"),
+                                 orders=self.call("orders"), fills=self.call("fills"))
         decisions = self.signals(symbols, timeframe) if slow else None
-        return DashboardData(
-            at=self.clock(), quotes=self.quotes(symbols, timeframe, decisions),
-            halt=self.call("halt_state"), positions=self.call("positions"),
-            orders=self.call("orders"), fills=self.call("fills"), decisions=decisions,
-            events=self.events(), health=self.health() if slow else None)
+        return DashboardData(at=self.clock(), quotes=self.quotes(symbols, timeframe, decisions),
+                             decisions=decisions, health=self.health() if slow else None)
+
+    def snapshot(self, symbols: list[str], timeframe: str, *, slow: bool = True) -> DashboardData:
+        """Every part of one refresh."""
+        parts = [self.read(p, symbols, timeframe, slow=slow) for p in PARTS]
+        merged = {k: v for part in parts for k, v in vars(part).items() if v is not None}
+        return DashboardData(**{**merged, "at": self.clock()})
 
     def chart(self, symbol: str, timeframe: str, bars: int = 90) -> ChartData:
         """Candles for the chart; raises a VolexError the caller shows as stale."""

@@ -7,8 +7,9 @@ than everything else in a refresh. Up and down scroll back through the last 500 
 
 from __future__ import annotations
 
-from collections import deque
+import bisect
 from collections.abc import Iterable
+from datetime import datetime
 from typing import ClassVar
 
 from rich.console import Console
@@ -28,7 +29,7 @@ _KEEP = 500
 
 
 class EventsFeed(Widget, can_focus=True):
-    """Each event once, in arrival order; errors and halts stand out in colour."""
+    """Each event once, in time order; errors and halts stand out in colour."""
 
     DEFAULT_CSS = """
     EventsFeed {
@@ -59,7 +60,8 @@ class EventsFeed(Widget, can_focus=True):
         super().__init__(id=id)
         self.border_title = "Alerts & events"
         self._seen: set[str] = set()
-        self._lines: deque[Text] = deque(maxlen=_KEEP)
+        self._lines: list[Text] = []
+        self._times: list[datetime] = []
         self._strips: list[Strip] | None = None
         self._wrapped: dict[int, list[Strip]] = {}
         self._wrapped_width = 0
@@ -77,9 +79,13 @@ class EventsFeed(Widget, can_focus=True):
             line = Text(f"{event.at:%H:%M:%S} ", style="dim")
             line.append(f"{event.kind:<7}", style="bold " + _LEVEL_STYLE[event.level])
             line.append(event.text, style=_LEVEL_STYLE[event.level])
-            if len(self._lines) == _KEEP:  # the oldest line goes: so does its wrapping
-                self._wrapped.pop(id(self._lines[0]), None)
-            self._lines.append(line)
+            # in time order: the parts of a refresh arrive from workers in any order
+            at = bisect.bisect_right(self._times, event.at)
+            self._times.insert(at, event.at)
+            self._lines.insert(at, line)
+            if len(self._lines) > _KEEP:  # the oldest line goes: so does its wrapping
+                self._times.pop(0)
+                self._wrapped.pop(id(self._lines.pop(0)), None)
             if event.level == "error":
                 self.post_message(self.Alert(event))
         if new:
