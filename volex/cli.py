@@ -10,7 +10,6 @@ import importlib
 import sys
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -48,13 +47,12 @@ COMMAND_MODULES = [
 class VolexGroup(TyperGroup):
     """Turns VolexError (and any unexpected error) into a one-line message and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except VolexError as exc:
             _fail(ctx, _redacted(exc), exc.exit_code, exc)  # a key pasted as an argument stays hidden
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # usage errors and exits: typer (>= 0.29 carries its own click) reports them
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", 130, None)
@@ -62,7 +60,7 @@ class VolexGroup(TyperGroup):
             _fail(ctx, f"internal error: {type(exc).__name__}: {_redacted(exc)} "
                        "(run with --debug for the traceback)", 1, exc)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # registration order, not alphabetical
 
 
@@ -75,11 +73,11 @@ def _redacted(exc: Exception) -> str:
     return redact_text(text)
 
 
-def _fail(ctx: click.Context, message: str, code: int, exc: BaseException | None) -> None:
+def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None) -> None:
     obj = ctx.find_root().obj or {}
     if obj.get("debug") and exc is not None:
         raise exc
-    click.echo(f"Error: {message}", err=True)
+    typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -88,7 +86,7 @@ app = typer.Typer(
     cls=VolexGroup,
     help="Volex: a natural-language trading terminal for crypto.",
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: rich help formatting alone costs ~60 ms per start
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )

@@ -48,10 +48,8 @@ def confirm(question: str, yes: bool) -> bool:
     """Ask before acting unless ``yes``; no answer (end of input) means no."""
     if yes:
         return True
-    import click
-
     try:
         return typer.confirm(question, default=False, err=True)
-    except (click.exceptions.Abort, typer.Abort):  # typer >= 0.29 raises its own Abort
+    except typer.Abort:  # end of input
         err_console.print("not confirmed (no answer); pass --yes to proceed without asking")
         return False

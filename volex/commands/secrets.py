@@ -32,13 +32,11 @@ def _from_stdin(fields: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _prompted(fields: list[tuple[str, str]]) -> dict[str, str]:
-    import click
-
     values = {}
     try:
         for field, label in fields:
             values[field] = typer.prompt(label, hide_input=True, err=True).strip()
-    except (click.exceptions.Abort, typer.Abort):
+    except typer.Abort:
         raise SecretError("no input: type the values when asked, or pipe them with --stdin") from None
     if not all(values.values()):
         raise SecretError("empty value: nothing stored")
