@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tests.tui.helpers import plain, settle, type_text, wait_for
 from volex import Volex
 from volex.errors import NetworkError
 from volex.tui.app import VolexApp
+from volex.tui.screens.help import HelpScreen
 from volex.tui.widgets.chart import PriceChart
 from volex.tui.widgets.commandbar import CommandBar
 from volex.tui.widgets.events import EventsFeed
-from volex.tui.widgets.modals import ConfirmModal, OutputModal, TradePlanModal
+from volex.tui.widgets.modals import ConfirmModal, OutputModal, TradePlanModal, TradeTicketModal
 from volex.tui.widgets.positions import PositionsPanel
 from volex.tui.widgets.statusbar import HaltBanner
 from volex.tui.widgets.watchlist import Watchlist
@@ -160,3 +163,36 @@ async def test_analyze_key_shows_the_analysis(volex: Volex) -> None:
         assert "Technical verdict" in shown and "BTC/USDT" in shown
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, OutputModal), what="close")
+
+
+async def test_trade_ticket_places_a_paper_trade_for_the_selected_symbol(volex: Volex) -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # ETH/USDT
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TradeTicketModal), what="ticket")
+        assert app.screen.query_one("#ticket-symbol", Input).value == "ETH/USDT"
+        await type_text(pilot, "0.5")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TradePlanModal), what="plan")
+        assert "ETH/USDT" in plain(app.screen.body)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: _held(volex, "ETH/USDT") == Decimal("0.5"), what="fill")
+
+
+async def test_command_bar_runs_cli_syntax_and_help_lists_the_keys(volex_home: Path) -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _command(pilot, "volex config path")
+        await wait_for(pilot, lambda: isinstance(app.screen, OutputModal), timeout=60,
+                       what="the command's output")
+        assert app.screen.title_text == "volex config path"
+        assert str(volex_home / "config.toml") in plain(app.screen.body, width=300)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, OutputModal), what="close")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="close")

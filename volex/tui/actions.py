@@ -199,16 +199,24 @@ class DashboardActions:
     async def _command(self: VolexApp, text: str) -> None:
         from volex.nl import parse
 
+        words = shlex.split(text) if text.strip() else []
+        if words and words[0] == "volex":
+            words, text = words[1:], shlex.join(words[1:])
+        if words and _is_cli_syntax(text) and words[0] not in _SHOWN_HERE:
+            await self.run_cli([words], would_trade=parse(text).would_trade)
+            return
         command = await asyncio.to_thread(parse, text)
         await self.dispatch(command, text)
 
     async def dispatch(self: VolexApp, command: Command, text: str) -> None:
+        """Trades, halts, analyses and the account are shown here; the rest runs as the CLI."""
+        from volex.nl.to_argv import to_argv
+
         intent = command.intent
         if intent == "sequence":
             for step in command.steps:
                 await self.dispatch(step, step.text or text)
-            return
-        if intent == "trade":
+        elif intent == "trade":
             await self.trade(command)
         elif intent == "halt":
             self.action_halt(command.text if "because" in command.text else None)
@@ -221,41 +229,49 @@ class DashboardActions:
             self.query_one(f"#{intent}-table").focus()
         elif intent in ("help", "dashboard"):
             self.action_help()
-        elif intent == "unknown":
-            self.notify(command.error or f"did not understand: {text}", severity="warning")
         else:
-            await self.run_cli(text, command)
+            try:
+                argvs = to_argv(command)
+            except Exception as exc:  # noqa: BLE001 - not understood: say so, keep going
+                self.notify(str(exc) or f"did not understand: {text}", severity="warning")
+                return
+            await self.run_cli(argvs, would_trade=command.would_trade)
 
-    async def run_cli(self: VolexApp, text: str, command: Command) -> None:
-        """Anything else runs as the CLI command it stands for, in a separate process."""
-        argv = _cli_argv(text, command)
-        if argv is None:
-            self.notify(f"cannot run {text!r} from the dashboard", severity="warning")
-            return
-        if command.would_trade and not await self.push_screen_wait(
-                ConfirmModal(f"Run volex {shlex.join(argv)}?", "This changes trading settings.")):
-            return
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "volex", *argv, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            env=self.child_env())
-        try:
-            output, _ = await asyncio.wait_for(process.communicate(), _CLI_TIMEOUT_S)
-        except TimeoutError:
-            process.kill()
-            self.notify(f"volex {shlex.join(argv)} took too long", severity="error")
-            return
-        body = Text.from_ansi(output.decode(errors="replace") or "(no output)")
-        await self.push_screen_wait(OutputModal(f"volex {shlex.join(argv)}", body))
+    async def run_cli(self: VolexApp, argvs: list[list[str]], *, would_trade: bool) -> None:
+        """Run ``volex <argv>`` in a separate process for each argv; show what it printed."""
+        shown = "; ".join(f"volex {shlex.join(a)}" for a in argvs)
+        if would_trade:
+            if not await self.push_screen_wait(ConfirmModal(f"Run {shown}?",
+                                                            "This changes orders or risk limits.")):
+                return
+            argvs = [[*a, "--yes"] if "--all" in a and "--yes" not in a else a for a in argvs]
+        outputs = []
+        for argv in argvs:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "volex", *argv, stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                env=self.child_env())
+            try:
+                output, _ = await asyncio.wait_for(process.communicate(), _CLI_TIMEOUT_S)
+            except TimeoutError:
+                process.kill()
+                output = b"(took too long: stopped)"
+            outputs.append(output.decode(errors="replace").rstrip() or "(no output)")
+        self.refresh_data()
+        await self.push_screen_wait(OutputModal(shown, Text.from_ansi("\n\n".join(outputs))))
 
 
-def _cli_argv(text: str, command: Command) -> list[str] | None:
-    """The CLI arguments for ``text``: as typed when it is CLI syntax, else from the Command."""
-    words = shlex.split(text)
-    if words and words[0] == "volex":
-        return words[1:]
-    try:
-        from volex.nl.to_argv import to_argv
-    except ImportError:
-        return words or None
-    return list(to_argv(command))
+# Root commands the dashboard shows itself (with its modals) even when typed as CLI syntax.
+_SHOWN_HERE = frozenset({"trade", "buy", "sell", "halt", "resume", "analyze", "positions",
+                         "orders", "dashboard", "ui", "shell", "help"})
+
+
+def _is_cli_syntax(text: str) -> bool:
+    """Whether ``text`` is CLI syntax (``data list``, ``risk set ...``), as the shell decides."""
+    import typer
+
+    from volex.cli import app
+    from volex.commands.shell import is_cli_syntax
+
+    commands = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return is_cli_syntax(text, commands)
