@@ -254,9 +254,7 @@ class Volex:
     @property
     def strategy_store(self) -> StrategyStateStore:
         """Lifecycle states and saved best parameters of strategies."""
-        from volex.adapters.storage.strategies import StrategyRepo
-
-        return StrategyRepo(self.runtime.store.db)
+        return self.runtime.store.strategies
 
     def strategies(self, *, file: str | Path | None = None) -> list[dict[str, Any]]:
         """Every strategy template (and the one in ``file``): parameters, constraints, state."""
@@ -356,6 +354,11 @@ class Volex:
         agent = self.runtime.execution
         agent.reconcile_if_due(self.actor)
         return agent
+
+    @property
+    def trading_mode(self) -> str:
+        """"live" when this Volex trades on the live venue (--live and trading.mode = live)."""
+        return "live" if self.runtime.live and self.settings.trading.mode == "live" else "paper"
 
     def trade_symbol(self, text: str) -> str:
         """The market to trade for ``text`` (BTC/USD becomes BTC/USDT where USD is not quoted)."""
@@ -500,7 +503,7 @@ class Volex:
         halt = self.halt_state()
         return {
             "trading": halt.label, "halt": halt.model_dump(mode="json"),
-            "mode": "live" if self.runtime.live and settings.trading.mode == "live" else "paper",
+            "mode": self.trading_mode,
             "configured_mode": settings.trading.mode,
             "exchange": settings.exchange, "offline": settings.offline,
             "store": redact_url(settings.db_url),

@@ -49,7 +49,10 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     except (ValueError, TypeError, OverflowError) as exc:
         raise DataFileError(f"{origin}: malformed values ({str(exc).splitlines()[0]})") from None
     frame["timestamp"] = frame["timestamp"].astype("datetime64[ms, UTC]")
-    frame = frame.dropna().sort_values("timestamp").drop_duplicates("timestamp", keep="last")
+    frame = frame.dropna()
+    stamps = frame["timestamp"]
+    if not (stamps.is_monotonic_increasing and stamps.is_unique):  # most files already are
+        frame = frame.sort_values("timestamp", kind="stable").drop_duplicates("timestamp", keep="last")
     if frame.empty:
         raise DataFileError(f"{origin}: no candles")
     return frame.reset_index(drop=True)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from volex.adapters.storage.audit import AuditRepo
 from volex.adapters.storage.candles import CandleRepo
 from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.strategies import StrategyRepo
 
 __all__ = ["Store"]
 
@@ -18,6 +24,13 @@ class Store:
         self.candles = CandleRepo(self.db)
         self.audit = AuditRepo(self.db)
         self.state = StateRepo(self.db)
+
+    @cached_property
+    def strategies(self) -> StrategyRepo:
+        """Strategy lifecycle states and saved parameters (loaded on first use: it pulls numpy)."""
+        from volex.adapters.storage.strategies import StrategyRepo
+
+        return StrategyRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
