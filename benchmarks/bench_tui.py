@@ -82,7 +82,7 @@ async def _ui_refresh_ms(volex: object, symbols: list[str],
     """Wall and UI-thread CPU milliseconds of each refresh: show it, then repaint."""
     from volex.tui.app import VolexApp
 
-    app = VolexApp(volex, symbols=symbols, timeframe="1d", live=False)
+    app = VolexApp(volex, symbols=symbols, timeframe="1d", live_refresh=False)
     wall, cpu = [], []
     async with app.run_test(size=(200, 60)) as pilot:
         await app.workers.wait_for_complete()

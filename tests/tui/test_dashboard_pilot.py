@@ -27,7 +27,7 @@ SIZE = (160, 48)
 
 
 def _app(**options: object) -> VolexApp:
-    return VolexApp(live=False, offline=True, **options)
+    return VolexApp(live_refresh=False, offline=True, **options)
 
 
 def _held(volex: Volex, symbol: str) -> Decimal:
@@ -196,3 +196,17 @@ async def test_command_bar_runs_cli_syntax_and_help_lists_the_keys(volex_home: P
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="close")
+
+
+async def test_live_refresh_shows_what_another_process_did(volex: Volex) -> None:
+    app = VolexApp(offline=True, refresh_s=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.query_one(HaltBanner).label == "ACTIVE",
+                       what="the first reading")
+        volex.trade(volex.plan_trade("BTC/USDT", "buy", amount="0.02"))
+        volex.halt(reason="from the CLI")
+        positions = app.screen.query_one(PositionsPanel).table("positions")
+        banner = app.screen.query_one(HaltBanner)
+        await wait_for(pilot, lambda: positions.row_count == 1 and banner.label == "HALTED",
+                       what="the CLI's trade and halt on screen")
+        assert "from the CLI" in plain(banner.render())

@@ -31,7 +31,7 @@ class SnapshotApp(VolexApp):
 
 
 def _app(*, halted: bool) -> VolexApp:
-    return SnapshotApp(FixedVolex(halted=halted), live=False,  # type: ignore[arg-type]
+    return SnapshotApp(FixedVolex(halted=halted), live_refresh=False,  # type: ignore[arg-type]
                        clock=fixed_clock, ordered_reads=True)
 
 

@@ -11,11 +11,14 @@ import typer
 __all__ = ["dashboard", "register", "web_command"]
 
 
-def web_command(offline: bool, timeframe: str | None, symbols: list[str] | None) -> str:
+def web_command(offline: bool, timeframe: str | None, symbols: list[str] | None,
+                live: bool = False) -> str:
     """The command textual-serve runs for each browser session (the same dashboard)."""
     argv = [sys.executable, "-m", "volex", "dashboard"]
     if offline:
         argv.append("--offline")
+    if live:
+        argv.append("--live")
     if timeframe:
         argv += ["--timeframe", timeframe]
     for symbol in symbols or []:
@@ -31,18 +34,19 @@ def dashboard(
     timeframe: Annotated[str | None, typer.Option("--timeframe", "-t", help="Bar length of the chart and watchlist (default from config).")] = None,
     symbol: Annotated[list[str] | None, typer.Option("--symbol", "-s", help="Watch these symbols instead of the configured watchlist (repeatable).")] = None,
     refresh: Annotated[float, typer.Option("--refresh", help="Seconds between refreshes.")] = 5.0,
+    live: Annotated[bool, typer.Option("--live", help='Trade live (needs trading.mode = "live"); paper otherwise.')] = False,
 ) -> None:
     """Open the dashboard: watchlist, chart, positions, decisions, events, halt, command bar."""
     if web:
         from textual_serve.server import Server
 
         typer.echo(f"Volex dashboard on http://{host}:{port} (Ctrl+C stops it)", err=True)
-        Server(web_command(offline, timeframe, symbol), host=host, port=port,
+        Server(web_command(offline, timeframe, symbol, live), host=host, port=port,
                title="Volex dashboard").serve()
         return
     from volex.tui.app import VolexApp
 
-    overrides = {"offline": True} if offline else {}
+    overrides: dict[str, bool] = {k: True for k, on in (("offline", offline), ("live", live)) if on}
     VolexApp(symbols=symbol or None, timeframe=timeframe, refresh_s=refresh, **overrides).run()
 
 

@@ -158,6 +158,7 @@ class DashboardActions:
         self.note("order", words, "good" if status in ("closed", "open") else "warning")
         self.notify(f"order {words}")
         self.refresh_data()
+        self.load_chart()  # the fill's marker
 
     @work(group="control", exit_on_error=False)
     async def cancel_order(self: VolexApp, order_id: str, symbol: str) -> None:

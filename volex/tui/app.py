@@ -66,10 +66,10 @@ class VolexApp(DashboardActions, App[None]):
     ]
 
     def __init__(self, volex: Volex | None = None, *, symbols: list[str] | None = None,
-                 timeframe: str | None = None, live: bool = True, refresh_s: float = 5.0,
+                 timeframe: str | None = None, live_refresh: bool = True, refresh_s: float = 5.0,
                  signals_every: int = 6, clock: Callable[[], datetime] = utc_clock,
                  ordered_reads: bool = False, **overrides: Any) -> None:
-        """``live=False`` reads once and starts no timers; ``ordered_reads`` reads the parts
+        """``live_refresh=False`` reads once and starts no timers; ``ordered_reads`` reads the parts
         of a refresh one after another in one worker, so they land in a fixed order
         (snapshots), instead of side by side."""
         super().__init__()
@@ -86,12 +86,12 @@ class VolexApp(DashboardActions, App[None]):
         settings = volex.settings
         self.symbols = [volex.symbol(s) for s in (symbols or settings.watchlist)]
         self.timeframe = timeframe or settings.timeframe
-        self.live = live
+        self.live_refresh = live_refresh
         self.ordered_reads = ordered_reads
         self.refresh_s = refresh_s
         self.signals_every = max(1, signals_every)
         self.selected: str | None = self.symbols[0] if self.symbols else None
-        self.mode = settings.trading.mode
+        self.mode = _trading_mode(volex)
         self.exchange_name = settings.exchange
         self._events_ok = True
         self._refreshes = 0
@@ -122,7 +122,7 @@ class VolexApp(DashboardActions, App[None]):
     def on_ready(self) -> None:
         self.chart.timeframe = self.timeframe
         self.refresh_data()
-        if self.live:
+        if self.live_refresh:
             self.set_interval(self.refresh_s, self.refresh_data)
 
     def on_unmount(self) -> None:
@@ -306,6 +306,14 @@ class VolexApp(DashboardActions, App[None]):
         if self.volex.settings.offline:
             env["VOLEX_OFFLINE"] = "true"
         return env
+
+
+def _trading_mode(volex: Volex) -> str:
+    """PAPER or LIVE as the facade runs it (live needs the config and the --live switch)."""
+    try:
+        return str(volex.status()["mode"])
+    except Exception:  # noqa: BLE001 - no status (store down, older facade): say what config says
+        return volex.settings.trading.mode
 
 
 def _bar_seconds(timeframe: str) -> float:
