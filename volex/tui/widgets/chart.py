@@ -126,8 +126,6 @@ class PriceChart(Widget):
     DEFAULT_CSS = """
     PriceChart {
         height: 1fr;
-        border: round $primary-darken-2;
-        border-title-color: $text-accent;
     }
     """
 
@@ -138,7 +136,7 @@ class PriceChart(Widget):
         """The chart area changed size and needs a new drawing."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="panel")
         self._lines: list[Strip] = text_strips(Text("loading…", style="dim"))
         self._drawn: tuple[str, str] | None = None  # (symbol, timeframe) of the drawing shown
         self.border_title = "Chart"

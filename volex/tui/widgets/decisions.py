@@ -71,12 +71,7 @@ class DecisionsPanel(VerticalScroll):
 
     DEFAULT_CSS = """
     DecisionsPanel {
-        border: round $primary-darken-2;
-        border-title-color: $text-accent;
         height: 1fr;
-    }
-    DecisionsPanel:focus {
-        border: round $accent;
     }
     """
 
@@ -89,7 +84,7 @@ class DecisionsPanel(VerticalScroll):
             self.count = count
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="panel")
         self.border_title = "Decisions"
         self._shown: list[str] = []
 

@@ -34,12 +34,7 @@ class EventsFeed(Widget, can_focus=True):
     DEFAULT_CSS = """
     EventsFeed {
         height: 1fr;
-        border: round $primary-darken-2;
-        border-title-color: $text-accent;
         padding: 0 1;
-    }
-    EventsFeed:focus {
-        border: round $accent;
     }
     """
 
@@ -57,7 +52,7 @@ class EventsFeed(Widget, can_focus=True):
             self.event = event
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="panel")
         self.border_title = "Alerts & events"
         self._seen: set[str] = set()
         self._lines: list[Text] = []

@@ -67,11 +67,6 @@ class PositionsPanel(Vertical):
     DEFAULT_CSS = """
     PositionsPanel > DataTable {
         height: 1fr;
-        border: round $primary-darken-2;
-        border-title-color: $text-accent;
-    }
-    PositionsPanel > DataTable:focus {
-        border: round $accent;
     }
     """
 
@@ -94,7 +89,8 @@ class PositionsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         for name, headers in _HEADERS.items():
-            table: DataTable[Any] = DataTable(id=f"{name}-table", cursor_type="row")
+            table: DataTable[Any] = DataTable(id=f"{name}-table", cursor_type="row",
+                                              classes="panel")
             table.add_columns(*headers)
             table.border_title = _TITLES[name]
             yield table

@@ -67,12 +67,7 @@ class Watchlist(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Watchlist {
         height: 1fr;
-        border: round $primary-darken-2;
-        border-title-color: $text-accent;
         padding: 0 1;
-    }
-    Watchlist:focus {
-        border: round $accent;
     }
     Watchlist > .watchlist--cursor {
         background: $block-cursor-background;
@@ -103,7 +98,7 @@ class Watchlist(ScrollView, can_focus=True):
             self.symbol = symbol
 
     def __init__(self, symbols: Iterable[str], *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="panel")
         self._symbols = list(dict.fromkeys(symbols))
         self._quotes: dict[str, Quote] = {}
         self._strips: dict[str, Strip] = {}
