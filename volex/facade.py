@@ -386,14 +386,14 @@ class Volex:
         pct = decimal_arg("--percent", percent)
         if pct is not None and pct > 100:
             raise UserInputError(f"--percent must be at most 100, not {percent}")
+        floor = decimal_arg("--min-confidence", min_confidence, positive=False)
+        if floor is not None and not 0 <= floor <= 1:  # before a decision is paid for and stored
+            raise UserInputError(f"--min-confidence must be between 0 and 1, not {min_confidence}")
         confidence = None
         if if_confident:
             side, confidence = self._confident_side(symbol, side)
         if side not in ("buy", "sell"):
             raise UserInputError("say --side buy or --side sell (or use `volex buy` / `volex sell`)")
-        floor = decimal_arg("--min-confidence", min_confidence, positive=False)
-        if floor is not None and not 0 <= floor <= 1:
-            raise UserInputError(f"--min-confidence must be between 0 and 1, not {min_confidence}")
         return self._execution().plan(
             self.trade_symbol(symbol), side, amount=decimal_arg("--amount", amount),
             quote=decimal_arg("--quote", quote), percent=pct, limit=decimal_arg("--limit", limit),

@@ -102,6 +102,17 @@ def test_if_confident_trades_nothing_without_a_confident_signal() -> None:
     assert _json("positions") == [] and _trading_actions() == []
 
 
+def test_a_bad_min_confidence_is_refused_before_a_decision_is_made(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex.facade import Volex
+
+    decided: list[object] = []
+    monkeypatch.setattr(Volex, "decide", lambda self, *args, **kw: decided.append(args))
+    result = run("buy", "btc", "--if-confident", "--min-confidence", "1.5", "--yes")
+    assert result.exit_code == 2 and "between 0 and 1" in result.stderr, result.output
+    assert decided == []
+
+
 def test_halt_refuses_orders_shows_everywhere_and_resume_asks() -> None:
     halted = run("halt", "--reason", "lunch")
     assert halted.exit_code == 0 and "HALTED" in halted.output
