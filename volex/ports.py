@@ -42,8 +42,10 @@ class Exchange(Protocol):
 
     The contract (checked by ``tests/contract/exchange_contract.py`` against every adapter):
 
-    - Symbols are ``BASE/QUOTE``; amounts are base-asset Decimals, prices and fees quote
-      Decimals (fees are charged in the quote asset); times are UTC. Nothing returns floats.
+    - Symbols are ``BASE/QUOTE``; amounts are base-asset Decimals, prices quote Decimals;
+      times are UTC. Nothing returns floats. A fee is a Decimal in ``fee_currency``, the asset
+      the venue charged: the quote on paper, the asset received on Binance (BTC on a BTC/USDT
+      buy, so less is held than was bought), or BNB when BNB pays.
     - ``create_order`` is idempotent on ``request.client_order_id``: when the venue already
       holds an order with that id (a retry after a timeout), it returns that order and creates
       nothing. A market order comes back ``closed`` (filled) or ``rejected``; a limit,
@@ -62,6 +64,11 @@ class Exchange(Protocol):
       oldest first; ``my_trades`` lists fills oldest first.
     - ``balances`` maps asset -> Balance for every asset with a non-zero total (the quote asset
       always present on paper); ``free + used == total``.
+    - Optional: a venue with ``places_protective_pairs`` true also has
+      ``create_protective_pair(stop, target) -> [stop, target]``, a sell stop-loss and
+      take-profit on the same coins as one one-cancels-other list (idempotent on the legs'
+      client order ids). Without it the two are separate orders (paper cancels the other leg
+      of the same parent itself).
     """
 
     name: str          # venue id, e.g. "paper" or "binance"

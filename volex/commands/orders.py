@@ -62,8 +62,7 @@ def orders(
     if as_json:
         print_json([o.model_dump(mode="json") for o in found])
         return
-    show_halt_banner(app)
-    console.print(orders_table(found) if found else "no open orders")
+    _listing(app, orders_table(found, app.trading_mode) if found else "no open orders", [])
 
 
 def cancel(
@@ -94,8 +93,10 @@ def cancel(
     if as_json:
         print_json([o.model_dump(mode="json") for o in done])
         return
+    from volex.commands.trading_view import mode_badge
+
     for order in done:
-        console.print(f"cancelled {order.id} ({order.symbol} {order.side} {order.type})")
+        console.print(f"{mode_badge(app.trading_mode)} cancelled {order.id} ({order.symbol} {order.side} {order.type})")
     if not done:
         console.print("no open orders to cancel")
 
@@ -115,7 +116,8 @@ def positions(
         print_json([{**p.model_dump(mode="json"), "unrealised_pnl": str(p.unrealised_pnl),
                      "value": str(p.value)} for p in found])
         return
-    _listing(app, positions_table(found, app.settings.quote) if found else "no positions",
+    _listing(app, positions_table(found, app.settings.quote, app.trading_mode) if found
+             else "no positions",
              [p.mark_source for p in found])
 
 
@@ -133,13 +135,17 @@ def balance(
     if as_json:
         print_json([{**b.model_dump(mode="json"), "total": str(b.total)} for b in found])
         return
-    _listing(app, balances_table(found, app.settings.quote), [b.price_source for b in found])
+    _listing(app, balances_table(found, app.settings.quote, app.trading_mode),
+             [b.price_source for b in found])
 
 
 def _listing(app: Volex, table: RenderableType, sources: list[str | None]) -> None:
-    """The halt banner, the table, and a note when some prices are offline."""
+    """The halt banner, the table (the PAPER / LIVE badge on an empty one too), and a note
+    when some prices are offline."""
+    from volex.commands.trading_view import mode_badge
+
     show_halt_banner(app)
-    console.print(table)
+    console.print(table if not isinstance(table, str) else f"{mode_badge(app.trading_mode)} {table}")
     if any(source in ("cache", "sample") for source in sources):
         console.print("[yellow]* offline price (cache or bundled sample)[/]")
 

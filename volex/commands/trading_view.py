@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from volex.domain.orders import Balance, HaltState, Order, Position, TradePlan, TradeResult
     from volex.domain.risk import RiskLimits
 
-__all__ = ["amount", "audit_table", "balances_table", "halt_banner", "mode_badge", "money",
-           "orders_table", "plan_panel", "positions_table", "result_lines", "risk_table"]
+__all__ = ["amount", "audit_table", "balances_table", "fee_text", "halt_banner", "mode_badge",
+           "money", "orders_table", "plan_panel", "positions_table", "result_lines", "risk_table"]
 
 _OFFLINE = {"cache": "offline: cached price", "sample": "offline: bundled sample price",
             "manual": "price set by hand"}
@@ -44,6 +44,13 @@ def signed(value: Decimal | None, unit: str = "") -> str:
     style = "green" if value > 0 else "red" if value < 0 else ""
     text = ("+" if value > 0 else "") + money(value, unit)
     return f"[{style}]{text}[/]" if style else text
+
+
+def fee_text(value: Decimal, currency: str | None, quote: str) -> str:
+    """A fee in the asset the venue charged it in (Binance takes a buy's fee in the coin)."""
+    if currency is None or currency == quote:
+        return money(value, quote)
+    return f"{amount(value)} {currency}"
 
 
 def mode_badge(mode: str) -> str:
@@ -107,7 +114,8 @@ def result_lines(result: TradeResult) -> list[str]:
     order, quote = result.order, result.plan.quote_currency
     if order.status == "closed":
         lines = [(f"[green]filled[/] {order.side} {amount(order.filled)} {order.symbol} at "
-                 f"{money(order.average, quote)}, fee {money(order.fee, quote)} (order {order.id})")]
+                 f"{money(order.average, quote)}, fee {fee_text(order.fee, order.fee_currency, quote)} "
+                 f"(order {order.id})")]
     else:
         lines = [(f"order {order.id} is {order.status}: {order.side} {amount(order.amount)} "
                  f"{order.symbol} at {money(order.price, quote)}")]
@@ -118,24 +126,34 @@ def result_lines(result: TradeResult) -> list[str]:
     return lines
 
 
-def orders_table(orders: list[Order]) -> RenderableType:
+def orders_table(orders: list[Order], mode: str | None = None) -> RenderableType:
+    """Open orders, with what has filled and its fee in the asset the venue charged."""
     from rich.table import Table
 
-    table = Table(title="Open orders", title_justify="left", show_edge=False)
-    for name in ("Id", "Symbol", "Side", "Type", "Amount", "Price", "Created (UTC)"):
+    table = Table(title=_titled("Open orders", mode), title_justify="left", show_edge=False)
+    for name in ("Id", "Symbol", "Side", "Type", "Amount", "Price", "Filled", "Fee",
+                 "Created (UTC)"):
         table.add_column(name, no_wrap=name in ("Id", "Symbol", "Type"),
-                         justify="right" if name in ("Amount", "Price") else "left")
+                         justify="right" if name in ("Amount", "Price", "Filled", "Fee") else "left")
     for o in orders:
+        quote = o.symbol.partition("/")[2]
         table.add_row(o.id, o.symbol, o.side, o.type.replace("_", "-"), amount(o.amount),
-                      money(o.price), f"{o.created_at:%m-%d %H:%M}")
+                      money(o.price), amount(o.filled),
+                      fee_text(o.fee, o.fee_currency, quote) if o.fee else "-",
+                      f"{o.created_at:%m-%d %H:%M}")
     return table
 
 
-def positions_table(positions: list[Position], quote: str) -> RenderableType:
+def _titled(title: str, mode: str | None) -> str:
+    return f"{title} {mode_badge(mode)}" if mode else title
+
+
+def positions_table(positions: list[Position], quote: str,
+                    mode: str | None = None) -> RenderableType:
     from rich.table import Table
 
-    table = Table(title=f"Positions (PnL and fees in {quote})", title_justify="left",
-                  show_edge=False)
+    table = Table(title=_titled(f"Positions (PnL and fees in {quote})", mode),
+                  title_justify="left", show_edge=False)
     for name in ("Symbol", "Size", "Entry", "Mark", "Unrealised", "Realised", "Fees", "Stop",
                  "Target"):
         table.add_column(name, justify="left" if name == "Symbol" else "right",
@@ -149,10 +167,11 @@ def positions_table(positions: list[Position], quote: str) -> RenderableType:
     return table
 
 
-def balances_table(balances: list[Balance], quote: str) -> RenderableType:
+def balances_table(balances: list[Balance], quote: str,
+                   mode: str | None = None) -> RenderableType:
     from rich.table import Table
 
-    table = Table(title="Balances", title_justify="left", show_edge=False)
+    table = Table(title=_titled("Balances", mode), title_justify="left", show_edge=False)
     for name in ("Asset", "Free", "In orders", "Total", f"Value ({quote})"):
         table.add_column(name, justify="left" if name == "Asset" else "right")
     total = Decimal(0)

@@ -87,12 +87,26 @@ def cash_delta(side: Side, amount: Decimal, price: Decimal, fee: Decimal) -> Dec
 
 
 def books_from_fills(fills: Iterable[Fill]) -> dict[str, Book]:
-    """Average-cost books per symbol from fills in time order (sells beyond holdings capped)."""
+    """Average-cost books per symbol from fills in time order (sells beyond holdings capped).
+
+    Fees count in the quote asset. A fee the venue took in the coin bought (Binance, unless
+    BNB pays) leaves that much less held and is valued at the fill price; a fee in a third
+    asset (BNB) has no price here and is left out.
+    """
     books: dict[str, Book] = {}
     for fill in fills:
         book = books.get(fill.symbol, Book())
-        amount = fill.amount if fill.side == "buy" else min(fill.amount, book.amount)
+        base, _, quote = fill.symbol.partition("/")
+        received, fee = fill.amount, fill.fee
+        if fill.fee_currency not in (None, quote):
+            with localcontext(_CONTEXT):
+                if fill.fee_currency == base:
+                    received = fill.amount - fill.fee if fill.side == "buy" else fill.amount
+                    fee = fill.fee * fill.price
+                else:
+                    fee = ZERO
+        amount = received if fill.side == "buy" else min(fill.amount, book.amount)
         if amount > 0:
-            book = apply_fill(book, fill.side, amount, fill.price, fill.fee)
+            book = apply_fill(book, fill.side, amount, fill.price, fee)
         books[fill.symbol] = book
     return books

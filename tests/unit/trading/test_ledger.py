@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.unit.trading.conftest import World, make_world
 from volex.adapters.storage.store import Store
 from volex.domain.ledger import Book, apply_fill, books_from_fills, cash_delta
-from volex.domain.orders import OrderRequest
+from volex.domain.orders import Fill, OrderRequest
 from volex.errors import InsufficientFunds, InvalidOrder
 
 SYMBOLS = ["BTC/USDT", "ETH/USDT", "DOGE/USDT"]
@@ -110,3 +110,20 @@ def test_a_paper_fill_is_the_price_moved_by_the_slippage_with_the_fee_on_top(wor
     assert order.average == Decimal(50025)  # 50,000 + 5 bps
     assert order.fee == Decimal("5.0025")      # 0.1% of 5,002.50
     assert world.exchange.ledger().cash == Decimal(10_000) - Decimal("5002.5") - Decimal("5.0025")
+
+
+def test_a_fee_taken_in_the_coin_bought_leaves_less_held_and_counts_at_the_fill_price() -> None:
+    def fill(side: str, amount: str, fee: str, currency: str) -> Fill:
+        return Fill(id=f"{side}{amount}", order_id="1", symbol="BTC/USDT", side=side,
+                    amount=Decimal(amount), price=Decimal(100000), fee=Decimal(fee),
+                    fee_currency=currency)
+
+    bought = books_from_fills([fill("buy", "0.01", "0.00001", "BTC")])["BTC/USDT"]
+    assert bought.amount == Decimal("0.00999")  # what the venue holds for us
+    assert (bought.fees, bought.cost_basis + bought.fees) == (1, 1000)  # 1,000 USDT paid
+    sold = books_from_fills([fill("buy", "0.01", "0.00001", "BTC"),
+                             fill("sell", "0.00999", "0.999", "USDT")])["BTC/USDT"]
+    assert (sold.amount, sold.realised_pnl, sold.fees) == (0, 0, Decimal("1.999"))
+    in_bnb = books_from_fills([fill("buy", "0.01", "0.002", "BNB")])["BTC/USDT"]
+    assert (in_bnb.amount, in_bnb.fees) == (Decimal("0.01"), 0)
+
