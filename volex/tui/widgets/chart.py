@@ -79,13 +79,14 @@ def render_chart(data: ChartData, style: str, width: int, height: int) -> Text:
     from volex.analysis.indicators import compute_indicators
 
     frame = data.frame
-    width, height = max(width, 20), max(height, VOLUME_ROWS + 6)
+    width, height = max(width, 20), max(height, 9)
+    volume_rows = max(3, min(VOLUME_ROWS, height // 4))  # small screens: room for the price
     xs = list(range(len(frame)))
     series = compute_indicators(frame)
     ticks = _ticks(data)
     price = Plot()
     price.theme("clear")
-    _size(price, width, height - VOLUME_ROWS)
+    _size(price, width, height - volume_rows)
     if style == "candles":
         price.candlestick(xs, {"Open": frame["open"].tolist(), "Close": frame["close"].tolist(),
                                "High": frame["high"].tolist(), "Low": frame["low"].tolist()})
@@ -105,7 +106,7 @@ def render_chart(data: ChartData, style: str, width: int, height: int) -> Text:
     price.xticks(*ticks)
     volume = Plot()
     volume.theme("clear")
-    _size(volume, width, VOLUME_ROWS)
+    _size(volume, width, volume_rows)
     volume.bar(xs, frame["volume"].tolist(), color="blue", width=0.6)
     volume.xticks([], [])
     volume.ylabel("vol")
