@@ -210,3 +210,27 @@ async def test_live_refresh_shows_what_another_process_did(volex: Volex) -> None
         await wait_for(pilot, lambda: positions.row_count == 1 and banner.label == "HALTED",
                        what="the CLI's trade and halt on screen")
         assert "from the CLI" in plain(banner.render())
+
+
+async def test_open_order_is_cancelled_with_x_and_reduce_only_shows_its_banner(
+        volex: Volex) -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _command(pilot, "buy 0.01 btc at 50000")
+        await wait_for(pilot, lambda: isinstance(app.screen, TradePlanModal), what="plan")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(volex.orders()) == 1, what="the open limit order")
+        orders = app.screen.query_one(PositionsPanel).table("orders")
+        await wait_for(pilot, lambda: orders.row_count == 1, what="the order row")
+        orders.focus()
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="cancel question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: volex.orders() == [], what="the cancel")
+
+        volex.halt(reason="daily loss", reduce_only=True)
+        app.refresh_data()
+        banner = app.screen.query_one(HaltBanner)
+        await wait_for(pilot, lambda: banner.label == "REDUCE-ONLY", what="reduce-only")
+        assert banner.display and "REDUCE-ONLY" in plain(banner.render())
