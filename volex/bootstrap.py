@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from volex.config import Settings
+from volex.config import ExchangeSettings, Settings
 
 if TYPE_CHECKING:
     from volex.adapters.bus.outbox import Events
@@ -139,7 +139,10 @@ class Runtime:
 
     @cached_property
     def exchange(self) -> Exchange:
-        """The trading venue: paper, unless trading.mode is "live" AND the command said --live."""
+        """The trading venue: paper, unless trading.mode is "live" AND the command said --live.
+
+        The live venue is reached as ``[exchanges.<id>]`` says (another URL, testnet, options).
+        """
         from volex.errors import ConfigError
 
         trading = self.settings.trading
@@ -155,7 +158,10 @@ class Runtime:
             keys = self.secrets.get(venue) if hasattr(type(self), "secrets") else None
             if not keys:
                 raise ConfigError(f"no API keys for {venue}: store them with `volex secrets` first")
-            return CcxtExchange(venue, keys, trading.sandbox, self.settings.network_timeout_s)
+            where = self.settings.exchanges.get(venue, ExchangeSettings())
+            sandbox = trading.sandbox if where.sandbox is None else where.sandbox
+            return CcxtExchange(venue, keys, sandbox, self.settings.network_timeout_s,
+                                where.client_config(), api_base=where.api_base)
         from volex.adapters.exchange.paper import PaperExchange
 
         quote = self.settings.quote

@@ -17,7 +17,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from volex.errors import ConfigError
 
-__all__ = ["Settings", "volex_home", "config_path", "load_settings", "set_config_value"]
+__all__ = ["ExchangeSettings", "Settings", "config_path", "load_settings", "set_config_value",
+           "volex_home"]
 
 SHORT_ENV = {
     "VOLEX_DATABASE_URL": ("database_url",),
@@ -43,6 +44,32 @@ class TradingSettings(BaseModel):
     slippage_bps: float = Field(5.0, ge=0, le=500)
     starting_balance: float = Field(10_000.0, gt=0)
     sandbox: bool = False
+
+
+class ExchangeSettings(BaseModel):
+    """Where and how the live adapter reaches one venue (``[exchanges.binance]``).
+
+    ``api_base`` sends every API call of the venue to another host, keeping the paths
+    (``http://127.0.0.1:8080`` for a simulator or a self-hosted gateway); ``urls`` overrides
+    single entries of ccxt's ``urls.api`` map by name (``public``, ``private``...) and wins over
+    ``api_base``. ``sandbox`` (the venue's testnet) defaults to ``trading.sandbox``;
+    ``rate_limit`` keeps ccxt's client-side throttle; ``options`` are merged into ccxt's.
+    """
+
+    api_base: str | None = Field(None, pattern=r"^https?://\S+$")
+    urls: dict[str, str] = {}
+    sandbox: bool | None = None
+    rate_limit: bool = True
+    options: dict[str, Any] = {}
+
+    def client_config(self) -> dict[str, Any]:
+        """These settings as ccxt constructor settings (``api_base`` is the adapter's own)."""
+        config: dict[str, Any] = {"enableRateLimit": self.rate_limit}
+        if self.urls:
+            config["urls"] = {"api": dict(self.urls)}
+        if self.options:
+            config["options"] = dict(self.options)
+        return config
 
 
 class SecretsSettings(BaseModel):
@@ -96,6 +123,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     signal: SignalSettings = SignalSettings()
     agents: dict[str, AgentSettings] = {}
+    exchanges: dict[str, ExchangeSettings] = {}
 
     @field_validator("quote")
     @classmethod
@@ -189,13 +217,17 @@ def set_config_value(key: str, raw: str) -> Any:
     return value
 
 
+_NAMED_SECTIONS: dict[str, type[BaseModel]] = {"agents": AgentSettings,
+                                               "exchanges": ExchangeSettings}
+
+
 def _known_key(path: tuple[str, ...]) -> bool:
     model: Any = Settings
     for i, part in enumerate(path):
         fields = getattr(model, "model_fields", None)
         if fields is None or part not in fields:
             return False
-        if part == "agents":
-            return len(path) == i + 3 and path[-1] in AgentSettings.model_fields
+        if part in _NAMED_SECTIONS:
+            return len(path) == i + 3 and path[-1] in _NAMED_SECTIONS[part].model_fields
         model = fields[part].annotation
     return not hasattr(model, "model_fields")

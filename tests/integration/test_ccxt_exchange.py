@@ -360,71 +360,6 @@ def test_a_restarted_volex_sees_the_same_orders_balances_and_fills(
     assert after.cancel_order(limit.id, "BTC/USDT").status == "canceled"
 
 
-# -- end to end: the CLI's live path --------------------------------------------------------
-
-@pytest.fixture
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any connection to a host other than 127.0.0.1 fails (nothing may leave the machine)."""
-    import socket
-
-    real = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> object:
-        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"test blocked a connection to {address[0]}")
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-
-
-@pytest.fixture
-def live_venue(monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> Iterator[BinanceSim]:
-    """A simulator that `volex ... --live` trades on: bootstrap's CcxtExchange points at it."""
-    import volex.adapters.exchange.ccxt_exchange as adapter
-
-    with BinanceSim(balances={"USDT": "10000"}) as venue:
-        class LoopbackExchange(CcxtExchange):
-            def __init__(self, exchange_id: str, credentials: dict[str, str] | None,
-                         sandbox: bool, timeout_s: float) -> None:
-                super().__init__(exchange_id, credentials, sandbox, timeout_s,
-                                 {**venue.client_config(), "enableRateLimit": False}, retry=FAST)
-
-        monkeypatch.setattr(adapter, "CcxtExchange", LoopbackExchange)
-        monkeypatch.setenv("VOLEX_TRADING__MODE", "live")
-        monkeypatch.setenv("VOLEX_BINANCE_API_KEY", FAKE_KEY)
-        monkeypatch.setenv("VOLEX_BINANCE_SECRET", FAKE_SECRET)
-        yield venue
-
-
-def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
-        live_venue: BinanceSim) -> None:
-    from tests.support.cli import run
-
-    result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
-    assert result.exit_code == 0, result.output
-    assert "LIVE" in result.output and FAKE_KEY not in result.output
-    entry, stop = live_venue.engine.orders()
-    assert (entry.type, entry.status, entry.qty) == ("MARKET", "FILLED", Decimal("0.01"))
-    assert (stop.type, stop.status, stop.side) == ("STOP_LOSS", "NEW", "SELL")
-
-
-def test_a_restarted_volex_reconciles_an_entry_that_filled_while_it_was_away(
-        live_venue: BinanceSim) -> None:
-    from tests.support.cli import run
-
-    result = run("buy", "BTCUSDT", "--amount", "0.01", "--limit", "100000", "--stop-loss", "5",
-                 "--live", "--yes")
-    assert result.exit_code == 0, result.output
-    [entry] = live_venue.engine.orders()
-    assert entry.status == "NEW"
-    live_venue.engine.set_price("BTCUSDT", "99000")  # fills while no Volex is running
-    result = run("buy", "BTCUSDT", "--amount", "0.01", "--live", "--dry-run")  # a new Volex
-    assert result.exit_code == 0, result.output
-    [stop] = live_venue.engine.orders(f"{entry.client_order_id}-sl")
-    assert (stop.type, stop.status, stop.stop_price) == ("STOP_LOSS", "NEW", Decimal(95000))
-    assert stop.qty == Decimal("0.00999")  # what is held: Binance took the fee in BTC
-
-
 # -- configuration ----------------------------------------------------------------------------
 
 def test_sandbox_mode_trades_on_the_testnet_not_the_live_venue(
@@ -434,6 +369,25 @@ def test_sandbox_mode_trades_on_the_testnet_not_the_live_venue(
         config["urls"]["test"] = testnet.client_config()["urls"]["test"]
         assert connect(sandbox=True, config=config).balances()["USDT"].total == 123
         assert connect(sandbox=False, config=config).balances()["USDT"].total == 10000
+
+
+def test_api_base_sends_every_call_to_that_host_and_explicit_urls_win(sim: BinanceSim) -> None:
+    from volex.config import ExchangeSettings
+
+    spot_only = {"fetchMarkets": {"types": ["spot"]}}
+    with BinanceSim(balances={"USDT": "7"}) as gateway:
+        rebased = ExchangeSettings(api_base=sim.url, rate_limit=False, options=spot_only)
+        exchange = CcxtExchange("binance", KEYS, False, TIMEOUT_S, rebased.client_config(),
+                                api_base=rebased.api_base, retry=FAST)
+        assert exchange.balances()["USDT"].total == 10000
+        split = rebased.model_copy(update={"urls": {"private": f"{gateway.url}/api/v3"}})
+        exchange = CcxtExchange("binance", KEYS, False, TIMEOUT_S, split.client_config(),
+                                api_base=split.api_base, retry=FAST)
+        assert exchange.balances()["USDT"].total == 7  # private calls: the explicit url
+        assert exchange.ticker("BTC/USDT").last > 0 and gateway.sent("GET", "/api/v3/ticker/24hr") == []
+        sandboxed = CcxtExchange("binance", KEYS, True, TIMEOUT_S, rebased.client_config(),
+                                 api_base=gateway.url, retry=FAST)
+        assert sandboxed.balances()["USDT"].total == 7  # the testnet urls moved too
 
 
 def test_sandbox_on_a_venue_without_testnet_is_a_config_error() -> None:

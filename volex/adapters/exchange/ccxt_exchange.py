@@ -57,8 +57,11 @@ class CcxtExchange:
       for market data only (private calls then raise ``AuthenticationError``).
     - ``sandbox``: use the venue's testnet (``set_sandbox_mode``); ``ConfigError`` if it has none.
     - ``timeout_s``: per-request network timeout; also the venue's receive window.
-    - ``client_config``: extra ccxt settings merged over ours (tests point ``urls`` at the
-      loopback simulator, and may turn ``enableRateLimit`` off).
+    - ``client_config``: extra ccxt settings merged over ours (``[exchanges.<id>]`` in the
+      config: ``urls``, ``options``, ``enableRateLimit``).
+    - ``api_base`` (keyword): send every API call to this host instead, keeping the paths
+      (a testnet mirror, a self-hosted gateway, the loopback simulator); ``urls`` entries in
+      ``client_config`` still win.
     - ``retry`` (keyword): attempts, backoff and the clock-skew margin; ``sleep`` for tests.
     """
 
@@ -66,7 +69,7 @@ class CcxtExchange:
 
     def __init__(self, exchange_id: str, credentials: dict[str, str] | None, sandbox: bool,
                  timeout_s: float, client_config: dict[str, Any] | None = None, *,
-                 retry: RetryPolicy | None = None,
+                 api_base: str | None = None, retry: RetryPolicy | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.name = exchange_id
         self.sandbox = sandbox
@@ -85,6 +88,8 @@ class CcxtExchange:
         options.update(extra.pop("options", {}))
         config.update(extra, options=options)
         self._client = make_client(exchange_id, timeout_s, config)
+        if api_base:
+            self._rebase(api_base, (extra.get("urls") or {}).get("api") or {})
         if sandbox:
             self._enable_sandbox()
         self._markets: dict[str, Market] | None = None
@@ -388,6 +393,23 @@ class CcxtExchange:
             raise errors.AuthenticationError(
                 f"{self.name}: no API key; store one in the secret store under {self.name!r} "
                 "(api_key, secret) to trade live")
+
+    def _rebase(self, api_base: str, explicit: dict[str, Any]) -> None:
+        """Every API url (live and testnet) on ``api_base``'s host, except those set explicitly."""
+        from urllib.parse import urlsplit
+
+        base = api_base.rstrip("/")
+
+        def moved(urls: Any) -> Any:
+            if isinstance(urls, dict):
+                return {name: moved(url) for name, url in urls.items()}
+            return base + urlsplit(urls).path if isinstance(urls, str) else urls
+
+        for key in ("api", "test"):
+            if key in self._client.urls:
+                self._client.urls[key] = moved(self._client.urls[key])
+        if isinstance(self._client.urls.get("api"), dict):
+            self._client.urls["api"].update(explicit)
 
     def _enable_sandbox(self) -> None:
         import ccxt

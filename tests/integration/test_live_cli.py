@@ -1,0 +1,101 @@
+"""`volex ... --live` end to end against the loopback Binance simulator, set up by configuration.
+
+`[exchanges.binance] api_base` points the live adapter at the simulator, exactly as a user
+would point it at a testnet mirror or a gateway; nothing is monkeypatched but the socket guard
+that fails any connection leaving 127.0.0.1. Keys are fake and must never be printed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from tests.support.binance_sim import FAKE_KEY, FAKE_SECRET, BinanceSim
+from tests.support.cli import run
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection to a host other than 127.0.0.1 fails (nothing may leave the machine)."""
+    import socket
+
+    real = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> object:
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError(f"test blocked a connection to {address[0]}")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def configure(*pairs: tuple[str, str]) -> None:
+    for key, value in pairs:
+        result = run("config", "set", key, value)
+        assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def live_venue(monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> Iterator[BinanceSim]:
+    """A simulator that `volex ... --live` trades on, chosen by `volex config set` alone."""
+    with BinanceSim(balances={"USDT": "10000"}) as venue:
+        configure(("trading.mode", '"live"'),
+                  ("exchanges.binance.api_base", venue.url),
+                  ("exchanges.binance.rate_limit", "false"),
+                  ("exchanges.binance.options", '{fetchMarkets = {types = ["spot"]}}'),
+                  ("network_timeout_s", "0.5"))
+        monkeypatch.setenv("VOLEX_BINANCE_API_KEY", FAKE_KEY)
+        monkeypatch.setenv("VOLEX_BINANCE_SECRET", FAKE_SECRET)
+        yield venue
+
+
+def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
+        live_venue: BinanceSim) -> None:
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "LIVE" in result.output and FAKE_KEY not in result.output
+    entry, stop = live_venue.engine.orders()
+    assert (entry.type, entry.status, entry.qty) == ("MARKET", "FILLED", Decimal("0.01"))
+    assert (stop.type, stop.status, stop.side) == ("STOP_LOSS", "NEW", "SELL")
+
+
+def test_a_restarted_volex_reconciles_an_entry_that_filled_while_it_was_away(
+        live_venue: BinanceSim) -> None:
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--limit", "100000", "--stop-loss", "5",
+                 "--live", "--yes")
+    assert result.exit_code == 0, result.output
+    [entry] = live_venue.engine.orders()
+    assert entry.status == "NEW"
+    live_venue.engine.set_price("BTCUSDT", "99000")  # fills while no Volex is running
+    result = run("buy", "BTCUSDT", "--amount", "0.01", "--live", "--dry-run")  # a new Volex
+    assert result.exit_code == 0, result.output
+    [stop] = live_venue.engine.orders(f"{entry.client_order_id}-sl")
+    assert (stop.type, stop.status, stop.stop_price) == ("STOP_LOSS", "NEW", Decimal(95000))
+    assert stop.qty == Decimal("0.00999")  # what is held: Binance took the fee in BTC
+
+
+def test_the_venue_can_be_chosen_by_environment_alone(monkeypatch: pytest.MonkeyPatch,
+                                                      loopback_only: None) -> None:
+    with BinanceSim(balances={"USDT": "321"}) as venue:
+        for name, value in {"TRADING__MODE": "live", "EXCHANGES__BINANCE__API_BASE": venue.url,
+                            "EXCHANGES__BINANCE__RATE_LIMIT": "false",
+                            "EXCHANGES__BINANCE__OPTIONS": '{"fetchMarkets": {"types": ["spot"]}}',
+                            "BINANCE_API_KEY": FAKE_KEY, "BINANCE_SECRET": FAKE_SECRET}.items():
+            monkeypatch.setenv(f"VOLEX_{name}", value)
+        result = run("balance", "--live", "--json")
+        assert result.exit_code == 0, result.output
+        [cash] = json.loads(result.stdout)
+        assert (cash["asset"], Decimal(cash["total"])) == ("USDT", 321)
+
+
+def test_live_listings_need_live_mode_in_the_config(live_venue: BinanceSim) -> None:
+    configure(("trading.mode", '"paper"'))
+    for args in (("orders", "--live"), ("positions", "--live"), ("balance", "--live"),
+                 ("cancel", "--all", "--yes", "--live")):
+        result = run(*args)
+        assert result.exit_code != 0 and 'trading.mode = "live"' in result.output, args
+    paper = run("balance")
+    assert paper.exit_code == 0 and "PAPER" in paper.output, paper.output
