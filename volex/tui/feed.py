@@ -9,6 +9,7 @@ database, models) and run in worker threads, never on the UI thread.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -163,6 +164,9 @@ class DashboardFeed:
     def __init__(self, volex: Volex, clock: Clock = utc_clock) -> None:
         self.volex = volex
         self.clock = clock
+        # The account panel and the chart's fill markers both read the venue's book; one at a
+        # time, so the first of them builds (and reconciles) the execution side alone.
+        self._account = threading.Lock()
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Section[Any]:
         """``volex.<name>(...)`` as a Section: not available, failed, or the value."""
@@ -246,8 +250,9 @@ class DashboardFeed:
             return DashboardData(at=self.clock(), halt=self.call("halt_state"),
                                  events=self.events())
         if part == "account":
-            return DashboardData(at=self.clock(), positions=self.call("positions"),
-                                 orders=self.call("orders"), fills=self.call("fills"))
+            with self._account:
+                return DashboardData(at=self.clock(), positions=self.call("positions"),
+                                     orders=self.call("orders"), fills=self.call("fills"))
         decisions = self.signals(symbols, timeframe) if slow else None
         return DashboardData(at=self.clock(), quotes=self.quotes(symbols, timeframe, decisions),
                              decisions=decisions, health=self.health() if slow else None)
@@ -261,7 +266,8 @@ class DashboardFeed:
     def chart(self, symbol: str, timeframe: str, bars: int = 90) -> ChartData:
         """Candles for the chart; raises a VolexError the caller shows as stale."""
         candles = self.volex.candles(symbol, timeframe, bars=bars)
-        fills = self.call("fills", symbol)
+        with self._account:
+            fills = self.call("fills", symbol)
         frame = candles.frame.tail(bars).reset_index(drop=True)
         last = frame["timestamp"].iloc[-1].to_pydatetime() if len(frame) else None
         return ChartData(symbol=candles.symbol, timeframe=timeframe, frame=frame,

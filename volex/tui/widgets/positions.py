@@ -55,7 +55,7 @@ def _order_row(o: Any) -> tuple[Any, ...]:
 def _fill_row(f: Any) -> tuple[Any, ...]:
     return (fmt.day_time(attr(f, "at")), str(attr(f, "symbol", default="?")),
             _side(attr(f, "side")), fmt.amount(attr(f, "amount")), fmt.price(attr(f, "price")),
-            fmt.money(attr(f, "fee")))
+            f"{fmt.amount(attr(f, 'fee'))} {attr(f, 'fee_currency', default='')}".strip())
 
 
 _ROW = {"positions": _position_row, "orders": _order_row, "fills": _fill_row}
