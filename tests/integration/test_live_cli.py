@@ -8,12 +8,13 @@ that fails any connection leaving 127.0.0.1. Keys are fake and must never be pri
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
-from tests.support.binance_sim import FAKE_KEY, FAKE_SECRET, BinanceSim
+from tests.support.binance_sim import FAKE_KEY, FAKE_SECRET, BinanceSim, Fault
 from tests.support.cli import run
 
 
@@ -52,6 +53,14 @@ def live_venue(monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> Iterator
         yield venue
 
 
+def no_keys_in(text: str) -> bool:
+    return FAKE_KEY not in text and FAKE_SECRET not in text
+
+
+def lists(venue: BinanceSim) -> set[int]:
+    return {o.list_id for o in venue.engine.orders() if o.list_id >= 0}
+
+
 def test_volex_buy_live_shows_live_and_places_the_order_and_its_stop_on_the_venue(
         live_venue: BinanceSim) -> None:
     result = run("buy", "BTCUSDT", "--amount", "0.01", "--stop-loss", "5", "--live", "--yes")
@@ -75,6 +84,60 @@ def test_a_restarted_volex_reconciles_an_entry_that_filled_while_it_was_away(
     [stop] = live_venue.engine.orders(f"{entry.client_order_id}-sl")
     assert (stop.type, stop.status, stop.stop_price) == ("STOP_LOSS", "NEW", Decimal(95000))
     assert stop.qty == Decimal("0.00999")  # what is held: Binance took the fee in BTC
+
+
+def test_buy_live_with_stop_and_target_places_one_oco_list_seen_by_every_listing_and_halt(
+        live_venue: BinanceSim) -> None:
+    result = run("buy", "BTC/USDT", "--live", "--yes", "--quote", "50", "--stop-loss", "5",
+                 "--take-profit", "10")
+    assert result.exit_code == 0, result.output
+    assert "LIVE" in result.output and "not placed" not in result.output
+    assert re.search(r"fee 0\.0+\d+ BTC \(order", result.output), result.output  # not USDT
+    entry, stop, target = live_venue.engine.orders()
+    assert (entry.type, entry.status) == ("MARKET", "FILLED")
+    assert [(o.type, o.status) for o in (stop, target)] == [("STOP_LOSS", "NEW"),
+                                                            ("TAKE_PROFIT", "NEW")]
+    assert stop.list_id == target.list_id >= 0
+    assert len(live_venue.sent("POST", "/api/v3/orderList/oco")) == 1
+    held = entry.qty - Decimal(entry.fills[0]["commission"])  # Binance took the fee in BTC
+    assert stop.qty == target.qty == Decimal("0.00044") <= held  # all that is held, on the step
+
+    positions = run("positions", "--live", "--json")
+    assert positions.exit_code == 0, positions.output
+    [position] = json.loads(positions.stdout)
+    assert position["symbol"] == "BTC/USDT"
+    assert Decimal(position["stop_loss"]) == stop.stop_price
+    assert Decimal(position["take_profit"]) == target.stop_price
+    orders = run("orders", "--live", "--json")
+    assert orders.exit_code == 0, orders.output
+    assert sorted(o["type"] for o in json.loads(orders.stdout)) == ["stop_loss", "take_profit"]
+    for listing in ("orders", "positions", "balance"):
+        shown = run(listing, "--live")
+        assert shown.exit_code == 0 and "LIVE" in shown.output, shown.output
+
+    halted = run("halt", "--live", "--json")
+    assert halted.exit_code == 0, halted.output
+    assert len(json.loads(halted.stdout)["canceled"]) == 2
+    assert [o.status for o in live_venue.engine.orders()[1:]] == ["CANCELED", "CANCELED"]
+    assert all(no_keys_in(r.output) for r in (result, positions, orders, halted))
+
+
+@pytest.mark.parametrize("fault", [
+    Fault("drop_after_accept", path="/api/v3/orderList/oco"),
+    Fault("restart_after_accept", path="/api/v3/orderList/oco", downtime_s=0.3),
+    Fault("error", path="/api/v3/orderList/oco", status=503)],
+    ids=["answer dropped after accept", "venue restarts after accept", "5xx before accept"])
+def test_a_lost_answer_while_placing_the_oco_list_never_makes_two_lists(
+        live_venue: BinanceSim, fault: Fault) -> None:
+    live_venue.inject(fault)
+    result = run("buy", "BTC/USDT", "--live", "--yes", "--quote", "50", "--stop-loss", "5",
+                 "--take-profit", "10")
+    assert result.exit_code == 0, result.output
+    assert len(lists(live_venue)) == 1
+    assert [o.type for o in live_venue.engine.orders()] == ["MARKET", "STOP_LOSS", "TAKE_PROFIT"]
+    again = run("orders", "--live", "--json")  # a later Volex reconciles without sending more
+    assert again.exit_code == 0 and len(json.loads(again.stdout)) == 2
+    assert len(lists(live_venue)) == 1
 
 
 def test_the_venue_can_be_chosen_by_environment_alone(monkeypatch: pytest.MonkeyPatch,

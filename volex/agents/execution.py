@@ -1,10 +1,10 @@
 """The execution agent: plan -> checks -> submit, cancel, flatten, positions, reconciliation.
 
-Every order leaves the process through :meth:`ExecutionAgent.submit`, which re-reads the halt
-state from the store immediately before calling the venue (so a halt written by another
-process a moment ago is honoured), journals the order and audits it in one transaction, and
-on a temporary failure looks the order up by its client order id before any retry, so an
-order is never sent twice. Confirmation is the front end's job: :meth:`plan` changes nothing.
+Every order leaves the process through its :class:`~volex.agents.order_gate.OrderGate`
+(:meth:`ExecutionAgent.submit`), which re-reads the halt state from the store immediately
+before calling the venue, journals and audits the order in one transaction, and on a temporary
+failure looks the order up by its client order id before any retry, so an order is never sent
+twice. Confirmation is the front end's job: :meth:`plan` changes nothing.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from volex.adapters.storage.trading import OrderJournal
 from volex.agents.halt import HaltSwitch
+from volex.agents.order_gate import OrderGate
+from volex.agents.protection import PROTECTIVE, protective_requests
 from volex.agents.risk import AccountView, RiskAgent, money, pct
 from volex.domain.ledger import ZERO, books_from_fills, exact, fee_for
 from volex.domain.orders import (
@@ -36,7 +37,6 @@ from volex.domain.orders import (
 )
 from volex.errors import (
     InvalidOrder,
-    NetworkError,
     RiskRejected,
     TradingHalted,
     UserInputError,
@@ -52,7 +52,6 @@ __all__ = ["ExecutionAgent", "describe_block"]
 log = logging.getLogger(__name__)
 
 HUNDRED = Decimal(100)
-PROTECTIVE = ("stop_loss", "take_profit")
 
 
 class ExecutionAgent:
@@ -62,17 +61,25 @@ class ExecutionAgent:
                  fee_rate: Decimal, maker_fee_rate: Decimal, slippage_bps: Decimal,
                  halts: HaltSwitch | None = None, emit: Callable[[str, dict], None] | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.exchange = exchange
         self.store = store
         self.risk = risk
         self.quote = quote
         self.fee_rate = Decimal(str(fee_rate))
         self.maker_fee_rate = Decimal(str(maker_fee_rate))
         self.slippage = Decimal(str(slippage_bps)) / Decimal(10_000)
-        self._emit = emit
         self.halts = halts or HaltSwitch(store, emit=emit, clock=clock)
-        self.journal = OrderJournal(store.db)
+        self.gate = OrderGate(exchange, store, self.halts, emit)
+        self.journal = self.gate.journal
         self._reconciled_at = float("-inf")
+
+    @property
+    def exchange(self) -> Exchange:
+        """The venue; the order gate sends to the same one (tests may swap it for a spy)."""
+        return self.gate.exchange
+
+    @exchange.setter
+    def exchange(self, venue: Exchange) -> None:
+        self.gate.exchange = venue
 
     # -- state --------------------------------------------------------------------------------
 
@@ -221,96 +228,49 @@ class ExecutionAgent:
 
     def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
                flatten: bool = False) -> Order:
-        """THE way an order leaves Volex: halt re-read, journal + audit, send, record.
-
-        ``flatten`` marks the closing orders of `halt --flatten`, the one thing a full halt
-        lets through (they only ever shrink holdings).
-        """
-        self._guard(request, actor, flatten)
-        details = request.model_dump(mode="json")
-        with self.store.db.begin() as conn:
-            known = self.journal.exists(conn, request.client_order_id)
-        if known:  # sent before: look it up first, never send it twice
-            existing = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
-            if existing is not None:
-                return existing
-        with self.store.db.begin() as conn:
-            if not known:
-                self.journal.record_pending(conn, exchange=self.exchange.name,
-                                            mode=self.exchange.mode, actor=actor, request=details)
-            self.store.audit.record(actor, "order.send", request.symbol, reason, details, conn=conn)
-        try:
-            order = self.exchange.create_order(request)
-        except NetworkError:
-            order = self.exchange.fetch_order_by_client_id(request.client_order_id, request.symbol)
-            if order is None:
-                self._guard(request, actor, flatten)  # the halt may have come meanwhile
-                order = self.exchange.create_order(request)
-        except VolexError as exc:
-            self._record(request, actor, None, "rejected", reason=str(exc))
-            raise
-        self._record(request, actor, order, order.status, reason=reason)
-        return order
-
-    def _guard(self, request: OrderRequest, actor: str, flatten: bool) -> None:
-        """Refuse the order if trading is halted, reading the state from the store now."""
-        halt = self.halts.state()
-        reduces = request.side == "sell"
-        if halt.allows(reduces) or (flatten and reduces):
-            return
-        self.store.audit.record(actor, "order.refused", request.symbol, halt.describe(),
-                                request.model_dump(mode="json"))
-        raise TradingHalted(f"order not sent: {halt.describe()}")
-
-    def _record(self, request: OrderRequest, actor: str, order: Order | None, status: str,
-                reason: str | None) -> None:
-        action = {"closed": "order.filled", "open": "order.placed"}.get(status, f"order.{status}")
-        details: dict[str, Any] = {"client_order_id": request.client_order_id,
-                                   "type": request.type, "side": request.side,
-                                   "amount": str(request.amount)}
-        if order is not None:
-            details.update(order_id=order.id, filled=str(order.filled),
-                           average=str(order.average), fee=str(order.fee))
-        with self.store.db.begin() as conn:
-            self.journal.record_result(conn, request.client_order_id,
-                                       order_id=order.id if order else None, status=status,
-                                       filled=order.filled if order else ZERO,
-                                       average=order.average if order else None,
-                                       fee=order.fee if order else ZERO)
-            self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
-        self._publish("orders", {"action": action, **details})
+        """THE way an order leaves Volex (see :class:`OrderGate`): halt re-read, journal +
+        audit, send once, record. ``flatten`` marks the closing orders of `halt --flatten`."""
+        return self.gate.submit(request, actor=actor, reason=reason, flatten=flatten)
 
     def protect(self, entry: Order, request: OrderRequest, actor: str,
                 notes: list[str] | None = None) -> list[Order]:
         """Place the stop-loss and take-profit of a filled entry (idempotent per entry).
 
-        One that cannot be placed (halted meanwhile, trigger past the price...) is noted in
-        ``notes``; the entry stands either way.
+        Both on a venue that places them as one OCO list go as that list (the venue reserves
+        the coins once and cancels one leg when the other fills); otherwise one by one (the
+        paper venue cancels the other leg itself). One that cannot be placed (halted
+        meanwhile, trigger past the price...) is noted in ``notes``; the entry stands.
         """
+        notes = notes if notes is not None else []
         if entry.side != "buy" or entry.filled <= 0 or entry.average is None:
             return []
         market = self.exchange.market(entry.symbol)
         held = self.exchange.balances().get(market.base)
-        amount = market.round_amount(min(entry.filled, held.free if held else ZERO))
-        placed = []
-        for kind, pct_value, sign in (("stop_loss", request.stop_loss_pct, -1),
-                                      ("take_profit", request.take_profit_pct, 1)):
-            if not pct_value:
-                continue
-            with exact():
-                trigger = market.round_price(entry.average * (1 + sign * pct_value / HUNDRED))
-            cid = f"{request.client_order_id[:32]}-{'sl' if kind == 'stop_loss' else 'tp'}"
+        children, problems = protective_requests(entry, request, market,
+                                                 held.free if held else ZERO)
+        notes.extend(problems)
+        if len(children) == 2 and getattr(self.exchange, "places_protective_pairs", False):
+            stop, target = children
             try:
-                child = OrderRequest(symbol=entry.symbol, side="sell", type=kind, amount=amount,
-                                     price=trigger, client_order_id=cid, reduce_only=True,
-                                     parent_id=entry.id)
-                placed.append(self.submit(child, actor=actor, reason=f"{kind} for {entry.id}"))
-            except (VolexError, ValidationError) as exc:
-                text = str(exc).splitlines()[0]
-                (notes if notes is not None else []).append(
-                    f"{kind.replace('_', '-')} not placed: {text}")
-                log.warning("%s for %s not placed: %s", kind, entry.id, text)
+                return self.gate.submit_group(
+                    children, lambda: self.exchange.create_protective_pair(stop, target),  # type: ignore[attr-defined]
+                    actor=actor, reason=f"stop-loss and take-profit (OCO) for {entry.id}")
+            except VolexError as exc:
+                self._not_placed(notes, "stop-loss and take-profit", entry, exc)
+                return []
+        placed = []
+        for child in children:
+            try:
+                placed.append(self.submit(child, actor=actor, reason=f"{child.type} for {entry.id}"))
+            except VolexError as exc:
+                self._not_placed(notes, child.type.replace("_", "-"), entry, exc)
         return placed
+
+    @staticmethod
+    def _not_placed(notes: list[str], what: str, entry: Order, exc: Exception) -> None:
+        text = str(exc).splitlines()[0]
+        notes.append(f"{what} not placed: {text}")
+        log.warning("%s for %s not placed: %s", what, entry.id, text)
 
     # -- cancelling, halting, flattening ----------------------------------------------------------
 
@@ -336,7 +296,7 @@ class ExecutionAgent:
             self.store.audit.record(actor, "order.cancel", order.symbol, reason,
                                     {"order_id": order.id, "client_order_id": order.client_order_id,
                                      "type": order.type, "status": done.status}, conn=conn)
-        self._publish("orders", {"action": "order.cancel", "order_id": order.id})
+        self.gate.publish("orders", {"action": "order.cancel", "order_id": order.id})
         return done
 
     def after_halt(self, state: HaltState, *, actor: str, flatten: bool) -> HaltReport:
@@ -441,26 +401,19 @@ class ExecutionAgent:
             if order is None:
                 if row["status"] == "pending":
                     request = OrderRequest.model_validate_json(row["request"])
-                    self._record(request, actor, None, "rejected", "never reached the venue")
+                    self.gate.record(request, actor, None, "rejected", "never reached the venue")
                     changes.append(f"{cid}: never reached {self.exchange.name}")
                 continue
             if order.status == row["status"]:
                 continue
             request = OrderRequest.model_validate_json(row["request"])
-            self._record(request, actor, order, order.status, "reconciled with the venue")
+            self.gate.record(request, actor, order, order.status, "reconciled with the venue")
             changes.append(f"{cid}: {row['status']} -> {order.status}")
             if order.status == "closed" and request.type == "limit":
                 problems: list[str] = []
                 self.protect(order, request, actor, problems)
                 changes.extend(f"{cid}: {problem}" for problem in problems)
         return changes
-
-    def _publish(self, topic: str, event: dict[str, Any]) -> None:
-        if self._emit is not None:
-            try:
-                self._emit(topic, event)
-            except VolexError as exc:  # the store is the record; the bus only notifies
-                log.warning("event %s not published: %s", topic, exc)
 
 
 def describe_block(plan: TradePlan) -> str:

@@ -219,6 +219,11 @@ class CcxtExchange:
             raise errors.InvalidOrder(f"{self.name}: order {order_id} is {order.status}; "
                                       "it cannot be canceled") from None
 
+    @property
+    def places_protective_pairs(self) -> bool:
+        """Whether :meth:`create_protective_pair` works on this venue (Binance spot OCO lists)."""
+        return hasattr(self._client, "privatePostOrderListOco")
+
     def create_protective_pair(self, stop: OrderRequest, target: OrderRequest) -> list[Order]:
         """A sell stop-loss and take-profit on the same coins as one OCO list: [stop, target].
 
@@ -227,7 +232,7 @@ class CcxtExchange:
         Idempotent on the legs' client order ids, with create_order's lookup before resending.
         """
         self._require_keys()
-        if not hasattr(self._client, "privatePostOrderListOco"):
+        if not self.places_protective_pairs:
             raise errors.InvalidOrder(f"{self.name}: Volex places OCO pairs on Binance only; "
                                       "place the stop and the target one by one")
         if ((stop.type, stop.side, target.type, target.side)
