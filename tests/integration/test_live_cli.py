@@ -140,6 +140,20 @@ def test_a_lost_answer_while_placing_the_oco_list_never_makes_two_lists(
     assert len(lists(live_venue)) == 1
 
 
+def test_a_position_sold_out_before_a_restart_still_shows_its_realised_pnl(
+        live_venue: BinanceSim) -> None:
+    bought = run("buy", "ETH/USDT", "--live", "--yes", "--quote", "50")
+    assert bought.exit_code == 0, bought.output
+    sold = run("sell", "ETH/USDT", "--live", "--yes", "--percent", "100")
+    assert sold.exit_code == 0, sold.output
+    live_venue.engine.convert_dust("ETH")  # the fee left a remainder; now nothing is held
+    result = run("positions", "--live", "--json")  # a new Volex: ETH is neither held nor open
+    assert result.exit_code == 0, result.output
+    assert [p["symbol"] for p in json.loads(result.stdout)] == ["ETH/USDT"]
+    asked = {r.params.get("symbol") for r in live_venue.sent("GET", "/api/v3/myTrades")}
+    assert "ETHUSDT" in asked
+
+
 def test_the_venue_can_be_chosen_by_environment_alone(monkeypatch: pytest.MonkeyPatch,
                                                       loopback_only: None) -> None:
     with BinanceSim(balances={"USDT": "321"}) as venue:

@@ -182,6 +182,11 @@ class BinanceEngine:
             locked = self._locked.get(asset, Decimal(0))
             return total - locked, locked
 
+    def convert_dust(self, asset: str) -> None:
+        """Sweep away the free remainder of ``asset`` (Binance's "convert small balances")."""
+        with self._lock:
+            self._balances[asset] = self._locked.get(asset, Decimal(0))
+
     def account(self) -> dict[str, Any]:
         with self._lock:
             assets = sorted(set(self._balances) | set(self._locked))

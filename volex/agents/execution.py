@@ -25,6 +25,7 @@ from volex.agents.risk import AccountView, RiskAgent, money, pct
 from volex.domain.ledger import ZERO, books_from_fills, exact, fee_for
 from volex.domain.orders import (
     Balance,
+    Fill,
     HaltReport,
     HaltState,
     Order,
@@ -39,6 +40,7 @@ from volex.errors import (
     InvalidOrder,
     RiskRejected,
     TradingHalted,
+    UnknownSymbol,
     UserInputError,
     VolexError,
 )
@@ -355,7 +357,7 @@ class ExecutionAgent:
 
     def positions(self) -> list[Position]:
         """Holdings with entry, mark, unrealised and realised PnL, and their stop and target."""
-        books = books_from_fills(self.exchange.my_trades())
+        books = books_from_fills(self._fills())
         protective: dict[str, dict[str, Decimal]] = {}
         for order in self.exchange.open_orders():
             if order.type in PROTECTIVE and order.price is not None:
@@ -378,6 +380,21 @@ class ExecutionAgent:
                                 stop_loss=guards.get("stop_loss"),
                                 take_profit=guards.get("take_profit")))
         return out
+
+    def _fills(self) -> list[Fill]:
+        """Every fill, oldest first. A live venue that lists fills per market (Binance) is
+        also asked for each market in the journal: one sold out before this process started
+        is neither held nor open there, but its realised PnL counts."""
+        fills = self.exchange.my_trades()
+        if self.exchange.mode != "live":
+            return fills
+        covered = {f.symbol for f in fills}
+        for symbol in sorted(self.journal.symbols(self.exchange.name) - covered):
+            try:
+                fills += self.exchange.my_trades(symbol)
+            except UnknownSymbol as exc:  # delisted since: nothing more to learn there
+                log.warning("fills of %s not read: %s", symbol, exc)
+        return sorted(fills, key=lambda f: f.at)
 
     def reconcile_if_due(self, actor: str = "agent", every_s: float = 5.0) -> list[str]:
         """Reconcile unless it was done less than ``every_s`` seconds ago (cheap to call often)."""

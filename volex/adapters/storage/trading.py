@@ -175,5 +175,11 @@ class OrderJournal:
                 .order_by(journal.c.created_ts)).mappings().all()
         return [dict(r) for r in rows]
 
+    def symbols(self, exchange: str) -> set[str]:
+        """Every market an order was ever sent to on ``exchange``."""
+        with self.db.begin() as conn:
+            return set(conn.execute(select(journal.c.symbol).where(
+                journal.c.exchange == exchange).distinct()).scalars())
+
     def clear(self, exchange: str, conn: Connection) -> None:
         conn.execute(journal.delete().where(journal.c.exchange == exchange))
