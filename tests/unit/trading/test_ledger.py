@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +128,16 @@ def test_a_fee_taken_in_the_coin_bought_leaves_less_held_and_counts_at_the_fill_
     in_bnb = books_from_fills([fill("buy", "0.01", "0.002", "BNB")])["BTC/USDT"]
     assert (in_bnb.amount, in_bnb.fees) == (Decimal("0.01"), 0)
 
+
+def test_paper_rounds_and_checks_orders_as_a_live_venue_does(world: World) -> None:
+    order = world.exchange.create_order(OrderRequest(symbol="BTC/USDT", side="buy",
+                                                     amount=Decimal("0.0123456789")))
+    assert order.amount == order.filled == Decimal("0.01234567")  # rounded down to the step
+    with pytest.raises(InvalidOrder, match=r"order value 0\.50 USDT is below BTC/USDT's minimum "
+                                           r"of 1 USDT \(at 50025 that is at least 0\.00002 BTC\)"):
+        world.exchange.create_order(OrderRequest(symbol="BTC/USDT", side="buy",
+                                                 amount=Decimal("0.00001")))
+    with pytest.raises(InvalidOrder, match="minimum of 0.00000001 BTC"):
+        world.exchange.create_order(OrderRequest(symbol="BTC/USDT", side="buy",
+                                                 amount=Decimal("0.000000001")))
+    assert world.exchange.ledger().reconciles

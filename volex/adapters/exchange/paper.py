@@ -3,8 +3,10 @@
 Market orders fill at once at the current price moved against the trader by the slippage;
 limit orders rest (reserving funds) and fill at their price when the market crosses it;
 stop-loss and take-profit orders rest without reserving and, when triggered, sell at market
-(the other protective orders of the same entry are then cancelled). Resting orders are matched
-whenever the book is read. Fees are charged in the quote asset. Every change runs in one
+(the other protective orders of the same entry are then cancelled: one-cancels-other, as a
+live venue's OCO list). Resting orders are matched whenever the book is read. Amounts and
+prices are rounded and checked against the market's minimums by ``order_checks``, like a live
+venue's. Fees are charged in the quote asset. Every change runs in one
 transaction that first bumps the account version, which takes the write lock, so processes
 sharing the store never lose an update.
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from volex.adapters.exchange.order_checks import check_order
 from volex.adapters.exchange.prices import PriceFeed
 from volex.adapters.storage.db import Database
 from volex.adapters.storage.trading import (
@@ -196,18 +199,13 @@ class PaperExchange:
         if existing is not None:
             return existing  # a retry: never a second order
         market = self.market(request.symbol)
-        amount = market.round_amount(request.amount)
-        if amount < (market.min_amount or STEP):
-            raise InvalidOrder(f"paper: amount {request.amount} is below the minimum {market.min_amount}")
         if request.side == "buy" and request.reduce_only:
             raise InvalidOrder("paper: a spot buy cannot reduce a holding (reduce_only)")
         ticker = self.ticker(request.symbol)
-        price = market.round_price(request.price) if request.price is not None else None
+        # the same rounding and minimums as a live venue; a market order is valued at its fill
+        amount, price = check_order(self.name, request, market,
+                                    lambda: self._market_price(request.side, ticker))
         self._check_trigger(request, price, ticker)
-        reference = price if request.type == "limit" else self._market_price(request.side, ticker)
-        if amount * reference < (market.min_cost or ZERO):
-            raise InvalidOrder(f"paper: order value {quantize(amount * reference)} {self.quote} is "
-                               f"below the minimum {market.min_cost} {self.quote}")
         order_id = f"P{uuid.uuid4().hex[:15]}"
         with self.db.begin() as conn:
             self._lock(conn)
