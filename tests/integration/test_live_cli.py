@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -55,6 +56,12 @@ def live_venue(monkeypatch: pytest.MonkeyPatch, loopback_only: None) -> Iterator
 
 def no_keys_in(text: str) -> bool:
     return FAKE_KEY not in text and FAKE_SECRET not in text
+
+
+def wait_until_up(venue: BinanceSim, seconds: float = 8.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not venue.up and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def lists(venue: BinanceSim) -> set[int]:
@@ -138,6 +145,26 @@ def test_a_lost_answer_while_placing_the_oco_list_never_makes_two_lists(
     again = run("orders", "--live", "--json")  # a later Volex reconciles without sending more
     assert again.exit_code == 0 and len(json.loads(again.stdout)) == 2
     assert len(lists(live_venue)) == 1
+
+
+def test_an_oco_list_whose_answer_is_lost_with_the_venue_down_is_reconciled_not_resent(
+        live_venue: BinanceSim) -> None:
+    live_venue.inject(Fault("restart_after_accept", path="/api/v3/orderList/oco",
+                            downtime_s=8.0))
+    result = run("buy", "BTC/USDT", "--live", "--yes", "--quote", "50", "--stop-loss", "5",
+                 "--take-profit", "10")
+    assert result.exit_code == 0, result.output  # the entry stands
+    assert "stop-loss and take-profit not confirmed" in result.output
+    assert "asks the venue again" in result.output
+    wait_until_up(live_venue)
+    orders = run("orders", "--live", "--json")  # the next command reconciles
+    assert orders.exit_code == 0, orders.output
+    assert sorted(o["type"] for o in json.loads(orders.stdout)) == ["stop_loss", "take_profit"]
+    assert len(lists(live_venue)) == 1
+    assert len(live_venue.sent("POST", "/api/v3/orderList/oco")) == 1
+    audit = run("audit", "--json")
+    placed = [r for r in json.loads(audit.stdout) if r["action"] == "order.placed"]
+    assert {r["details"]["type"] for r in placed} == {"stop_loss", "take_profit"}
 
 
 def test_a_position_sold_out_before_a_restart_still_shows_its_realised_pnl(

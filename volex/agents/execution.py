@@ -38,6 +38,7 @@ from volex.domain.orders import (
 )
 from volex.errors import (
     InvalidOrder,
+    NetworkError,
     RiskRejected,
     TradingHalted,
     UnknownSymbol,
@@ -270,9 +271,14 @@ class ExecutionAgent:
 
     @staticmethod
     def _not_placed(notes: list[str], what: str, entry: Order, exc: Exception) -> None:
+        """Note why ``what`` is not in place; unknown when the venue could not be asked."""
         text = str(exc).splitlines()[0]
-        notes.append(f"{what} not placed: {text}")
-        log.warning("%s for %s not placed: %s", what, entry.id, text)
+        if isinstance(exc, NetworkError):  # journaled: the next reconcile learns its fate
+            text = f"{text}; the next volex command asks the venue again"
+            notes.append(f"{what} not confirmed: {text}")
+        else:
+            notes.append(f"{what} not placed: {text}")
+        log.warning("%s for %s not in place: %s", what, entry.id, text)
 
     # -- cancelling, halting, flattening ----------------------------------------------------------
 
