@@ -48,6 +48,8 @@ class FixedVolex:
         board = self._real.signals(symbols, timeframe)
         decisions = [d.model_copy(update={"decided_at": NOW - timedelta(minutes=i)})
                      for i, d in enumerate(board.decisions)]
+        if decisions:  # one actionable call, as a trained model would make
+            decisions[0] = decisions[0].model_copy(update={"action": "buy", "confidence": 0.72})
         return board.model_copy(update={"decisions": decisions})
 
     def halt_state(self) -> HaltState:

@@ -234,3 +234,15 @@ async def test_open_order_is_cancelled_with_x_and_reduce_only_shows_its_banner(
         banner = app.screen.query_one(HaltBanner)
         await wait_for(pilot, lambda: banner.label == "REDUCE-ONLY", what="reduce-only")
         assert banner.display and "REDUCE-ONLY" in plain(banner.render())
+
+
+async def test_a_new_buy_signal_shows_in_the_watchlist_and_the_feed() -> None:
+    from tests.tui.fakes import FixedVolex, fixed_clock
+
+    app = VolexApp(FixedVolex(), live_refresh=False, clock=fixed_clock)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        watchlist = app.screen.query_one(Watchlist)
+        assert "BUY" in watchlist.row_text("BTC/USDT") and "72%" in watchlist.row_text("BTC/USDT")
+        feed = "\n".join(app.screen.query_one(EventsFeed).lines_text)
+        assert "BUY BTC/USDT at 72% confidence" in feed

@@ -27,6 +27,7 @@ from volex.tui.feed import (
     DashboardData,
     DashboardFeed,
     Section,
+    attr,
     utc_clock,
 )
 from volex.tui.screens.help import HelpScreen
@@ -94,6 +95,7 @@ class VolexApp(DashboardActions, App[None]):
         self.mode = _trading_mode(volex)
         self.exchange_name = settings.exchange
         self._events_ok = True
+        self._started = clock()
         self._refreshes = 0
         self._reading: set[str] = set()
         self._signals: dict[str, tuple[str | None, float | None]] = {}
@@ -273,6 +275,22 @@ class VolexApp(DashboardActions, App[None]):
             return  # the first reading, or the audit log already tells the feed
         self.note("halt" if event.label != "ACTIVE" else "resume", f"trading {event.label}",
                   "error" if event.label == "HALTED" else "good")
+
+    def on_decisions_panel_shown(self, event: DecisionsPanel.Shown) -> None:
+        """A new buy or sell call is worth a line in the feed (holds are not)."""
+        for decision in event.decisions:
+            action = str(attr(decision, "action", default="hold"))
+            if action in ("buy", "sell") and not attr(decision, "vetoed", default=False):
+                confidence = float(attr(decision, "confidence", default=0.0))
+                self.note("signal", f"{action.upper()} {attr(decision, 'symbol')} at "
+                                    f"{confidence:.0%} confidence", "good")
+
+    def on_events_feed_alert(self, event: EventsFeed.Alert) -> None:
+        """A halt or an error from elsewhere (another process, an agent) pops up too."""
+        found = event.event
+        mine = getattr(self.volex, "actor", "dashboard")
+        if found.actor not in (None, mine) and found.at >= self._started:
+            self.notify(found.text, title=found.kind.upper(), severity="error")
 
     def on_status_bar_health_changed(self, event: StatusBar.HealthChanged) -> None:
         self.note("health", f"{event.agent}: {event.before} -> {event.after}",

@@ -72,9 +72,10 @@ class EventRow:
 
     id: str
     at: datetime
-    kind: str       # halt, resume, order, fill, risk, error, health, data, info
+    kind: str       # halt, resume, order, fill, risk, error, health, data, signal, info
     text: str
     level: str = "info"  # info, good, warning, error
+    actor: str | None = None  # who did it (audit records)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ def event_from_audit(record: Any) -> EventRow:
         parts.append(f"· {attr(record, 'actor')}")
     at = attr(record, "at", default=None) or utc_clock()
     return EventRow(id=f"audit-{attr(record, 'id', default=id(record))}", at=at, kind=kind,
-                    text=" ".join(p for p in parts if p), level=level)
+                    text=" ".join(p for p in parts if p), level=level,
+                    actor=attr(record, "actor"))
 
 
 class DashboardFeed:

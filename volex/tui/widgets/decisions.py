@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Group
@@ -66,6 +67,11 @@ def render_decision(decision: Any) -> Text:
     return text
 
 
+def _when(decision: Any) -> datetime:
+    return attr(decision, "decided_at", "at", "as_of", default=None) or datetime.min.replace(
+        tzinfo=UTC)
+
+
 class DecisionsPanel(VerticalScroll):
     """Newest decision first; says "not available" until the signal agent provides them."""
 
@@ -77,11 +83,11 @@ class DecisionsPanel(VerticalScroll):
 
 
     class Shown(Message):
-        """New decisions appeared (the app may note them in the events feed)."""
+        """Decisions not shown before appeared (the app notes the actionable ones)."""
 
-        def __init__(self, count: int) -> None:
+        def __init__(self, decisions: list[Any]) -> None:
             super().__init__()
-            self.count = count
+            self.decisions = decisions
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="panel")
@@ -99,12 +105,12 @@ class DecisionsPanel(VerticalScroll):
             if not self._shown:
                 body.update(Text(f"decisions {self.border_subtitle}", style="dim"))
             return
-        items = list(section.value or [])[-limit:][::-1]
+        items = sorted(section.value or [], key=_when, reverse=True)[:limit]  # newest first
         set_subtitle(self, str(len(items)))
         keys = [str(attr(d, "id", default=id(d))) for d in items]
         if keys == self._shown:
             return
-        new = len(set(keys) - set(self._shown))
+        new = [d for d, key in zip(items, keys, strict=True) if key not in self._shown]
         self._shown = keys
         rendered = [render_decision(d) for d in items]
         body.update(Group(*rendered) if rendered else Text("no decisions yet", style="dim"))
