@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 
+from volex.errors import RiskRejected, TradingHalted
 from volex.tui.feed import EventRow, attr
 from volex.tui.widgets.modals import ConfirmModal, OutputModal, TradePlanModal, TradeTicketModal
 
@@ -84,7 +85,7 @@ class DashboardActions:
             return True, await asyncio.to_thread(call, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - whatever fails, the dashboard stays up
             words = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            refused = type(exc).__name__ in ("TradingHalted", "RiskRejected")
+            refused = isinstance(exc, TradingHalted | RiskRejected)
             if not quiet:
                 self.note("risk" if refused else "error", f"{what} refused: {words}" if refused
                           else f"{what} failed: {words}", "error")
@@ -220,7 +221,8 @@ class DashboardActions:
         elif intent == "trade":
             await self.trade(command)
         elif intent == "halt":
-            self.action_halt(command.text if "because" in command.text else None)
+            words = command.text.strip()  # "halt because the feed looks wrong": that is why
+            self.action_halt(words if len(words.split()) > 1 else None)
         elif intent == "resume":
             self.action_resume()
         elif intent == "analyze":

@@ -1,14 +1,14 @@
 """The Volex dashboard: a Textual app over the same facade as the CLI.
 
-Data is read in worker threads (``refresh_data`` every ``refresh_s`` seconds when ``live``)
-and applied to the panels on the UI thread by ``apply_data``, which is what
+Data is read in worker threads (``refresh_data`` every ``refresh_s`` seconds when
+``live_refresh``: the halt state and audit log, the account, and the market each in their own
+worker) and shown on the UI thread by ``apply_data``, which is what
 ``benchmarks/bench_tui.py`` times.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -102,7 +102,6 @@ class VolexApp(DashboardActions, App[None]):
         self._stale: set[str] = set()
         self._local_events = 0
         self._chart_data: ChartData | None = None
-        self.last_apply_ms = 0.0
 
     # -- widgets ---------------------------------------------------------------------------------
 
@@ -189,7 +188,6 @@ class VolexApp(DashboardActions, App[None]):
 
     def apply_data(self, data: DashboardData) -> None:
         """Show one refresh (or one part of it) on the panels it concerns."""
-        started = time.perf_counter()
         screen = self.screen_stack[0]
         if data.quotes is not None:
             self._show_market(data)
@@ -212,7 +210,6 @@ class VolexApp(DashboardActions, App[None]):
             else:
                 set_subtitle(feed, ("not available" if data.events.error == NOT_AVAILABLE
                                     else f"stale: {data.events.error}"))
-        self.last_apply_ms = (time.perf_counter() - started) * 1000
 
     def _show_market(self, data: DashboardData) -> None:
         quotes = [self._remember_signal(q) for q in data.quotes or []]
