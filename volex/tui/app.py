@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import get_current_worker
 
+from volex.domain.timeframes import normalize_timeframe
 from volex.tui.actions import DashboardActions
 from volex.tui.feed import (
     NOT_AVAILABLE,
@@ -86,7 +87,7 @@ class VolexApp(DashboardActions, App[None]):
         self.feed = DashboardFeed(volex, clock)
         settings = volex.settings
         self.symbols = [volex.symbol(s) for s in (symbols or settings.watchlist)]
-        self.timeframe = timeframe or settings.timeframe
+        self.timeframe = normalize_timeframe(timeframe or settings.timeframe)
         self.live_refresh = live_refresh
         self.ordered_reads = ordered_reads
         self.refresh_s = refresh_s

@@ -184,7 +184,7 @@ class DashboardFeed:
 
     def quote(self, symbol: str, timeframe: str) -> Quote:
         """Last close and 24h change of ``symbol`` from its ``timeframe`` candles."""
-        got = self.call("candles", symbol, timeframe, bars=60)
+        got = self.call("candles", symbol, timeframe, bars=_day_of_bars(timeframe))
         if not got.ok:
             return Quote(symbol=symbol, error=got.error)
         candles = got.value
@@ -277,7 +277,8 @@ class DashboardFeed:
                          fills=list(fills.value or []) if fills.ok else [])
 
 
-def _with_signal(row: Quote, signal: tuple[str | None, float | None] | None) -> Quote:
-    if signal is None:
-        return row
-    return replace(row, signal=signal[0], confidence=signal[1])
+def _day_of_bars(timeframe: str) -> int:
+    """Enough bars to reach back 24 hours (at most 300: a 1m watchlist is approximate)."""
+    from volex.domain.timeframes import timeframe_ms
+
+    return max(30, min(300, 86_400_000 // timeframe_ms(timeframe) + 2))
