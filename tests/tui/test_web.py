@@ -15,8 +15,6 @@ import pytest
 from tests.conftest import in_ci
 from tests.tui.cdp import chromium_path, headless_chromium
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
-
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -38,6 +36,8 @@ async def _serving(url: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"nothing served at {url}")
 
 
+@pytest.mark.asyncio
+@pytest.mark.slow
 async def test_dashboard_web_shows_the_dashboard_in_chromium(volex_home: Path,
                                                             tmp_path: Path) -> None:
     binary = chromium_path()
@@ -77,3 +77,22 @@ async def test_dashboard_web_shows_the_dashboard_in_chromium(volex_home: Path,
             await asyncio.wait_for(server.wait(), 10)
         except TimeoutError:
             server.kill()
+
+
+def test_each_browser_session_runs_the_dashboard_with_the_same_options() -> None:
+    from volex.commands.dashboard import web_command
+
+    command = web_command(True, "4h", ["ETH/USDT", "SOL/USDT"], live=False)
+    assert command.endswith("-m volex dashboard --offline --timeframe 4h "
+                            "--symbol ETH/USDT --symbol SOL/USDT")
+    assert "--web" not in command
+
+
+def test_ui_is_an_alias_of_dashboard() -> None:
+    from typer.testing import CliRunner
+
+    from volex.cli import app
+
+    result = CliRunner().invoke(app, ["ui", "--help"])
+    assert result.exit_code == 0
+    assert "--web" in result.output and "--port" in result.output
