@@ -1,0 +1,29 @@
+"""volex.Volex: the one API that the CLI, the shell, the dashboard and HTTP services call.
+
+One class, written in parts by area (market data, the signal model, signals, strategies,
+trading, alerts, infrastructure); every part reaches agents only through the runtime.
+"""
+
+from __future__ import annotations
+
+from volex.facade.alerts import AlertFacade
+from volex.facade.infra import InfraFacade
+from volex.facade.market import MarketFacade
+from volex.facade.models import ModelFacade
+from volex.facade.signals import SignalFacade
+from volex.facade.strategies import StrategyFacade
+from volex.facade.trading import TradingFacade
+
+__all__ = ["Volex"]
+
+
+class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
+            InfraFacade):
+    """Everything a trader can do, as plain methods returning typed objects.
+
+    ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.
+    Keyword overrides win over config and env (``Volex(exchange="kraken", offline=True)``)::
+
+        with Volex(offline=True) as volex:
+            print(volex.analyze("BTC/USDT").verdict)
+    """

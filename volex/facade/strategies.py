@@ -1,0 +1,120 @@
+"""Strategies, backtests and optimisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from volex.facade.base import FacadeBase
+
+if TYPE_CHECKING:
+    from volex.backtest.engine import BacktestConfig
+    from volex.backtest.service import BacktestRun, OptimizeRun
+    from volex.domain.candles import CandleSet
+    from volex.strategies.lifecycle import StrategyStateStore
+
+__all__ = ["StrategyFacade"]
+
+
+class StrategyFacade(FacadeBase):
+    """Strategies, backtests and optimisation."""
+
+    # -- strategies, backtests and optimisation ------------------------------------------
+
+    @property
+    def strategy_store(self) -> StrategyStateStore:
+        """Lifecycle states and saved best parameters of strategies."""
+        return self.runtime.store.strategies
+
+    def strategies(self, *, file: str | Path | None = None) -> list[dict[str, Any]]:
+        """Every strategy template (and the one in ``file``): parameters, constraints, state."""
+        from volex.strategies.catalog import strategy_catalog
+
+        return strategy_catalog(self.strategy_store, file)
+
+    def strategy(self, name: str, *, file: str | Path | None = None) -> dict[str, Any]:
+        from volex.strategies.catalog import strategy_details
+
+        return strategy_details(self.strategy_store, name, file)
+
+    def validate_strategy(self, name: str, params: dict[str, Any] | None = None, *,
+                          file: str | Path | None = None) -> dict[str, Any]:
+        """The full, checked parameter set of ``name`` with ``params`` applied."""
+        from volex.strategies.catalog import validate_params
+
+        return validate_params(self.strategy_store, name, params or {}, file)
+
+    def set_strategy_state(self, name: str, state: str, *,
+                           file: str | Path | None = None) -> dict[str, Any]:
+        """Move a strategy along draft -> backtested -> paper -> live (or back)."""
+        from volex.strategies.catalog import change_state
+
+        change = change_state(self.strategy_store, name, state, file)
+        self.runtime.store.audit.record(self.actor, "strategy.state", change["strategy"],
+                                        details=change)
+        return change
+
+    def backtest(self, strategy: str, symbols: list[str], *, timeframe: str | None = None,
+                 days: float | None = None, since: str | datetime | None = None,
+                 until: str | datetime | None = None, data: str | Path | None = None,
+                 params: dict[str, Any] | None = None, cash: float | None = None,
+                 fee: float | None = None, slippage_bps: float = 0.0,
+                 stop_loss_pct: float | None = None, take_profit_pct: float | None = None,
+                 walk_forward: int | None = None, strategy_file: str | Path | None = None,
+                 offline: bool | None = None,
+                 on_step: Callable[[int, int, str], None] | None = None) -> list[BacktestRun]:
+        """Backtest ``strategy`` on each symbol: next-open fills, fees, slippage, stops."""
+        from volex.backtest.service import Window, run_backtests
+
+        return run_backtests(self._candle_loader(offline), self.strategy_store, strategy, symbols,
+                             timeframe=timeframe, window=Window(days, since, until), data=data,
+                             params=params, walk_forward=walk_forward, strategy_file=strategy_file,
+                             config=self._backtest_config(cash, fee, slippage_bps, stop_loss_pct,
+                                                          take_profit_pct), on_step=on_step)
+
+    def optimize(self, strategy: str, symbol: str, *, timeframe: str | None = None,
+                 days: float | None = None, since: str | datetime | None = None,
+                 until: str | datetime | None = None, data: str | Path | None = None,
+                 method: str = "grid", trials: int | None = None, objective: str = "sharpe",
+                 walk_forward: int | None = None, jobs: int = 1, storage: str | None = None,
+                 study: str | None = None, params: dict[str, Any] | None = None,
+                 cash: float | None = None, fee: float | None = None, slippage_bps: float = 0.0,
+                 save: bool = False, strategy_file: str | Path | None = None,
+                 offline: bool | None = None,
+                 on_progress: Callable[[int, int, Any], None] | None = None) -> OptimizeRun:
+        """Grid or Bayesian (TPE) search of ``strategy``'s parameters; ``save`` keeps the best."""
+        from volex.backtest.service import Window, run_optimization
+
+        run = run_optimization(
+            self._candle_loader(offline), self.strategy_store if save else None, strategy, symbol,
+            timeframe=timeframe,
+            window=Window(days, since, until), data=data, method=method, trials=trials,
+            objective=objective, walk_forward=walk_forward, jobs=jobs, storage=storage,
+            study=study, fixed=params, config=self._backtest_config(cash, fee, slippage_bps),
+            save=save, strategy_file=strategy_file, on_progress=on_progress)
+        if run.saved is not None:
+            self.runtime.store.audit.record(self.actor, "strategy.params", run.saved.name,
+                                            details={"params": run.saved.best_params,
+                                                     "objective": objective})
+        return run
+
+    def _candle_loader(self, offline: bool | None) -> Callable[..., CandleSet]:
+        def load(symbol: str, timeframe: str | None, data: str | Path | None,
+                 bars: int | None) -> CandleSet:
+            return self.candles(symbol, timeframe, data=data, bars=bars, offline=offline)
+
+        return load
+
+    def _backtest_config(self, cash: float | None, fee: float | None, slippage_bps: float,
+                         stop_loss_pct: float | None = None,
+                         take_profit_pct: float | None = None) -> BacktestConfig:
+        from volex.backtest.engine import BacktestConfig
+
+        trading = self.settings.trading
+        return BacktestConfig(
+            cash=trading.starting_balance if cash is None else cash,
+            fee=trading.fee_rate if fee is None else fee, slippage_bps=slippage_bps,
+            stop_loss=None if stop_loss_pct is None else stop_loss_pct / 100,
+            take_profit=None if take_profit_pct is None else take_profit_pct / 100)
