@@ -21,7 +21,7 @@ from volex.analysis.indicators import compute_indicators
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "BTC_USDT_2h.csv"
 
 
-def _median_ms(fn, repeat: int) -> float:  # noqa: ANN001
+def _median_ms(fn, repeat: int) -> float:
     fn()
     times = []
     for _ in range(repeat):

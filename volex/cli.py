@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from volex import __version__
 from volex.errors import VolexError
 
-__all__ = ["app", "main", "COMMAND_MODULES"]
+__all__ = ["COMMAND_MODULES", "app", "main"]
 
 # One line per command group; the order is the order of `volex --help`.
 COMMAND_MODULES = [

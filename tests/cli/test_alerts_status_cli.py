@@ -39,7 +39,7 @@ def test_firing_is_audited_and_published_on_the_bus() -> None:
     assert ("agent", "alert.add") in actions and ("agent", "alert.fired") in actions
 
 
-def _check(home: str, out) -> None:  # noqa: ANN001
+def _check(home: str, out) -> None:
     import os
 
     os.environ["VOLEX_HOME"] = home
@@ -47,7 +47,7 @@ def _check(home: str, out) -> None:  # noqa: ANN001
         out.put(len(volex.check_alerts().fired))
 
 
-def test_two_processes_checking_at_once_fire_an_alert_only_once(volex_home) -> None:  # noqa: ANN001
+def test_two_processes_checking_at_once_fire_an_alert_only_once(volex_home) -> None:
     with Volex(offline=True) as volex:
         for _ in range(5):
             volex.add_alert("BTC/USDT", "above", 1)

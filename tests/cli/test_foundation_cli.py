@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from tests.support.cli import run
@@ -17,7 +16,7 @@ INDICATOR_KEYS = {"rsi_14", "macd", "bbands", "stoch", "atr_14", "ema_20", "ema_
                   "adx_14", "obv", "vwap"}
 
 
-def _no_traceback(result) -> None:  # noqa: ANN001
+def _no_traceback(result) -> None:
     assert "Traceback" not in result.output + result.stderr
 
 

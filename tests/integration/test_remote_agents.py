@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def agent_server(tmp_path) -> Iterator[Served]:  # noqa: ANN001
+def agent_server(tmp_path) -> Iterator[Served]:
     import uvicorn
 
     from volex.agents.server import create_app

@@ -9,6 +9,6 @@ from volex.cli import app
 __all__ = ["run"]
 
 
-def run(*args: str, input: str | None = None):  # noqa: A002, ANN201
+def run(*args: str, input: str | None = None):
     """Invoke `volex ARGS` in-process; returns Click's Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(app, list(args), input=input)

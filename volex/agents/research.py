@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from volex.domain.analysis import Analysis
     from volex.ports import MarketData
 
-__all__ = ["ResearchAgent", "DEFAULT_BARS"]
+__all__ = ["DEFAULT_BARS", "ResearchAgent"]
 
 DEFAULT_BARS = 1000
 Progress = Callable[[int, int], None]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from volex.facade import Volex
 
-__all__ = ["create_app", "AnalyzeRequest", "CandlesRequest", "DecideRequest", "BatchRequest"]
+__all__ = ["AnalyzeRequest", "BatchRequest", "CandlesRequest", "DecideRequest", "create_app"]
 
 
 class AnalyzeRequest(BaseModel):

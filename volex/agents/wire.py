@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from volex.domain.candles import CandleSet
 
-__all__ = ["candles_to_wire", "candles_from_wire"]
+__all__ = ["candles_from_wire", "candles_to_wire"]
 
 _COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"]
 

@@ -9,11 +9,10 @@ StockCharts worked example define it).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import talib
-
-from typing import TYPE_CHECKING
 
 from volex.domain.analysis import Bands, Indicators, Macd, Stoch
 

@@ -17,7 +17,7 @@ __all__ = ["analyze_candles", "market_summary"]
 _DAY_MS = 86_400_000
 
 
-def _change(close, bars_back: int) -> float | None:  # noqa: ANN001
+def _change(close, bars_back: int) -> float | None:
     if bars_back < 1 or len(close) <= bars_back:
         return None
     before = close[-1 - bars_back]

@@ -9,7 +9,7 @@ from volex.domain.timeframes import timeframe_ms
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["resample_candles", "can_resample"]
+__all__ = ["can_resample", "resample_candles"]
 
 
 def can_resample(source_tf: str, target_tf: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from volex.domain.analysis import Indicators, Reading, Verdict
 
-__all__ = ["read_indicators", "technical_verdict", "BUY_SCORE", "SELL_SCORE"]
+__all__ = ["BUY_SCORE", "SELL_SCORE", "read_indicators", "technical_verdict"]
 
 BUY_SCORE = 0.25
 SELL_SCORE = -0.25

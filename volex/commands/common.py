@@ -12,7 +12,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from volex.facade import Volex
 
-__all__ = ["console", "err_console", "volex", "print_json", "actor_of", "confirm"]
+__all__ = ["actor_of", "confirm", "console", "err_console", "print_json", "volex"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

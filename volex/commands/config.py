@@ -23,7 +23,7 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
         return
     import tomli_w
 
-    def strip_none(value):  # noqa: ANN001, ANN202 - TOML has no null
+    def strip_none(value):
         if isinstance(value, dict):
             return {k: strip_none(v) for k, v in value.items() if v is not None}
         return value

@@ -8,15 +8,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 __all__ = [
-    "CandleSource",
-    "Macd",
-    "Bands",
-    "Stoch",
-    "Indicators",
-    "Reading",
-    "Verdict",
-    "MarketSummary",
     "Analysis",
+    "Bands",
+    "CandleSource",
+    "Indicators",
+    "Macd",
+    "MarketSummary",
+    "Reading",
+    "Stoch",
+    "Verdict",
 ]
 
 Action = Literal["buy", "sell", "hold"]

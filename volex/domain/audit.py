@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["AuditRecord", "ACTORS"]
+__all__ = ["ACTORS", "AuditRecord"]
 
 ACTORS = ("cli", "shell", "dashboard", "agent", "remote", "api", "system")
 

@@ -39,7 +39,7 @@ def read_predictor(path: Path) -> tuple[PackedForest, Calibrator]:
         knots = [(data[f"cal_knot_x_{i}"], data[f"cal_knot_y_{i}"])
                  for i in range(n_classes) if f"cal_knot_x_{i}" in data]
         calibrator = Calibrator(str(data["cal_method"]), n_classes,
-                                coef=data["cal_coef"] if "cal_coef" in data else None,
-                                intercept=data["cal_intercept"] if "cal_intercept" in data else None,
+                                coef=data.get("cal_coef"),
+                                intercept=data.get("cal_intercept"),
                                 knots=knots)
     return forest, calibrator

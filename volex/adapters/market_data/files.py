@@ -11,9 +11,14 @@ from volex.errors import DataFileError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CANDLE_COLUMNS", "read_candles_file", "normalize_candles", "sample_candles",
-           "sample_symbols",
-           "sample_timeframes"]
+__all__ = [
+    "CANDLE_COLUMNS",
+    "normalize_candles",
+    "read_candles_file",
+    "sample_candles",
+    "sample_symbols",
+    "sample_timeframes",
+]
 
 CANDLE_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume"]
 # The sample was captured on 2025-08-26 shortly after 12:00 UTC; bars that had not closed

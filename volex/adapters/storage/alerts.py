@@ -6,7 +6,18 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Integer, String, Table, Text, delete, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from volex.adapters.storage.db import Database
 from volex.adapters.storage.tables import metadata
@@ -32,7 +43,7 @@ def _when(ms: int | None) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
 
-def _alert(row) -> Alert:  # noqa: ANN001
+def _alert(row) -> Alert:
     return Alert(id=row.id, symbol=row.symbol, condition=row.condition, price=Decimal(row.price),
                  note=row.note, created_at=_when(row.created_ts), triggered_at=_when(row.triggered_ts),
                  triggered_price=Decimal(row.triggered_price) if row.triggered_price else None)
@@ -42,13 +53,13 @@ class AlertRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, symbol: str, condition: str, price: Decimal, note: str | None, conn=None) -> Alert:  # noqa: ANN001
+    def add(self, symbol: str, condition: str, price: Decimal, note: str | None, conn=None) -> Alert:
         row = {"symbol": symbol, "condition": condition, "price": str(price), "note": note,
                "created_ts": int(time.time() * 1000)}
         new_id = conn.execute(insert(alerts).values(**row)).inserted_primary_key[0]
         return self.get(new_id, conn)
 
-    def get(self, alert_id: int, conn) -> Alert | None:  # noqa: ANN001
+    def get(self, alert_id: int, conn) -> Alert | None:
         row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
         return _alert(row) if row else None
 
@@ -59,10 +70,10 @@ class AlertRepo:
         with self.db.begin() as conn:
             return [_alert(r) for r in conn.execute(query)]
 
-    def remove(self, alert_id: int, conn) -> bool:  # noqa: ANN001
+    def remove(self, alert_id: int, conn) -> bool:
         return conn.execute(delete(alerts).where(alerts.c.id == alert_id)).rowcount > 0
 
-    def mark_triggered(self, alert_id: int, price: Decimal, conn) -> bool:  # noqa: ANN001
+    def mark_triggered(self, alert_id: int, price: Decimal, conn) -> bool:
         """Fire an alert once: False when another process fired it first."""
         result = conn.execute(update(alerts).where(alerts.c.id == alert_id,
                                                    alerts.c.triggered_ts.is_(None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, select
@@ -13,7 +14,7 @@ from volex.adapters.storage.tables import candles as table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CandleRepo", "CachedSeries", "upsert"]
+__all__ = ["CachedSeries", "CandleRepo", "upsert"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class CachedSeries:
         return (last - first) // timeframe_ms(self.timeframe) + 1
 
 
-def upsert(conn, values: list[dict], conflict_cols: list[str], update_cols: list[str], tbl) -> None:  # noqa: ANN001
+def upsert(conn, values: list[dict], conflict_cols: list[str], update_cols: list[str], tbl) -> None:
     """INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike."""
     if not values:
         return
@@ -114,7 +115,7 @@ class CandleRepo:
                     table.c.exchange == exchange, table.c.symbol == symbol,
                     table.c.timeframe == timeframe).order_by(table.c.ts)).scalars().all()
                 step = timeframe_ms(timeframe)
-                gaps = [(a + step, b - step) for a, b in zip(stamps, stamps[1:]) if b - a > step]
+                gaps = [(a + step, b - step) for a, b in pairwise(stamps) if b - a > step]
                 out.append(CachedSeries(exchange, symbol, timeframe, stamps[0], stamps[-1],
                                         len(stamps), gaps))
         return out

@@ -13,11 +13,11 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from volex.errors import ConfigError, StorageError
 
-__all__ = ["Database", "schema_heads", "redact_url"]
+__all__ = ["Database", "redact_url", "schema_heads"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
-_REV = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
-_DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
+_REV = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.MULTILINE)
 
 
 def schema_heads() -> set[str]:
@@ -43,7 +43,7 @@ def redact_url(url: str) -> str:
         return "<invalid database url>"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -121,7 +121,7 @@ class Database:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
-    def _upgrade(self, cfg, command) -> None:  # noqa: ANN001
+    def _upgrade(self, cfg, command) -> None:
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "postgresql":  # one migrator at a time across processes

@@ -7,9 +7,9 @@ and PostgreSQL, and cheap to compare. Every schema change goes through an Alembi
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text)
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text
 
-__all__ = ["metadata", "candles", "audit_log", "state"]
+__all__ = ["audit_log", "candles", "metadata", "state"]
 
 metadata = MetaData()
 
