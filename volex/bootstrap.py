@@ -53,8 +53,13 @@ class Runtime:
         """The public market data client of ``exchange`` (one per exchange per process)."""
         if exchange not in self._market_data:
             from volex.adapters.market_data.ccxt_data import CcxtMarketData
+            from volex.config import ExchangeSettings
 
-            self._market_data[exchange] = CcxtMarketData(exchange, self.settings.network_timeout_s)
+            # The same [exchanges.<id>] address as the live adapter: one venue, one place.
+            where = self.settings.exchanges.get(exchange, ExchangeSettings())
+            self._market_data[exchange] = CcxtMarketData(
+                exchange, self.settings.network_timeout_s, client_config=where.client_config(),
+                api_base=where.api_base)
         return self._market_data[exchange]
 
     def agent_url(self, name: str) -> str | None:

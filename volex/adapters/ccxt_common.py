@@ -23,8 +23,38 @@ def exchange_ids() -> list[str]:
     return list(ccxt.exchanges)
 
 
-def make_client(exchange_id: str, timeout_s: float, config: dict[str, Any] | None = None) -> Any:
-    """A synchronous ccxt client for ``exchange_id`` (spot markets, our timeout)."""
+def make_client(exchange_id: str, timeout_s: float, config: dict[str, Any] | None = None, *,
+                api_base: str | None = None) -> Any:
+    """A synchronous ccxt client for ``exchange_id`` (spot markets, our timeout).
+
+    ``api_base`` sends every API call to another host, keeping the paths (a testnet mirror, a
+    self-hosted gateway, the loopback simulator); ``urls.api`` entries in ``config`` still win.
+    """
+    client = _client(exchange_id, timeout_s, config)
+    if api_base:
+        _rebase(client, api_base, ((config or {}).get("urls") or {}).get("api") or {})
+    return client
+
+
+def _rebase(client: Any, api_base: str, explicit: dict[str, Any]) -> None:
+    """Every API url (live and testnet) on ``api_base``'s host, except those set explicitly."""
+    from urllib.parse import urlsplit
+
+    base = api_base.rstrip("/")
+
+    def moved(urls: Any) -> Any:
+        if isinstance(urls, dict):
+            return {name: moved(url) for name, url in urls.items()}
+        return base + urlsplit(urls).path if isinstance(urls, str) else urls
+
+    for key in ("api", "test"):
+        if key in client.urls:
+            client.urls[key] = moved(client.urls[key])
+    if isinstance(client.urls.get("api"), dict):
+        client.urls["api"].update(explicit)
+
+
+def _client(exchange_id: str, timeout_s: float, config: dict[str, Any] | None) -> Any:
     import ccxt
 
     cls = getattr(ccxt, exchange_id, None)

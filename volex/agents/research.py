@@ -107,7 +107,8 @@ class ResearchAgent:
         written = 0
         while start + step <= now:  # a closed bar can still start at `start`
             page = source.fetch_candles(market, timeframe, since_ms=start)
-            page = page[page["timestamp"].map(_ms) + step <= now]  # closed bars only
+            opens = page["timestamp"].astype("datetime64[ms, UTC]").astype("int64")
+            page = page[opens + step <= now]  # closed bars only
             if page.empty:
                 break
             written += self._repo.save(exchange, market, timeframe, page)

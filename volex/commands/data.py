@@ -38,11 +38,11 @@ def fetch(
     exchange: str = typer.Option(None, "--exchange", "-e", help="ccxt exchange id."),
 ) -> None:
     """Download candles from the exchange into the cache (only what is missing)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     app = volex(ctx)
     start = _date(since)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} bars"),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("bars"),
                   TimeRemainingColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"fetching {symbol}", total=None)
         market, rows = app.fetch_data(symbol, timeframe, since=start, exchange=exchange,

@@ -87,9 +87,7 @@ class CcxtExchange:
         extra = dict(client_config or {})
         options.update(extra.pop("options", {}))
         config.update(extra, options=options)
-        self._client = make_client(exchange_id, timeout_s, config)
-        if api_base:
-            self._rebase(api_base, (extra.get("urls") or {}).get("api") or {})
+        self._client = make_client(exchange_id, timeout_s, config, api_base=api_base)
         if sandbox:
             self._enable_sandbox()
         self._markets: dict[str, Market] | None = None
@@ -398,23 +396,6 @@ class CcxtExchange:
             raise errors.AuthenticationError(
                 f"{self.name}: no API key; store one in the secret store under {self.name!r} "
                 "(api_key, secret) to trade live")
-
-    def _rebase(self, api_base: str, explicit: dict[str, Any]) -> None:
-        """Every API url (live and testnet) on ``api_base``'s host, except those set explicitly."""
-        from urllib.parse import urlsplit
-
-        base = api_base.rstrip("/")
-
-        def moved(urls: Any) -> Any:
-            if isinstance(urls, dict):
-                return {name: moved(url) for name, url in urls.items()}
-            return base + urlsplit(urls).path if isinstance(urls, str) else urls
-
-        for key in ("api", "test"):
-            if key in self._client.urls:
-                self._client.urls[key] = moved(self._client.urls[key])
-        if isinstance(self._client.urls.get("api"), dict):
-            self._client.urls["api"].update(explicit)
 
     def _enable_sandbox(self) -> None:
         import ccxt

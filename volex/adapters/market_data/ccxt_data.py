@@ -16,9 +16,11 @@ __all__ = ["CcxtMarketData"]
 class CcxtMarketData:
     """The MarketData port over a ccxt client."""
 
-    def __init__(self, exchange_id: str, timeout_s: float = 2.0, client: Any = None) -> None:
+    def __init__(self, exchange_id: str, timeout_s: float = 2.0, client: Any = None, *,
+                 client_config: dict[str, Any] | None = None, api_base: str | None = None) -> None:
         self.name = exchange_id
-        self._client = client or make_client(exchange_id, timeout_s)
+        self._client = client or make_client(exchange_id, timeout_s, client_config,
+                                             api_base=api_base)
         self._markets: set[str] | None = None
 
     @property
@@ -40,5 +42,6 @@ class CcxtMarketData:
         with translate_ccxt_errors(self.name):
             rows = self._client.fetch_ohlcv(symbol, tf, since=since_ms, limit=limit or self.page_limit)
         frame = pd.DataFrame(rows, columns=["timestamp", "open", "high", "low", "close", "volume"])
-        frame["timestamp"] = pd.to_datetime(frame["timestamp"].astype("int64"), unit="ms", utc=True)
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"].astype("int64"), unit="ms",
+                                            utc=True).astype("datetime64[ms, UTC]")
         return frame.astype({c: "float64" for c in ("open", "high", "low", "close", "volume")})
