@@ -38,7 +38,13 @@ def fetch(
     exchange: str = typer.Option(None, "--exchange", "-e", help="ccxt exchange id."),
 ) -> None:
     """Download candles from the exchange into the cache (only what is missing)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     app = volex(ctx)
     start = _date(since)
