@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from volex.analysis.resample import can_resample, resample_candles
@@ -34,10 +33,6 @@ Progress = Callable[[int, int], None]
 
 def _ms(ts: pd.Timestamp) -> int:
     return int(ts.value // 1_000_000)
-
-
-def _when(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
 
 class ResearchAgent:
