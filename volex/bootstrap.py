@@ -76,7 +76,8 @@ class Runtime:
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
         from volex.agents.research import ResearchAgent
 
-        return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes)
+        return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes,
+                             cache=self.cache)
 
     @cached_property
     def bus(self) -> EventBus:

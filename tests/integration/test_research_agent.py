@@ -52,6 +52,9 @@ def test_unreachable_exchange_falls_back_to_cache_then_sample(monkeypatch) -> No
     monkeypatch.setattr(time, "time", lambda: venue.now_ms / 1000)
     volex.candles("BTC/USDT", "2h")
     venue.down = True
+    same_bar = volex.candles("BTC/USDT", "2h")  # nothing can have closed: no need to ask
+    assert same_bar.source.kind == "exchange" and not same_bar.notes
+    venue.now_ms += venue.step()  # a bar closes while the venue is down
     cached = volex.candles("BTC/USDT", "2h")
     assert cached.source.kind == "cache"
     assert any("binance unreachable" in n for n in cached.notes)
@@ -127,3 +130,24 @@ def test_a_hung_exchange_fails_over_within_a_couple_of_seconds() -> None:
     assert result.source.kind == "sample"
     assert any("binance unreachable" in n for n in result.notes)
     assert elapsed < 3.0, f"failing over took {elapsed:.1f}s"
+
+
+def test_processes_sharing_a_redis_cache_ask_the_exchange_once_per_bar(
+        monkeypatch, redis_url: str, unique_prefix: str) -> None:
+    from volex.config import UrlSettings
+
+    def one_process() -> tuple[Volex, FakeMarketData]:
+        volex = Volex(cache=UrlSettings(url=redis_url, namespace=unique_prefix))
+        return volex, _venue(volex)
+
+    first, venue = one_process()
+    monkeypatch.setattr(time, "time", lambda: venue.now_ms / 1000)
+    first.candles("BTC/USDT", "2h")
+    assert venue.requests
+    second, other = one_process()  # same store, same cache, a new process's clients
+    result = second.candles("BTC/USDT", "2h")
+    assert other.requests == [] and other.markets_calls == 0, "the exchange was asked again"
+    assert result.source.kind == "exchange"
+    assert result.frame.equals(first.candles("BTC/USDT", "2h").frame)
+    first.close()
+    second.close()

@@ -20,8 +20,10 @@ class FakeMarketData:
         self.now_ms = now_ms
         self.down = False
         self.requests: list[int | None] = []
+        self.markets_calls = 0
 
     def markets(self) -> set[str]:
+        self.markets_calls += 1
         if self.down:
             raise NetworkError(f"{self.name}: RequestTimeout")
         return {self.symbol, "ETH/USDT"}

@@ -7,6 +7,7 @@ to the bundled sample. The newest bar is dropped while it is still forming.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from volex.adapters.storage.candles import CandleRepo
     from volex.domain.analysis import Analysis
-    from volex.ports import MarketData
+    from volex.ports import Cache, MarketData
 
 __all__ = ["DEFAULT_BARS", "ResearchAgent"]
 
@@ -40,11 +41,12 @@ class ResearchAgent:
 
     def __init__(self, candles: CandleRepo, market_data: Callable[[str], MarketData],
                  sample: Callable[[str, str], pd.DataFrame | None],
-                 sample_timeframes: Callable[[str], list[str]]) -> None:
+                 sample_timeframes: Callable[[str], list[str]], cache: Cache | None = None) -> None:
         self._repo = candles
         self._market_data = market_data
         self._sample = sample
         self._sample_timeframes = sample_timeframes
+        self._cache = cache
 
     def candles(self, symbol: str, timeframe: str, exchange: str, *, offline: bool = False,
                 bars: int = DEFAULT_BARS) -> CandleSet:
@@ -116,13 +118,43 @@ class ResearchAgent:
         return market, written
 
     def _live(self, symbol: str, tf: str, exchange: str, bars: int) -> CandleSet:
+        fresh = self._fresh(exchange, symbol, tf, bars)
+        if fresh is not None:
+            return fresh
         market, note = self.resolve(symbol, exchange)
         self.fetch(market, tf, exchange, bars=bars)
         frame = self._repo.load(exchange, market, tf, limit=bars)
         if frame.empty:
             raise DataUnavailable(f"{exchange} returned no {tf} candles for {market}")
+        self._mark_fresh(exchange, symbol, tf, market, note)
         return CandleSet(market, tf, frame, self._source("exchange", exchange, frame),
                          [note] if note else [])
+
+    # Only closed bars are stored, so after a fetch nothing new can arrive before the next
+    # bar closes: until then (in any process sharing the cache) the store is as good as the
+    # exchange, and asking the exchange again would only cost time and rate limit.
+
+    def _mark_fresh(self, exchange: str, symbol: str, tf: str, market: str, note: str | None) -> None:
+        if self._cache is None:
+            return
+        step = timeframe_ms(tf)
+        now = time.time() * 1000
+        until_close = ((now // step) + 1) * step - now
+        value = json.dumps({"market": market, "note": note, "until": now + until_close}).encode()
+        self._cache.set(f"candles-fresh:{exchange}:{symbol}:{tf}", value, until_close / 1000)
+
+    def _fresh(self, exchange: str, symbol: str, tf: str, bars: int) -> CandleSet | None:
+        raw = self._cache.get(f"candles-fresh:{exchange}:{symbol}:{tf}") if self._cache else None
+        if raw is None:
+            return None
+        known = json.loads(raw)
+        if time.time() * 1000 >= known["until"]:  # a bar has closed since (the cache's clock may lag)
+            return None
+        frame = self._repo.load(exchange, known["market"], tf, limit=bars)
+        if frame.empty:
+            return None
+        return CandleSet(known["market"], tf, frame, self._source("exchange", exchange, frame),
+                         [known["note"]] if known["note"] else [])
 
     def _offline(self, symbol: str, tf: str, exchange: str, bars: int,
                  notes: list[str]) -> CandleSet | None:
