@@ -82,3 +82,14 @@ def test_status_shows_trading_state_mode_and_components() -> None:
     halted = json.loads(run("status", "--json").stdout)
     assert halted["trading"] == "HALTED" and halted["halt"]["reason"] == "news"
     assert "HALTED" in run("status").output
+
+
+def test_watch_keeps_checking_until_every_alert_has_fired() -> None:
+    run("alert", "btc", "--below", str(LAST_BTC + 1), "--note", "dip")
+    run("alert", "eth", "--below", "1")
+    watched = run("alerts", "--watch", "--every", "1", "--rounds", "2")
+    assert watched.exit_code == 0, watched.stderr
+    assert watched.output.count("ALERT #1") == 1 and "dip" in watched.output
+    assert "ALERT #2" not in watched.output
+    run("alerts", "--remove", "2")
+    assert "no active alerts left" in run("alerts", "--watch", "--every", "1").output

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from volex.commands.common import console, print_json, volex
 from volex.errors import UserInputError
+
+if TYPE_CHECKING:
+    from volex.agents.alerts import AlertCheck
+    from volex.facade import Volex
 
 __all__ = ["register"]
 
@@ -32,30 +38,24 @@ def alert(
 def alerts(
     ctx: typer.Context,
     check: bool = typer.Option(False, "--check", help="Price the watched markets now and fire what was reached."),
+    watch: bool = typer.Option(False, "--watch", help="Keep checking (every --every seconds) until no alert is left; Ctrl-C stops."),
+    every: float = typer.Option(30.0, "--every", min=1.0, help="Seconds between checks with --watch."),
+    rounds: int = typer.Option(None, "--rounds", hidden=True, min=1, help="Stop --watch after N checks."),
     remove: int = typer.Option(None, "--remove", help="Delete the alert with this id."),
     show_all: bool = typer.Option(False, "--all", help="Include alerts that already fired."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List price alerts; --check fires those whose level was reached, --remove ID deletes one."""
+    """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one."""
     app = volex(ctx)
     if remove is not None:
         app.remove_alert(remove)
         console.print(f"alert #{remove} removed")
         return
+    if watch:
+        _watch(app, every, rounds, as_json)
+        return
     if check:
-        result = app.check_alerts()
-        if as_json:
-            print_json({"fired": [{**a.model_dump(mode="json"), "price_source": t.source}
-                                  for a, t in result.fired], "unpriced": result.unpriced})
-            return
-        for fired, ticker in result.fired:
-            flag = "" if ticker.source == "exchange" else f" [yellow]({ticker.source} price)[/]"
-            console.print(f"[bold magenta]ALERT #{fired.id}[/] {fired.describe()}: now "
-                          f"{ticker.last:,f}{flag}{' - ' + fired.note if fired.note else ''}")
-        for symbol, problem in result.unpriced.items():
-            console.print(f"[yellow]! no price for {symbol}: {problem}[/]")
-        if not result.fired:
-            console.print("no alert fired")
+        _show_check(app.check_alerts(), as_json, quiet=False)
         return
     listed = app.alerts(include_triggered=show_all)
     if as_json:
@@ -71,6 +71,37 @@ def alerts(
         fired = f"{a.triggered_at:%Y-%m-%d %H:%M} at {a.triggered_price:,f}" if a.triggered_at else ""
         table.add_row(str(a.id), a.symbol, a.condition, f"{a.price:,f}", a.note or "", fired)
     console.print(table)
+
+
+def _show_check(result: AlertCheck, as_json: bool, *, quiet: bool) -> None:
+    if as_json:
+        print_json({"fired": [{**a.model_dump(mode="json"), "price_source": t.source}
+                              for a, t in result.fired], "unpriced": result.unpriced})
+        return
+    for fired, ticker in result.fired:
+        flag = "" if ticker.source == "exchange" else f" [yellow]({ticker.source} price)[/]"
+        console.print(f"[bold magenta]ALERT #{fired.id}[/] {fired.describe()}: now "
+                      f"{ticker.last:,f}{flag}{' - ' + fired.note if fired.note else ''}")
+    for symbol, problem in result.unpriced.items():
+        console.print(f"[yellow]! no price for {symbol}: {problem}[/]")
+    if not result.fired and not quiet:
+        console.print("no alert fired")
+
+
+def _watch(app: Volex, every: float, rounds: int | None, as_json: bool) -> None:
+    """Check until every alert has fired (or Ctrl-C); each check prices each market once."""
+    import time
+
+    done = 0
+    while app.alerts():
+        _show_check(app.check_alerts(), as_json, quiet=True)
+        done += 1
+        if rounds is not None and done >= rounds:
+            return
+        if app.alerts():
+            time.sleep(every)
+    if not as_json:
+        console.print("no active alerts left")
 
 
 def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
