@@ -21,23 +21,10 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 
-
-def median_times(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall and CPU time of ``repeat`` calls after one warm-up call. On a busy machine
-    the CPU time (this process only) is the fairer figure: the work is single-threaded."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+from timing import median_times  # benchmarks/timing.py
 
 
 def main() -> None:

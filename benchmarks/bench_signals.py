@@ -15,26 +15,10 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 
-
-def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall and CPU time of ``repeat`` calls after one warm-up call.
-
-    Both are printed: on a machine shared with other work, wall time includes waiting
-    for a core, CPU time is what the call itself costs.
-    """
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+from timing import median_times  # benchmarks/timing.py
 
 
 def _ms(times: tuple[float, float]) -> str:
@@ -64,12 +48,12 @@ def main() -> None:
     print(f"trained {args.trees} trees on {len(candles):,} bars in {train_s:.1f} s "
           f"(walk-forward {report.folds + 1} folds + final fit)")
 
-    one = median_time(lambda: predict_latest(model, candles), args.repeat)
+    one = median_times(lambda: predict_latest(model, candles), args.repeat)
     row = latest_features(candles, "2h")
     model.estimator.set_params(n_jobs=1)
-    sk_one = median_time(lambda: model.estimator.predict_proba(row), args.repeat)
-    features = median_time(lambda: latest_features(candles, "2h"), args.repeat)
-    walk = median_time(lambda: model.proba(row), args.repeat)
+    sk_one = median_times(lambda: model.estimator.predict_proba(row), args.repeat)
+    features = median_times(lambda: latest_features(candles, "2h"), args.repeat)
+    walk = median_times(lambda: model.proba(row), args.repeat)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians:")
     print(f"one symbol, calibrated outlook:   {_ms(one)}  (goal < 10 ms)")
     print(f"  of which features:              {_ms(features)}")
@@ -79,7 +63,7 @@ def main() -> None:
     # Different history lengths per symbol, and one model object each: no shared work.
     jobs = {f"SYM{i}/USDT": (copy.copy(model), candles.iloc[: len(candles) - i])
             for i in range(args.symbols)}
-    batch = median_time(lambda: predict_batch(jobs), max(5, args.repeat // 10))
+    batch = median_times(lambda: predict_batch(jobs), max(5, args.repeat // 10))
     print(f"{args.symbols} symbols, batch:              {_ms(batch)}  (goal < 200 ms)")
     outlook = predict_latest(model, candles)
     print(f"last outlook: {outlook.describe()}")
