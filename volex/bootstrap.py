@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
     from volex.agents.risk import RiskAgent
+    from volex.agents.strategy_runner import StrategyRunner
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
 
 __all__ = ["Runtime"]
@@ -207,6 +208,13 @@ class Runtime:
                               fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
                               slippage_bps=trading.slippage_bps, halts=self.halts,
                               emit=self.emit)
+
+    @cached_property
+    def strategy_runner(self) -> StrategyRunner:
+        """Trades strategies' targets bar by bar, through the execution agent (actor "agent")."""
+        from volex.agents.strategy_runner import StrategyRunner
+
+        return StrategyRunner(self.execution, self.store.state, actor="agent")
 
     @cached_property
     def halts(self) -> HaltSwitch:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from volex.commands.common import console, print_json, volex
+
+if TYPE_CHECKING:
+    from volex.agents.strategy_runner import BarReport
 
 __all__ = ["register"]
 
@@ -103,6 +106,88 @@ def promote(
     """Move a strategy along its lifecycle (one step up at a time; down freely)."""
     change = volex(ctx).set_strategy_state(name, state, file=file)
     console.print(f"{change['strategy']}: {change['from']} -> {change['to']}")
+
+
+_ACTION_STYLE = {"buy": "green", "sell": "red", "blocked": "bold red", "no change": "dim",
+                 "done": "dim"}
+
+
+def _bar_line(report: BarReport) -> str:
+    """One line per bar: when, target, holding, and what was done."""
+    action = {"blocked": f"blocked by {report.blocked_by}", "done": "nothing to do"}.get(
+        report.action, report.action)
+    detail = f": {report.detail}" if report.detail else ""
+    return (f"{report.bar:%Y-%m-%d %H:%M} {report.symbol} {report.timeframe} · target "
+            f"{report.target} · position {report.position.normalize():f} · "
+            f"[{_ACTION_STYLE.get(report.action, '')}]{action}[/]{detail}")
+
+
+@strategy_app.command("run")
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Strategy name.")],
+    symbol: Annotated[str, typer.Argument(help="Symbol to trade: BTC/USDT, btc, eth.")],
+    timeframe: Annotated[str | None, typer.Option(
+        "--timeframe", "-t", help="Bar length (default: the configured timeframe).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Parameter NAME=VALUE (repeatable; saved best ones fill gaps).")
+    ] = None,
+    quote: Annotated[str | None, typer.Option(
+        "--quote", help="Size of each entry in the quote currency (default: risk sizing).")
+    ] = None,
+    percent: Annotated[str | None, typer.Option(
+        "--percent", help="Size of each entry as % of the free quote balance.")] = None,
+    stop_loss: Annotated[str | None, typer.Option(
+        "--stop-loss", help="Stop-loss distance below each entry's fill, in %.")] = None,
+    take_profit: Annotated[str | None, typer.Option(
+        "--take-profit", help="Take-profit distance above each entry's fill, in %.")] = None,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Act on the latest closed bar, then exit.")] = False,
+    live: Annotated[bool, typer.Option(
+        "--live", help="Trade live (state live and trading.mode = live).")] = False,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Candles and prices from the cache or the bundled sample only.")
+    ] = False,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Candles from a CSV/Parquet file (paper replay; its last bar is "
+        "the latest).")] = None,
+    file: FileOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per bar acted on.")] = False,
+) -> None:
+    """Trade a strategy's target on each newly closed bar, through every risk check.
+
+    Buys to go long and sells the holding to go flat when the target and the holding
+    differ; never twice on one bar. Runs until Ctrl-C (or one bar with --once).
+    """
+    from volex.commands.common import confirm, err_console
+    from volex.errors import Cancelled
+    from volex.strategies.base import parse_param_args
+
+    overrides = {k: v for k, v in (("offline", offline or None), ("live", live or None)) if v}
+    app = volex(ctx, **overrides)
+    spec = app.prepare_strategy_run(name, symbol, timeframe=timeframe,
+                                    params=parse_param_args(param), quote=quote, percent=percent,
+                                    stop_loss=stop_loss, take_profit=take_profit, data=data,
+                                    file=file)
+    out = err_console if as_json else console
+    shown = ", ".join(f"{k}={v}" for k, v in spec.params.items())
+    out.print(f"[bold]{spec.strategy.name}[/] ({shown}) on [bold]{spec.symbol}[/] "
+              f"{spec.timeframe} · {spec.mode.upper()}")
+    if not confirm(f"Let {spec.strategy.name} send {spec.mode.upper()} orders on its own?", yes):
+        raise Cancelled("not started (not confirmed)")
+
+    def on_bar(report: BarReport) -> None:
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            console.print(_bar_line(report))
+
+    try:
+        app.run_strategy(spec, on_bar, once=once)
+    except KeyboardInterrupt:
+        out.print(f"stopped {spec.strategy.name} on {spec.symbol}")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from volex.facade.base import FacadeBase
 
 if TYPE_CHECKING:
+    from volex.agents.strategy_runner import BarReport, RunSpec
     from volex.backtest.engine import BacktestConfig
     from volex.backtest.service import BacktestRun, OptimizeRun
     from volex.domain.candles import CandleSet
@@ -99,6 +100,66 @@ class StrategyFacade(FacadeBase):
                                             details={"params": run.saved.best_params,
                                                      "objective": objective})
         return run
+
+    def prepare_strategy_run(self, name: str, symbol: str, *, timeframe: str | None = None,
+                             params: dict[str, Any] | None = None, quote: Any = None,
+                             percent: Any = None, stop_loss: Any = None, take_profit: Any = None,
+                             data: str | Path | None = None,
+                             file: str | Path | None = None) -> RunSpec:
+        """Check that ``name`` may trade ``symbol`` here and now, and describe the run.
+
+        The lifecycle decides where a strategy may run: on paper from state ``paper``, live
+        (``Volex(live=True)`` and trading.mode = "live") only in state ``live``. Parameters
+        resolve as in a backtest: defaults < saved best parameters < ``params``.
+        """
+        from volex.agents.strategy_runner import RunSpec
+        from volex.domain.orders import decimal_arg
+        from volex.domain.timeframes import normalize_timeframe, timeframe_ms
+        from volex.errors import UserInputError
+        from volex.strategies.lifecycle import record_of, require_runnable
+        from volex.strategies.registry import get_strategy
+
+        strategy = get_strategy(name, file)
+        record = record_of(self.strategy_store, strategy.name)
+        require_runnable(record, live=self.runtime.live)
+        if self.runtime.live and data is not None:
+            raise UserInputError("--data replays a file on paper; it cannot trade live")
+        resolved = strategy.resolve(params, base=record.best_params)
+        if quote is not None and percent is not None:
+            raise UserInputError("give one size: --quote or --percent")
+        pct = decimal_arg("--percent", percent)
+        if pct is not None and pct > 100:
+            raise UserInputError(f"--percent must be at most 100, not {percent}")
+        stop = decimal_arg("--stop-loss", stop_loss)
+        if stop is not None and stop >= 100:
+            raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
+                                 f"not {stop_loss}")
+        market = self.trade_symbol(symbol)
+        self.runtime.execution.exchange.market(market)  # an unknown market fails now, not later
+        if data is not None and timeframe is None:
+            from volex.ml.features import infer_timeframe
+
+            stamps = self.candles(market, data=data).frame["timestamp"]
+            tf = infer_timeframe(stamps.dt.as_unit("ms").astype("int64").to_numpy()[:10_001])
+        else:
+            tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        return RunSpec(strategy, market, tf, timeframe_ms(tf), resolved,
+                       lambda: self.candles(market, tf, data=data), mode=self.trading_mode,
+                       quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
+                       take_profit_pct=decimal_arg("--take-profit", take_profit))
+
+    def run_strategy(self, spec: RunSpec, on_bar: Callable[[BarReport], None], *,
+                     once: bool = False) -> None:
+        """Trade ``spec``'s target on each newly closed bar (``once``: the latest, then stop).
+
+        Orders go through the execution agent (risk checks, halt, journal, audit) with actor
+        "agent"; runs until interrupted unless ``once``.
+        """
+        self.runtime.store.audit.record(
+            self.actor, "strategy.run", spec.symbol,
+            details={"strategy": spec.strategy.name, "timeframe": spec.timeframe,
+                     "params": spec.params, "mode": spec.mode, "once": once})
+        self.runtime.strategy_runner.run(spec, on_bar, once=once)
 
     def _candle_loader(self, offline: bool | None) -> Callable[..., CandleSet]:
         def load(symbol: str, timeframe: str | None, data: str | Path | None,

@@ -23,6 +23,7 @@ __all__ = [
     "mark_backtested",
     "parse_state",
     "record_of",
+    "require_runnable",
     "save_best_params",
     "set_state",
 ]
@@ -105,6 +106,20 @@ def set_state(store: StrategyStateStore, name: str, target: LifecycleState) -> S
     updated = replace(record, state=target, updated_ts=int(time.time() * 1000))
     store.put(updated)
     return updated
+
+
+def require_runnable(record: StrategyRecord, *, live: bool) -> None:
+    """Refuse to run ``record`` on the market unless its state allows it.
+
+    Paper trading needs ``paper`` (or ``live``); live trading needs ``live``.
+    """
+    needed = LifecycleState.LIVE if live else LifecycleState.PAPER
+    if _ORDER.index(record.state) >= _ORDER.index(needed):
+        return
+    where = "live" if live else "on paper"
+    raise UserInputError(f"strategy {record.name} is {record.state}: it runs {where} only in "
+                         f"state {needed}{' or live' if not live else ''} (promote it: "
+                         f"volex strategy promote {record.name} {needed})")
 
 
 def mark_backtested(store: StrategyStateStore, name: str) -> StrategyRecord:

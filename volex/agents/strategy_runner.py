@@ -1,0 +1,241 @@
+"""The strategy runner: a strategy's target on each newly closed bar, traded through execution.
+
+On each closed bar the runner computes the strategy's target (the same ``targets`` the
+backtester uses, on the same parameters), compares it with the holding in that market and,
+when they differ, buys to go long or sells the holding to go flat. Every order goes through
+:meth:`ExecutionAgent.execute`, so the risk checks, the halt re-read at send time, the journal
+and the audit all apply; the actor is the runner's (``agent``) and the reason names the
+strategy. The last bar acted on is kept in the store, so a restart never trades a bar twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from volex.domain.orders import utcnow
+from volex.errors import (
+    DataUnavailable,
+    NetworkError,
+    RiskRejected,
+    TradingHalted,
+    UserInputError,
+)
+
+if TYPE_CHECKING:
+    from volex.agents.execution import ExecutionAgent
+    from volex.domain.candles import CandleSet
+    from volex.strategies.base import ParamValue, Strategy
+
+__all__ = ["BarReport", "RunSpec", "StrategyRunner"]
+
+log = logging.getLogger(__name__)
+
+# Seconds after a bar's close before asking for it (the venue needs a moment to publish it).
+CLOSE_GRACE_S = 5.0
+# The longest sleep between looks at the market when no new bar has appeared.
+MAX_POLL_S = 60.0
+
+
+class KeyValueStore(Protocol):
+    """Where the runner remembers the last bar it acted on (the store's ``StateRepo``)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One strategy run: what to trade, on which candles, how big, and where."""
+
+    strategy: Strategy
+    symbol: str
+    timeframe: str
+    timeframe_ms: int
+    params: dict[str, ParamValue]
+    load: Callable[[], CandleSet]
+    mode: str = "paper"
+    quote: Decimal | None = None
+    percent: Decimal | None = None
+    stop_loss_pct: Decimal | None = None
+    take_profit_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BarReport:
+    """What the runner did on one bar: ``action`` is buy, sell, no change, blocked or done."""
+
+    strategy: str
+    symbol: str
+    timeframe: str
+    mode: str
+    bar: datetime
+    target: str
+    position: Decimal
+    action: str
+    detail: str = ""
+    order_id: str | None = None
+    blocked_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": self.strategy, "symbol": self.symbol, "timeframe": self.timeframe,
+                "mode": self.mode, "bar": self.bar.isoformat(), "target": self.target,
+                "position": str(self.position), "action": self.action, "detail": self.detail,
+                "order_id": self.order_id, "blocked_by": self.blocked_by}
+
+
+class StrategyRunner:
+    """Trades one strategy's target position through the execution agent, bar by bar."""
+
+    def __init__(self, execution: ExecutionAgent, memory: KeyValueStore, *, actor: str = "agent",
+                 clock: Callable[[], datetime] = utcnow,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        self.execution = execution
+        self.memory = memory
+        self.actor = actor
+        self.clock = clock
+        self._sleep = sleep or time.sleep
+
+    def run(self, spec: RunSpec, on_bar: Callable[[BarReport], None], *,
+            once: bool = False) -> None:
+        """Act on the latest closed bar, then (unless ``once``) on each one that closes."""
+        reported: datetime | None = None
+        while True:
+            try:
+                report = self.step(spec)
+            except (NetworkError, DataUnavailable) as exc:
+                if once:
+                    raise
+                log.warning("strategy %s: %s; trying again", spec.strategy.name, exc)
+                self._sleep(MAX_POLL_S)  # a blip must not stop a running strategy
+                continue
+            if report.bar != reported:
+                on_bar(report)
+                reported = report.bar
+            if once:
+                return
+            self._sleep(self._wait_s(spec, report.bar))
+
+    def step(self, spec: RunSpec) -> BarReport:
+        """Act on the latest closed bar once: trade when the target and the holding differ."""
+        self.execution.reconcile_if_due(self.actor)
+        bar, target = self._latest_target(spec)
+        key = self._key(spec)
+        done = self.memory.get(key)
+        position = self._holding(spec.symbol)
+        report = _Reporter(spec, bar, "long" if target else "flat", position)
+        if done and done.get("bar_ms", -1) >= _ms(bar):
+            return report("done", f"bar already handled ({done.get('action')})")
+        if bool(target) == (position > 0):
+            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change"})
+            return report("no change")
+        side = "buy" if target else "sell"
+        self.memory.set(key, {"bar_ms": _ms(bar), "action": f"{side} sending"})  # before sending
+        try:
+            result = self._send(spec, side, bar)
+        except (TradingHalted, RiskRejected, UserInputError) as exc:
+            self.memory.set(key, done)  # not traded: the bar may be tried again
+            rule = _blocking_rule(exc)
+            return report("blocked", str(exc).splitlines()[0], blocked_by=rule)
+        order = result.order
+        self.memory.set(key, {"bar_ms": _ms(bar), "action": side, "order_id": order.id})
+        detail = f"{order.status} {side} {order.filled or order.amount} {spec.symbol}"
+        if order.average is not None:
+            detail += f" at {order.average}"
+        notes = [*result.notes, *(f"{o.type.replace('_', '-')} placed at {o.price}"
+                                  for o in result.protective)]
+        return report(side, "; ".join([detail, *notes]), order_id=order.id)
+
+    # -- the pieces ---------------------------------------------------------------------------
+
+    def _latest_target(self, spec: RunSpec) -> tuple[datetime, int]:
+        """The open time of the latest closed bar and the strategy's target on its close."""
+        from volex.backtest.engine import bars_from_frame
+
+        frame = spec.load().frame
+        now = self.clock()
+        closes = frame["timestamp"] + timedelta(milliseconds=spec.timeframe_ms)
+        frame = frame[closes <= now].reset_index(drop=True)
+        if len(frame) < 2:
+            raise DataUnavailable(f"no closed {spec.timeframe} bars of {spec.symbol} to act on")
+        targets = spec.strategy.targets(bars_from_frame(frame), spec.params)
+        return frame["timestamp"].iloc[-1].to_pydatetime(), int(targets[-1] > 0)
+
+    def _holding(self, symbol: str) -> Decimal:
+        """How much of ``symbol``'s base asset is held, in tradable units (dust counts as 0)."""
+        market = self.execution.exchange.market(symbol)
+        balance = self.execution.exchange.balances().get(market.base)
+        amount = market.round_amount(balance.total) if balance else Decimal(0)
+        if market.min_amount is not None and amount < market.min_amount:
+            return Decimal(0)
+        return amount
+
+    def _send(self, spec: RunSpec, side: str, bar: datetime) -> Any:
+        """Plan and execute one order through the execution agent's normal path."""
+        agent = self.execution
+        if side == "sell":  # resting stops and targets hold the coins the sale needs
+            for order in agent.open_orders(spec.symbol):
+                if order.side == "sell":
+                    agent.cancel(actor=self.actor, order_id=order.id,
+                                 reason=f"strategy {spec.strategy.name}: going flat")
+        buying = side == "buy"
+        plan = agent.plan(spec.symbol, side,  # type: ignore[arg-type]
+                          quote=spec.quote if buying else None,
+                          percent=spec.percent if buying else None,
+                          stop_loss_pct=spec.stop_loss_pct if buying else None,
+                          take_profit_pct=spec.take_profit_pct if buying else None,
+                          client_order_id=_client_order_id(spec, bar, side))
+        reason = (f"strategy {spec.strategy.name}: target {'long' if buying else 'flat'} "
+                  f"on the {spec.timeframe} bar of {bar:%Y-%m-%d %H:%M} UTC")
+        return agent.execute(plan, actor=self.actor, reason=reason)
+
+    def _key(self, spec: RunSpec) -> str:
+        venue = self.execution.exchange.name
+        return (f"strategy_run:{spec.mode}:{venue}:{spec.strategy.name}:{spec.symbol}:"
+                f"{spec.timeframe}")
+
+    def _wait_s(self, spec: RunSpec, bar: datetime) -> float:
+        """Seconds until the bar after ``bar`` has closed (at most ``MAX_POLL_S``)."""
+        next_close = bar + timedelta(milliseconds=2 * spec.timeframe_ms)
+        left = (next_close - self.clock()).total_seconds() + CLOSE_GRACE_S
+        return min(max(left, 1.0), MAX_POLL_S)
+
+
+class _Reporter:
+    """Builds the BarReport of one bar (the fields every outcome shares)."""
+
+    def __init__(self, spec: RunSpec, bar: datetime, target: str, position: Decimal) -> None:
+        self.spec, self.bar, self.target, self.position = spec, bar, target, position
+
+    def __call__(self, action: str, detail: str = "", *, order_id: str | None = None,
+                 blocked_by: str | None = None) -> BarReport:
+        spec = self.spec
+        return BarReport(spec.strategy.name, spec.symbol, spec.timeframe, spec.mode, self.bar,
+                         self.target, self.position, action, detail, order_id, blocked_by)
+
+
+def _blocking_rule(exc: Exception) -> str:
+    """The rule that stopped an order: halt, the failed risk checks, or sizing."""
+    if isinstance(exc, TradingHalted):
+        return "halt"
+    if isinstance(exc, RiskRejected):
+        names = [c.name for c in exc.checks if not c.passed]
+        return ", ".join(names) or "risk"
+    return "sizing"
+
+
+def _client_order_id(spec: RunSpec, bar: datetime, side: str) -> str:
+    """One id per strategy, market, bar and side: the venue never holds the order twice."""
+    key = f"{spec.mode}|{spec.strategy.name}|{spec.symbol}|{spec.timeframe}|{_ms(bar)}|{side}"
+    return "vx" + hashlib.sha256(key.encode()).hexdigest()[:30]
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
