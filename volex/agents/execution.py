@@ -225,7 +225,7 @@ class ExecutionAgent:
             raise RiskRejected(describe_block(fresh), fresh.checks)
         order = self.submit(fresh.request, actor=actor, reason=reason)
         notes = list(fresh.notes)
-        protective = (self.protect(order, fresh.request, actor, notes)
+        protective = (self.protect(order, fresh.request, actor, notes, why=reason)
                       if order.status == "closed" else [])
         return TradeResult(plan=fresh, order=order, protective=protective, notes=notes)
 
@@ -236,14 +236,16 @@ class ExecutionAgent:
         return self.gate.submit(request, actor=actor, reason=reason, flatten=flatten)
 
     def protect(self, entry: Order, request: OrderRequest, actor: str,
-                notes: list[str] | None = None) -> list[Order]:
+                notes: list[str] | None = None, why: str | None = None) -> list[Order]:
         """Place the stop-loss and take-profit of a filled entry (idempotent per entry).
 
         Both on a venue that places them as one OCO list go as that list (the venue reserves
         the coins once and cancels one leg when the other fills); otherwise one by one (the
         paper venue cancels the other leg itself). One that cannot be placed (halted
         meanwhile, trigger past the price...) is noted in ``notes``; the entry stands.
+        ``why`` is the entry's reason, repeated in theirs.
         """
+        suffix = f" ({why})" if why else ""
         notes = notes if notes is not None else []
         if entry.side != "buy" or entry.filled <= 0 or entry.average is None:
             return []
@@ -257,14 +259,14 @@ class ExecutionAgent:
             try:
                 return self.gate.submit_group(
                     children, lambda: self.exchange.create_protective_pair(stop, target),  # type: ignore[attr-defined]
-                    actor=actor, reason=f"stop-loss and take-profit (OCO) for {entry.id}")
+                    actor=actor, reason=f"stop-loss and take-profit (OCO) for {entry.id}{suffix}")
             except VolexError as exc:
                 self._not_placed(notes, "stop-loss and take-profit", entry, exc)
                 return []
         placed = []
         for child in children:
             try:
-                placed.append(self.submit(child, actor=actor, reason=f"{child.type} for {entry.id}"))
+                placed.append(self.submit(child, actor=actor, reason=f"{child.type} for {entry.id}{suffix}"))
             except VolexError as exc:
                 self._not_placed(notes, child.type.replace("_", "-"), entry, exc)
         return placed

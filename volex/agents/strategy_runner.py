@@ -87,7 +87,7 @@ class BarReport:
     def to_dict(self) -> dict[str, Any]:
         return {"strategy": self.strategy, "symbol": self.symbol, "timeframe": self.timeframe,
                 "mode": self.mode, "bar": self.bar.isoformat(), "target": self.target,
-                "position": str(self.position), "action": self.action, "detail": self.detail,
+                "position": f"{self.position.normalize():f}", "action": self.action, "detail": self.detail,
                 "order_id": self.order_id, "blocked_by": self.blocked_by}
 
 
@@ -95,12 +95,12 @@ class StrategyRunner:
     """Trades one strategy's target position through the execution agent, bar by bar."""
 
     def __init__(self, execution: ExecutionAgent, memory: KeyValueStore, *, actor: str = "agent",
-                 clock: Callable[[], datetime] = utcnow,
+                 clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], None] | None = None) -> None:
         self.execution = execution
         self.memory = memory
         self.actor = actor
-        self.clock = clock
+        self.clock = clock or utcnow
         self._sleep = sleep or time.sleep
 
     def run(self, spec: RunSpec, on_bar: Callable[[BarReport], None], *,

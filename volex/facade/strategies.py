@@ -136,13 +136,13 @@ class StrategyFacade(FacadeBase):
                                  f"not {stop_loss}")
         market = self.trade_symbol(symbol)
         self.runtime.execution.exchange.market(market)  # an unknown market fails now, not later
+        tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        candles = self.candles(market, tf, data=data)  # no data: say so before starting
         if data is not None and timeframe is None:
             from volex.ml.features import infer_timeframe
 
-            stamps = self.candles(market, data=data).frame["timestamp"]
-            tf = infer_timeframe(stamps.dt.as_unit("ms").astype("int64").to_numpy()[:10_001])
-        else:
-            tf = normalize_timeframe(timeframe or self.settings.timeframe)
+            stamps = candles.frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+            tf = infer_timeframe(stamps[:10_001])
         return RunSpec(strategy, market, tf, timeframe_ms(tf), resolved,
                        lambda: self.candles(market, tf, data=data), mode=self.trading_mode,
                        quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,

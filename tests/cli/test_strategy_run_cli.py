@@ -1,0 +1,236 @@
+"""`volex strategy run` as a trader uses it: paper runs on the bundled sample, a fixed clock.
+
+The candles are the bundled BTC/USDT daily sample replayed from a file; the clock decides
+which bars have closed. With sma_cross (10/30) the target is long on the bars of
+2025-08-06..14 and flat from 2025-08-15 on, so at 2025-08-14 12:00 the latest closed bar
+(2025-08-13) says long, and at 2025-08-23 12:00 (bar 2025-08-22) it says flat.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import run
+
+LONG_AT = datetime(2025, 8, 14, 12, tzinfo=UTC)
+FLAT_AT = datetime(2025, 8, 23, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prices from the bundled sample: these tests never reach the network."""
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> str:
+    """The bundled BTC/USDT daily candles as a file to replay."""
+    from volex.adapters.market_data.files import sample_candles
+
+    path = tmp_path / "btc_1d.csv"
+    sample_candles("BTC/USDT", "1d").to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """Set the runner's clock: ``clock(moment)``."""
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr("volex.agents.strategy_runner.utcnow", lambda: moment)
+
+    set_to(LONG_AT)
+    return set_to
+
+
+def _promote(*states: str) -> None:
+    for state in states:
+        result = run("strategy", "promote", "sma_cross", state)
+        assert result.exit_code == 0, result.output
+
+
+def _run(sample: str, *extra: str):
+    return run("strategy", "run", "sma_cross", "btc", "--data", sample, "--once", "--yes",
+               "--json", *extra)
+
+
+def _bar(result) -> dict:
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()
+    return json.loads(line)
+
+
+def _json(*args: str):
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _held() -> Decimal:
+    return next((Decimal(p["amount"]) for p in _json("positions")
+                 if p["symbol"] == "BTC/USDT"), Decimal(0))
+
+
+def _orders_by_runner() -> list[dict]:
+    return [r for r in _json("audit") if r["action"].startswith("order.")
+            and r["actor"] == "agent"]
+
+
+def one_line_error(result, code: int = 2) -> str:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def test_a_draft_strategy_is_refused_with_the_command_that_promotes_it(sample: str,
+                                                                        clock) -> None:
+    line = one_line_error(_run(sample))
+    assert "sma_cross is draft" in line and "volex strategy promote sma_cross paper" in line
+    assert _held() == 0 and _orders_by_runner() == []
+
+
+def test_on_paper_it_goes_long_once_per_bar_then_flat(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    first = _bar(_run(sample, "--quote", "500", "--stop-loss", "5"))
+    assert (first["bar"], first["target"], first["action"]) == (
+        "2025-08-13T00:00:00+00:00", "long", "buy")
+    assert first["mode"] == "paper" and first["order_id"]
+    held = _held()
+    assert held > 0
+
+    again = _bar(_run(sample, "--quote", "500"))  # a restart on the same bar
+    assert again["action"] == "done" and again["bar"] == first["bar"]
+    assert _held() == held
+    sent = [r for r in _orders_by_runner() if r["action"] == "order.send"]
+    assert len(sent) == 2  # the entry and its stop-loss, nothing more
+    assert all("strategy sma_cross" in r["reason"] for r in sent)
+
+    clock(FLAT_AT)
+    flat = _bar(_run(sample))
+    assert (flat["bar"], flat["target"], flat["action"]) == (
+        "2025-08-22T00:00:00+00:00", "flat", "sell")
+    assert Decimal(flat["position"]) == held and _held() == 0
+    assert _json("orders") == []  # the stop went with the holding
+    actions = [r["action"] for r in _orders_by_runner()]
+    assert actions.count("order.filled") == 2 and "order.cancel" in actions
+
+
+def test_no_change_when_the_holding_already_matches(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    clock(FLAT_AT)
+    report = _bar(_run(sample))
+    assert (report["target"], report["action"]) == ("flat", "no change")
+    assert _orders_by_runner() == []
+
+
+def test_the_text_output_says_what_happened_per_bar(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    result = run("strategy", "run", "sma_cross", "btc", "--data", sample, "--once", "--yes",
+                 "--quote", "300")
+    assert result.exit_code == 0, result.output
+    assert "2025-08-13 00:00 BTC/USDT 1d" in result.output
+    assert "target long" in result.output and "buy" in result.output
+
+
+def test_a_halt_in_the_same_store_blocks_the_runner_and_it_says_so(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    assert run("halt", "--reason", "lunch").exit_code == 0
+    blocked = _bar(_run(sample, "--quote", "300"))
+    assert (blocked["action"], blocked["blocked_by"]) == ("blocked", "halt")
+    assert "trading halted" in blocked["detail"]
+    assert _held() == 0
+    assert "order.blocked" in [r["action"] for r in _orders_by_runner()]
+    text = run("strategy", "run", "sma_cross", "btc", "--data", sample, "--once", "--yes")
+    assert "blocked by halt" in text.output
+    # a blocked bar was not traded, so after resuming the same bar is tried again
+    assert run("resume", "--yes").exit_code == 0
+    assert _bar(_run(sample, "--quote", "300"))["action"] == "buy"
+
+
+def test_a_halt_from_another_process_at_send_time_blocks_the_order(
+        sample: str, clock, volex_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex.agents.execution import ExecutionAgent
+
+    _promote("backtested", "paper")
+    planned = ExecutionAgent.plan
+    env = {**os.environ, "VOLEX_HOME": str(volex_home)}
+
+    def plan_then_halt_elsewhere(self, *args, **kwargs):
+        plan = planned(self, *args, **kwargs)
+        if not self.halt_state().active:  # another process halts after the runner planned
+            done = subprocess.run([sys.executable, "-m", "volex", "halt", "--reason", "desk"],
+                                  check=False, env=env, capture_output=True, text=True,
+                                  timeout=60)
+            assert done.returncode == 0, done.stderr
+        return plan
+
+    monkeypatch.setattr(ExecutionAgent, "plan", plan_then_halt_elsewhere)
+    blocked = _bar(_run(sample, "--quote", "300"))
+    assert (blocked["action"], blocked["blocked_by"]) == ("blocked", "halt")
+    assert "desk" in blocked["detail"]
+    assert _held() == 0 and not any(r["action"] == "order.send" for r in _orders_by_runner())
+
+
+def test_live_needs_a_live_strategy_and_live_mode(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    line = one_line_error(run("strategy", "run", "sma_cross", "btc", "--live", "--once",
+                              "--yes"))
+    assert "sma_cross is paper" in line and "volex strategy promote sma_cross live" in line
+    _promote("live")
+    line = one_line_error(run("strategy", "run", "sma_cross", "btc", "--live", "--once",
+                              "--yes"))
+    assert 'trading.mode = "live"' in line
+    assert _orders_by_runner() == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-p", "fast=50", "-p", "slow=20"], "fast < slow"),
+    (["-p", "speed=3"], "no parameter 'speed'"),
+    (["-p", "fast"], "expected NAME=VALUE"),
+    (["-p", "fast=abc"], "not a number"),
+    (["--quote", "abc"], "--quote"),
+    (["--quote", "100", "--percent", "5"], "one size"),
+    (["--percent", "150"], "at most 100"),
+    (["--stop-loss", "150"], "--stop-loss"),
+    (["--timeframe", "7x"], "timeframe"),
+])
+def test_bad_input_is_one_line_and_exit_2(sample: str, clock, args: list[str],
+                                          message: str) -> None:
+    _promote("backtested", "paper")
+    line = one_line_error(run("strategy", "run", "sma_cross", "btc", "--once", "--yes", *args))
+    assert message in line
+    assert _orders_by_runner() == []
+
+
+def test_an_unknown_strategy_or_market_is_one_line() -> None:
+    assert "unknown strategy" in one_line_error(run("strategy", "run", "nope", "btc", "--yes"))
+    _promote("backtested", "paper")
+    line = one_line_error(run("strategy", "run", "sma_cross", "NOPE/USDT", "--once", "--yes"),
+                          code=1)
+    assert "no 1d candles for NOPE/USDT" in line
+
+
+def test_ctrl_c_stops_the_loop_cleanly(sample: str, clock,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _promote("backtested", "paper")
+    waits: list[float] = []
+
+    def interrupted(seconds: float) -> None:
+        waits.append(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("volex.agents.strategy_runner.time.sleep", interrupted)
+    result = run("strategy", "run", "sma_cross", "btc", "--data", sample, "--yes",
+                 "--quote", "300")
+    assert result.exit_code == 0, result.output
+    assert "buy" in result.output and "stopped sma_cross on BTC/USDT" in result.output
+    assert len(waits) == 1 and 0 < waits[0] <= 60
