@@ -2,7 +2,7 @@
 
 The candles are the bundled BTC/USDT daily sample replayed from a file; the clock decides
 which bars have closed. With sma_cross (10/30) the target is long on the bars of
-2025-08-06..14 and flat from 2025-08-15 on, so at 2025-08-14 12:00 the latest closed bar
+2025-08-13..21 and flat from 2025-08-22 on, so at 2025-08-14 12:00 the latest closed bar
 (2025-08-13) says long, and at 2025-08-23 12:00 (bar 2025-08-22) it says flat.
 """
 
@@ -122,6 +122,28 @@ def test_on_paper_it_goes_long_once_per_bar_then_flat(sample: str, clock) -> Non
     assert _json("orders") == []  # the stop went with the holding
     actions = [r["action"] for r in _orders_by_runner()]
     assert actions.count("order.filled") == 2 and "order.cancel" in actions
+
+
+def test_a_rule_that_blocks_is_named(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    assert run("risk", "set", "max_order_quote", "100").exit_code == 0
+    blocked = _bar(_run(sample, "--quote", "300"))
+    assert (blocked["action"], blocked["blocked_by"]) == ("blocked", "max_order_quote")
+    assert _held() == 0
+
+
+def test_after_a_stop_it_waits_for_the_strategy_to_go_flat(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    assert _bar(_run(sample, "--quote", "300"))["action"] == "buy"
+    assert run("sell", "btc", "--yes").exit_code == 0  # as a stop would
+    clock(datetime(2025, 8, 16, 12, tzinfo=UTC))
+    report = _bar(_run(sample, "--quote", "300"))
+    assert (report["target"], report["action"]) == ("long", "no change")
+    assert "go flat" in report["detail"] and _held() == 0
+    clock(FLAT_AT)
+    assert _bar(_run(sample))["action"] == "no change"
+    clock(datetime(2025, 8, 16, 12, tzinfo=UTC))  # an older bar is never acted on
+    assert _bar(_run(sample))["action"] == "done"
 
 
 def test_no_change_when_the_holding_already_matches(sample: str, clock) -> None:

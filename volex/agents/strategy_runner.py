@@ -133,11 +133,19 @@ class StrategyRunner:
         report = _Reporter(spec, bar, "long" if target else "flat", position)
         if done and done.get("bar_ms", -1) >= _ms(bar):
             return report("done", f"bar already handled ({done.get('action')})")
+        if target and position <= 0 and done and done.get("entered"):
+            # As in the backtest: after a stop (or a sale by hand) the strategy must go flat
+            # before it buys again.
+            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change", "entered": True})
+            return report("no change", "closed since the entry (stop, target or by hand): "
+                                       "waiting for the strategy to go flat before buying again")
         if bool(target) == (position > 0):
-            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change"})
+            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change",
+                                  "entered": bool(target)})
             return report("no change")
         side = "buy" if target else "sell"
-        self.memory.set(key, {"bar_ms": _ms(bar), "action": f"{side} sending"})  # before sending
+        self.memory.set(key, {"bar_ms": _ms(bar), "action": f"{side} sending",  # before sending
+                              "entered": bool(target)})
         try:
             result = self._send(spec, side, bar)
         except (TradingHalted, RiskRejected, UserInputError) as exc:
@@ -145,7 +153,8 @@ class StrategyRunner:
             rule = _blocking_rule(exc)
             return report("blocked", str(exc).splitlines()[0], blocked_by=rule)
         order = result.order
-        self.memory.set(key, {"bar_ms": _ms(bar), "action": side, "order_id": order.id})
+        self.memory.set(key, {"bar_ms": _ms(bar), "action": side, "order_id": order.id,
+                              "entered": bool(target)})
         detail = f"{order.status} {side} {order.filled or order.amount} {spec.symbol}"
         if order.average is not None:
             detail += f" at {order.average}"
