@@ -8,20 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_data
-from tests.support.cli import run
+from tests.support.cli import one_line_error, run
 
 
 @pytest.fixture
 def daily() -> str:
     return str(shared_data("BTC_USDT_1d.csv"))
-
-
-def one_line_error(result, code: int = 2) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
 
 
 def test_strategy_list_shows_every_template_with_state() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run
+from tests.support.cli import one_line_error, run
 
 LONG_AT = datetime(2025, 8, 14, 12, tzinfo=UTC)
 FLAT_AT = datetime(2025, 8, 23, 12, tzinfo=UTC)
@@ -81,14 +81,6 @@ def _held() -> Decimal:
 def _orders_by_runner() -> list[dict]:
     return [r for r in _json("audit") if r["action"].startswith("order.")
             and r["actor"] == "agent"]
-
-
-def one_line_error(result, code: int = 2) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
 
 
 def test_a_draft_strategy_is_refused_with_the_command_that_promotes_it(sample: str,
