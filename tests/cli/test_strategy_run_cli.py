@@ -248,3 +248,28 @@ def test_ctrl_c_stops_the_loop_cleanly(sample: str, clock,
     assert result.exit_code == 0, result.output
     assert "buy" in result.output and "stopped sma_cross on BTC/USDT" in result.output
     assert len(waits) == 1 and 0 < waits[0] <= 60
+
+
+def test_an_order_the_venue_refuses_is_reported_and_the_bar_tried_again(
+        sample: str, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex.adapters.exchange.paper import PaperExchange
+    from volex.errors import InsufficientFunds
+
+    _promote("backtested", "paper")
+    with monkeypatch.context() as patch:
+        def refuse(self, request):
+            raise InsufficientFunds("not enough USDT")
+
+        patch.setattr(PaperExchange, "create_order", refuse)
+        refused = _bar(_run(sample, "--quote", "300"))
+    assert (refused["action"], refused["blocked_by"]) == ("blocked", "venue")
+    assert "not enough USDT" in refused["detail"] and _held() == 0
+    assert _bar(_run(sample, "--quote", "300"))["action"] == "buy"
+
+
+def test_it_starts_only_when_confirmed(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    result = run("strategy", "run", "sma_cross", "btc", "--data", sample, "--once", input="n\n")
+    assert result.exit_code == 1 and "not started" in result.output
+    assert "send PAPER orders on its own?" in result.output
+    assert _orders_by_runner() == []

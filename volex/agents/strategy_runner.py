@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from volex.domain.orders import utcnow
 from volex.errors import (
     DataUnavailable,
+    ExchangeError,
     NetworkError,
     RiskRejected,
     TradingHalted,
@@ -31,6 +32,7 @@ from volex.errors import (
 if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.domain.candles import CandleSet
+    from volex.domain.orders import TradeResult
     from volex.strategies.base import ParamValue, Strategy
 
 __all__ = ["BarReport", "RunSpec", "StrategyRunner"]
@@ -148,8 +150,10 @@ class StrategyRunner:
                               "entered": bool(target)})
         try:
             result = self._send(spec, side, bar)
-        except (TradingHalted, RiskRejected, UserInputError) as exc:
-            self.memory.set(key, done)  # not traded: the bar may be tried again
+        except (TradingHalted, RiskRejected, UserInputError, ExchangeError) as exc:
+            # Refused before or by the venue: not traded, so the bar may be tried again. A
+            # network failure keeps the bar: the order's fate is the next reconcile's to learn.
+            self.memory.set(key, done)
             rule = _blocking_rule(exc)
             return report("blocked", str(exc).splitlines()[0], blocked_by=rule)
         order = result.order
@@ -186,7 +190,7 @@ class StrategyRunner:
             return Decimal(0)
         return amount
 
-    def _send(self, spec: RunSpec, side: str, bar: datetime) -> Any:
+    def _send(self, spec: RunSpec, side: str, bar: datetime) -> TradeResult:
         """Plan and execute one order through the execution agent's normal path."""
         agent = self.execution
         if side == "sell":  # resting stops and targets hold the coins the sale needs
@@ -231,12 +235,14 @@ class _Reporter:
 
 
 def _blocking_rule(exc: Exception) -> str:
-    """The rule that stopped an order: halt, the failed risk checks, or sizing."""
+    """The rule that stopped an order: halt, the failed risk checks, the venue, or sizing."""
     if isinstance(exc, TradingHalted):
         return "halt"
     if isinstance(exc, RiskRejected):
         names = [c.name for c in exc.checks if not c.passed]
         return ", ".join(names) or "risk"
+    if isinstance(exc, ExchangeError):
+        return "venue"
     return "sizing"
 
 
