@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from volex.adapters.storage.trading import OrderJournal
 from volex.agents.halt import HaltSwitch
 from volex.domain.ledger import ZERO
 from volex.domain.orders import Order, OrderRequest
@@ -36,7 +35,7 @@ class OrderGate:
         self.exchange = exchange
         self.store = store
         self.halts = halts
-        self.journal = OrderJournal(store.db)
+        self.journal = store.journal
         self._emit = emit
 
     def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,

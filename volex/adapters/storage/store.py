@@ -12,6 +12,7 @@ from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
     from volex.adapters.storage.strategies import StrategyRepo
+    from volex.adapters.storage.trading import OrderJournal
 
 __all__ = ["Store"]
 
@@ -31,6 +32,13 @@ class Store:
         from volex.adapters.storage.strategies import StrategyRepo
 
         return StrategyRepo(self.db)
+
+    @cached_property
+    def journal(self) -> OrderJournal:
+        """Every order Volex decided to send, with its client order id (the execution journal)."""
+        from volex.adapters.storage.trading import OrderJournal
+
+        return OrderJournal(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
