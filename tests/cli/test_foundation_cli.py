@@ -168,7 +168,8 @@ def test_python_api_returns_typed_objects() -> None:
 
 
 @pytest.mark.parametrize("args", [["analyze"], ["analyze", "BTC", "--nope"], ["data", "bogus"],
-                                  ["config", "set", "exchange"]])
+                                  ["config", "set", "exchange"], ["serve", "--port", "0"],
+                                  ["serve", "--port", "http"]])
 def test_usage_errors_are_reported_by_the_parser_with_exit_status_2(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2
