@@ -111,9 +111,11 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         print_json(info)
         return
     style = {"ACTIVE": "bold green", "HALTED": "bold white on red", "REDUCE-ONLY": "bold black on yellow"}
-    console.print(f"Trading: [{style[info['trading']]}] {info['trading']} [/]"
-                  + (f"  since {info['halt']['since']} by {info['halt']['actor']}: {info['halt']['reason'] or 'no reason given'}"
-                     if info["halt"]["active"] else ""))
+    trading = info["trading"]
+    label = trading["state"]
+    console.print(f"Trading: [{style[label]}] {label} [/]"
+                  + (f"  since {trading['since']} by {trading['actor']}: "
+                     f"{trading['reason'] or 'no reason given'}" if label != "ACTIVE" else ""))
     mode = "[bold red]LIVE[/]" if info["mode"] == "live" else "[bold cyan]PAPER[/]"
     console.print(f"Mode: {mode} on {info['exchange']}{' (offline)' if info['offline'] else ''}")
     console.print(f"Store: {info['store']}   Bus: {info['bus']}   Cache: {info['cache']}   LLM: {info['llm']}")

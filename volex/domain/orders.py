@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_serializer, model_validator
 
 from volex.errors import UserInputError
 
 __all__ = [
+    "TRADING_STATES",
     "Balance",
     "Fill",
     "HaltReport",
@@ -258,6 +259,9 @@ class RiskCheck(BaseModel):
     message: str               # plain words; when blocked says by how much
 
 
+TRADING_STATES = ("ACTIVE", "HALTED", "REDUCE-ONLY")
+
+
 class HaltState(BaseModel):
     """Whether trading is halted, shared by every process using the store.
 
@@ -270,6 +274,29 @@ class HaltState(BaseModel):
     reason: str | None = None
     since: datetime | None = None
     actor: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_public_shape(cls, data: Any) -> Any:
+        """Accept the shape every --json prints (``state``) as well as the stored flags."""
+        if isinstance(data, dict) and "state" in data and "active" not in data:
+            label = str(data["state"]).upper()
+            if label not in TRADING_STATES:
+                raise ValueError(f"unknown trading state {data['state']!r}: "
+                                 f"one of {', '.join(TRADING_STATES)}")
+            data = {k: v for k, v in data.items() if k != "state"}
+            data.update(active=label != "ACTIVE", reduce_only=label == "REDUCE-ONLY")
+        return data
+
+    @model_serializer(mode="plain")
+    def _public_shape(self) -> dict[str, Any]:
+        """One shape wherever the trading state is shown: state, then who, when and why.
+
+        A flag named ``active`` read as "trading is active" inverted the meaning for scripts,
+        so the flags never leave the process; ``state`` says it in words.
+        """
+        return {"state": self.label, "actor": self.actor,
+                "since": self.since.isoformat() if self.since else None, "reason": self.reason}
 
     @property
     def label(self) -> str:
