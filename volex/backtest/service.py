@@ -97,6 +97,23 @@ class Window:
                                  "--since/--until")
         return frame.reset_index(drop=True)
 
+    def shortfall(self, available: pd.DataFrame, used: pd.DataFrame) -> str | None:
+        """A line saying so when the data starts later than the window asked for."""
+        first = used["timestamp"].iloc[0]
+        if self.days is not None:
+            import pandas as pd
+
+            asked = used["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
+        elif self.since is not None:
+            asked = _timestamp(self.since)
+        else:
+            return None
+        step = (used["timestamp"].iloc[1] - first) if len(used) > 1 else None
+        if step is None or first - asked <= step or first != available["timestamp"].iloc[0]:
+            return None
+        return (f"the data starts {first:%Y-%m-%d %H:%M} UTC, after the window asked for "
+                f"({asked:%Y-%m-%d}): {len(used):,} bars tested")
+
 
 def _timestamp(value: datetime | str) -> pd.Timestamp:
     import pandas as pd
@@ -120,6 +137,8 @@ class BacktestRun:
     def to_dict(self, with_trades: bool = True) -> dict[str, Any]:
         out = self.result.to_dict(with_trades)
         out["source"] = self.source
+        out["bars"] = len(self.result.timestamps)
+        out["notes"] = self.notes
         if self.walk_forward is not None:
             out["walk_forward"] = self.walk_forward.summary()
         return out
@@ -131,10 +150,12 @@ class OptimizeRun:
     source: str
     walk_forward: WalkForwardResult | None = None
     saved: StrategyRecord | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.result.to_dict()
         out["source"] = self.source
+        out["notes"] = self.notes
         if self.walk_forward is not None:
             wf = self.walk_forward
             out["walk_forward"] = {**wf.summary(),
@@ -148,6 +169,13 @@ def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | 
           window: Window) -> tuple[Bars, CandleSet]:
     candles = loader(symbol, timeframe, data, None if data else window.bars_needed(timeframe))
     frame = window.apply(candles.frame)
+    short = window.shortfall(candles.frame, frame)
+    if short:
+        candles.notes.append(short)
+    # the header and --json count the bars tested, not the bars loaded
+    candles.source = candles.source.model_copy(update={
+        "bars": len(frame), "first": frame["timestamp"].iloc[0].to_pydatetime(),
+        "last": frame["timestamp"].iloc[-1].to_pydatetime()})
     bars = bars_from_frame(frame)
     if data is not None and timeframe is None:
         from volex.ml.features import infer_timeframe
@@ -245,4 +273,4 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, str
             raise ValueError("save=True needs a strategy store")
         saved = save_best_params(store, strategy.name, result.best.params, objective,
                                  result.best.value)
-    return OptimizeRun(result, candles.source.describe(), walk, saved)
+    return OptimizeRun(result, candles.source.describe(), walk, saved, list(candles.notes))
