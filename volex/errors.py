@@ -24,7 +24,9 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     ├── LLMError                    LLM unreachable or answered badly
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
-    └── Cancelled                   the person said no at a confirmation
+    ├── Cancelled                   the person said no at a confirmation
+    └── SignalHeld          exit 0  `--if-confident` and the signal says hold: an outcome,
+                                    printed as one, never as an error
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "RateLimited",
     "RiskRejected",
     "SecretError",
+    "SignalHeld",
     "StorageError",
     "TradingHalted",
     "UnknownExchange",
@@ -148,3 +151,9 @@ class TradingHalted(VolexError):
 
 class Cancelled(VolexError):
     exit_code = 1
+
+
+class SignalHeld(VolexError):
+    """A trade asked ``--if-confident`` that the signal agent holds: nothing sent, no error."""
+
+    exit_code = 0
