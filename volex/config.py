@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,15 +196,54 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
-def set_config_value(key: str, raw: str) -> Any:
-    """Set a dotted KEY in config.toml, validating the result before writing it atomically."""
+def _checked(path: tuple[str, ...], value: Any, data: dict[str, Any],
+             quotes: Callable[[str], set[str] | None] | None) -> tuple[Any, str | None]:
+    """The rules the commands apply to a value, applied before it is written.
+
+    Returns the value to store and, when a rule could not be checked here, a note saying so.
+    """
+    if path == ("timeframe",):
+        from volex.domain.timeframes import normalize_timeframe
+
+        return normalize_timeframe(str(value)), None
+    if path == ("exchange",) or path[0] == "exchanges":
+        name = str(value if path == ("exchange",) else path[1]).lower()
+        import ccxt
+
+        if name not in ccxt.exchanges:
+            raise ConfigError(f"unknown exchange {name!r}; ccxt knows e.g. binance, kraken, "
+                              "coinbase, okx, bybit")
+        return (name if path == ("exchange",) else value), None
+    if path == ("quote",):
+        quote = str(value).upper()
+        exchange = str(data.get("exchange", Settings.model_fields["exchange"].default))
+        known = quotes(exchange) if quotes else None
+        if known is None:
+            return quote, f"not checked against {exchange}'s markets (offline or unreachable)"
+        if quote not in known:
+            sample = ", ".join(sorted(q for q in known if q in {"USDT", "USDC", "USD", "EUR",
+                                                               "BTC", "FDUSD"})) or "none"
+            raise ConfigError(f"{exchange} has no spot market quoted in {quote} "
+                              f"(common quotes there: {sample})")
+        return quote, None
+    return value, None
+
+
+def set_config_value(key: str, raw: str, *,
+                     quotes: Callable[[str], set[str] | None] | None = None
+                     ) -> tuple[Any, str | None]:
+    """Set a dotted KEY in config.toml, validating the result before writing it atomically.
+
+    ``quotes(exchange)`` lists an exchange's quote currencies (None when it cannot be asked).
+    Returns the stored value and a note when a rule could not be checked.
+    """
     import tomli_w
 
     path = tuple(key.split("."))
     if not _known_key(path):
         raise ConfigError(f"unknown setting {key!r} (see `volex config show`)")
     data = read_config_file()
-    value = _parse_value(raw)
+    value, note = _checked(path, _parse_value(raw), data, quotes)
     _set_path(data, path, value)
     try:
         Settings.model_validate(data)
@@ -214,7 +254,7 @@ def set_config_value(key: str, raw: str) -> Any:
     tmp = target.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(data))
     tmp.replace(target)
-    return value
+    return value, note
 
 
 _NAMED_SECTIONS: dict[str, type[BaseModel]] = {"agents": AgentSettings,

@@ -84,6 +84,18 @@ class MarketFacade(FacadeBase):
                                                  "exchange": venue})
         return rows
 
+    def quotes(self, exchange: str | None = None) -> set[str] | None:
+        """The quote currencies of ``exchange``'s spot markets; None when it cannot be asked."""
+        from volex.errors import VolexError
+
+        if self.settings.offline:
+            return None
+        try:
+            markets = self.runtime.market_data(exchange or self.settings.exchange).markets()
+        except VolexError:
+            return None
+        return {symbol.split("/")[1].split(":")[0] for symbol in markets if "/" in symbol}
+
     def cached_data(self) -> list[CachedSeries]:
         """What the candle cache holds: ranges and gaps per series."""
         return self.runtime.store.candles.series()
