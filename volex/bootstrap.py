@@ -156,6 +156,9 @@ class Runtime:
         if self.live and trading.mode != "live":
             raise ConfigError('--live needs trading.mode = "live" '
                               "(volex config set trading.mode live)")
+        if self.live and self.settings.offline:
+            raise ConfigError("--live needs the network, and offline is on (--offline, "
+                              "offline = true in config or VOLEX_OFFLINE)")
         if self.live:
             try:
                 from volex.adapters.exchange.ccxt_exchange import CcxtExchange

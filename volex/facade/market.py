@@ -65,7 +65,12 @@ class MarketFacade(FacadeBase):
                    exchange: str | None = None,
                    progress: Callable[[int, int], None] | None = None) -> tuple[str, int]:
         """Download and cache candles from ``since``; returns (market, rows written)."""
+        from volex.errors import ConfigError
+
         tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        if self.settings.offline:
+            raise ConfigError("fetching needs the network, and offline is on (offline = true in "
+                              "config or VOLEX_OFFLINE); `volex data import FILE` works offline")
         since_ms = int(since.timestamp() * 1000) if since else None
         return self.runtime.research.fetch(self.symbol(symbol), tf, exchange or self.settings.exchange,
                                            since_ms=since_ms, progress=progress)
