@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, err_console, print_json, volex
 from volex.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -93,13 +93,17 @@ def _watch(app: Volex, every: float, rounds: int | None, as_json: bool) -> None:
     import time
 
     done = 0
-    while app.alerts():
-        _show_check(app.check_alerts(), as_json, quiet=True)
-        done += 1
-        if rounds is not None and done >= rounds:
-            return
-        if app.alerts():
-            time.sleep(every)
+    try:
+        while app.alerts():
+            _show_check(app.check_alerts(), as_json, quiet=True)
+            done += 1
+            if rounds is not None and done >= rounds:
+                return
+            if app.alerts():
+                time.sleep(every)
+    except KeyboardInterrupt:  # how a watch is meant to end: not an error
+        err_console.print(f"stopped watching after {done} check(s)")
+        return
     if not as_json:
         console.print("no active alerts left")
 

@@ -54,7 +54,7 @@ class StrategyFacade(FacadeBase):
 
         change = change_state(self.strategy_store, name, state, file)
         self.runtime.store.audit.record(self.actor, "strategy.state", change["strategy"],
-                                        details=change)
+                                        f"{change['from']} -> {change['to']}", details=change)
         return change
 
     def backtest(self, strategy: str, symbols: list[str], *, timeframe: str | None = None,

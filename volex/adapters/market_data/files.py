@@ -31,7 +31,8 @@ _SAMPLES = {("BTC/USDT", "1d"): "BTC_USDT_1d", ("BTC/USDT", "2h"): "BTC_USDT_2h"
 def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
     """Check and clean a candle frame: UTC timestamps, float OHLCV, sorted, no duplicates.
 
-    Timestamps may be ISO strings, datetimes or epoch milliseconds.
+    Timestamps may be ISO strings, datetimes or epoch numbers (s, ms, us or ns: told apart by
+    their size).
     """
     import pandas as pd
 
@@ -46,7 +47,8 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     ts = frame["timestamp"]
     try:
         if pd.api.types.is_numeric_dtype(ts):
-            frame["timestamp"] = pd.to_datetime(ts.astype("int64"), unit="ms", utc=True)
+            frame["timestamp"] = pd.to_datetime(ts.astype("int64"), unit=_epoch_unit(ts, origin),
+                                                utc=True)
         else:
             frame["timestamp"] = _parse_times(ts)
         for col in CANDLE_COLUMNS[1:]:
@@ -61,6 +63,21 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     if frame.empty:
         raise DataFileError(f"{origin}: no candles")
     return frame.reset_index(drop=True)
+
+
+# Epoch numbers of 1990..2100 in each unit do not overlap: the size of the number tells.
+_EPOCH_UNITS = (("s", 6.3e8, 4.2e9), ("ms", 6.3e11, 4.2e12), ("us", 6.3e14, 4.2e15),
+                ("ns", 6.3e17, 4.2e18))
+
+
+def _epoch_unit(values: pd.Series, origin: str) -> str:
+    """Seconds, milliseconds, micro- or nanoseconds since 1970, from the numbers' size."""
+    low, high = float(values.min()), float(values.max())
+    for unit, first, last in _EPOCH_UNITS:
+        if first <= low and high <= last:
+            return unit
+    raise DataFileError(f"{origin}: timestamps {low:.0f}..{high:.0f} are not epoch seconds, "
+                        "milliseconds, micro- or nanoseconds of 1990-2100; use ISO dates")
 
 
 def _parse_times(values: pd.Series) -> pd.Series:
