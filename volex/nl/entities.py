@@ -189,6 +189,9 @@ _UNKNOWN_STRATEGY = re.compile(
 )
 
 
+_NAMED_CROSS = re.compile(r"\b(?:golden|death) cross")
+
+
 def take_strategy(scan: Scan) -> tuple[str | None, dict[str, float], str | None]:
     """(strategy name, params said with it, name of an unknown strategy if one was asked for)."""
     name = None
@@ -197,6 +200,8 @@ def take_strategy(scan: Scan) -> tuple[str | None, dict[str, float], str | None]
         match = scan.find(pattern)
         if match:
             name = strategy
+            if _NAMED_CROSS.search(match.group(0)):  # the names traders use mean 50 / 200
+                params.update(fast=50, slow=200)
             scan.blank(match.start(), match.end())
             rest = scan.text[match.end() :]
             nums = _PARAM_NUMS.match(rest)

@@ -113,6 +113,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 "balance",
                 (
                     r"\b(?:balances?|how much (?:cash|money|usd|usdt|do i have|is in|have i)|"
+                    r"how (?:much|many)\s+(?:\w+\s+){0,2}(?:do i (?:have|own|hold)|have i(?: got)?)|"
                     r"funds|wallet|equity|buying power|cash|net worth|account(?: value)?|available)\b"
                 ),
             ),

@@ -351,7 +351,8 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "backtest golden cross on bitcoin over the last 90 days",
-        {"intent": "backtest", "symbols": [BTC], "strategy": "sma_cross", "lookback_days": 90},
+        {"intent": "backtest", "symbols": [BTC], "strategy": "sma_cross", "lookback_days": 90,
+         "params": {"fast": 50, "slow": 200}},
     ),
     (
         "back test the moving average crossover on eth past 2 weeks",
@@ -399,7 +400,8 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "how would the golden cross have done on btc last year",
-        {"intent": "backtest", "symbols": [BTC], "strategy": "sma_cross", "lookback_days": 365},
+        {"intent": "backtest", "symbols": [BTC], "strategy": "sma_cross", "lookback_days": 365,
+         "params": {"fast": 50, "slow": 200}},
     ),
     (
         "simulate rsi reversion on sol over 60 days",
