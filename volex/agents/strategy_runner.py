@@ -6,6 +6,10 @@ when they differ, buys to go long or sells the holding to go flat. Every order g
 :meth:`ExecutionAgent.execute`, so the risk checks, the halt re-read at send time, the journal
 and the audit all apply; the actor is the runner's (``agent``) and the reason names the
 strategy. The last bar acted on is kept in the store, so a restart never trades a bar twice.
+
+A strategy that enters on an event (a cross, a breakout) is bought on the event's bar: a run
+that starts after the event (the strategy already long on bars before its first) waits for
+the next one rather than buying into a move that began without it, and says so.
 """
 
 from __future__ import annotations
@@ -128,13 +132,23 @@ class StrategyRunner:
     def step(self, spec: RunSpec) -> BarReport:
         """Act on the latest closed bar once: trade when the target and the holding differ."""
         self.execution.reconcile_if_due(self.actor)
-        bar, target = self._latest_target(spec)
+        bar, target, since = self._latest_target(spec)
         key = self._key(spec)
         done = self.memory.get(key)
         position = self._holding(spec.symbol)
         report = _Reporter(spec, bar, "long" if target else "flat", position)
         if done and done.get("bar_ms", -1) >= _ms(bar):
             return report("done", f"bar already handled ({done.get('action')})")
+        event = spec.strategy.entry_event
+        seen_ms = done.get("bar_ms", -1) if done else _ms(bar) - 1
+        bought = bool(done and done.get("entered") and not done.get("missed"))
+        if target and position <= 0 and event and not bought and _ms(since) <= seen_ms:
+            # The entry fired before this run saw it: as after a stop, go flat first.
+            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change", "entered": True,
+                                  "missed": True})
+            return report("no change", f"started mid-trend: the {event} came on the bar of "
+                                       f"{since:%Y-%m-%d %H:%M} UTC, before this run; waiting "
+                                       f"for the next {event}")
         if target and position <= 0 and done and done.get("entered"):
             # As in the backtest: after a stop (or a sale by hand) the strategy must go flat
             # before it buys again.
@@ -168,8 +182,14 @@ class StrategyRunner:
 
     # -- the pieces ---------------------------------------------------------------------------
 
-    def _latest_target(self, spec: RunSpec) -> tuple[datetime, int]:
-        """The open time of the latest closed bar and the strategy's target on its close."""
+    def _latest_target(self, spec: RunSpec) -> tuple[datetime, int, datetime]:
+        """The latest closed bar's open time, the target on its close, and since which bar.
+
+        ``since`` is the open time of the first bar of the current run of equal targets (the
+        bar whose signal made the strategy long, when it is long).
+        """
+        import numpy as np
+
         from volex.backtest.engine import bars_from_frame
 
         frame = spec.load().frame
@@ -178,8 +198,12 @@ class StrategyRunner:
         frame = frame[closes <= now].reset_index(drop=True)
         if len(frame) < 2:
             raise DataUnavailable(f"no closed {spec.timeframe} bars of {spec.symbol} to act on")
-        targets = spec.strategy.targets(bars_from_frame(frame), spec.params)
-        return frame["timestamp"].iloc[-1].to_pydatetime(), int(targets[-1] > 0)
+        held = spec.strategy.targets(bars_from_frame(frame), spec.params) > 0
+        changes = np.flatnonzero(held != held[-1])
+        first = int(changes[-1]) + 1 if len(changes) else 0
+        stamps = frame["timestamp"]
+        return (stamps.iloc[-1].to_pydatetime(), int(held[-1]),
+                stamps.iloc[first].to_pydatetime())
 
     def _holding(self, symbol: str) -> Decimal:
         """How much of ``symbol``'s base asset is held, in tradable units (dust counts as 0)."""

@@ -22,7 +22,8 @@ __all__ = [
     "ParamValue",
     "Strategy",
     "as_array",
-    "crossover_state",
+    "cross_position",
+    "crossed_above",
     "hysteresis",
     "parse_param_args",
 ]
@@ -88,6 +89,11 @@ class Strategy:
     description: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     constraints: ClassVar[tuple[Constraint, ...]] = ()
+    # What the entry is named after ("cross", "breakout"), for strategies that enter on an
+    # event: a live run started while such a target is already long waits for the next event
+    # rather than buying a move that began before it. None for level rules ("RSI below 30"),
+    # which may be entered whenever they hold.
+    entry_event: ClassVar[str | None] = None
     source: str = "builtin"
 
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
@@ -172,10 +178,24 @@ def as_array(candles: Mapping[str, Any], column: str) -> np.ndarray:
     return np.ascontiguousarray(candles[column], dtype=np.float64)
 
 
-def crossover_state(fast: np.ndarray, slow: np.ndarray) -> np.ndarray:
-    """1 where ``fast`` is above ``slow``, else 0 (NaN warm-up counts as flat)."""
+def crossed_above(line: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """True on the bars where ``line`` crosses above ``other``: below on the bar before, above now.
+
+    The rule of backtesting.py's ``lib.crossover`` (strict on both bars), so a line that is
+    already above when the data starts has not crossed, and NaN warm-up never counts.
+    """
+    out = np.zeros(len(line), dtype=bool)
     with np.errstate(invalid="ignore"):
-        return (fast > slow).astype(np.int8)
+        out[1:] = (line[:-1] < other[:-1]) & (line[1:] > other[1:])
+    return out
+
+
+def cross_position(fast: np.ndarray, slow: np.ndarray) -> np.ndarray:
+    """Long from a bar where ``fast`` crosses above ``slow`` until it crosses back below.
+
+    Event-based: history that opens with the fast line already above waits for the next cross.
+    """
+    return hysteresis(crossed_above(fast, slow), crossed_above(slow, fast))
 
 
 def hysteresis(enter: np.ndarray, leave: np.ndarray) -> np.ndarray:

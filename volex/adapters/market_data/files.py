@@ -118,8 +118,12 @@ def sample_timeframes(symbol: str) -> list[str]:
     return sorted((tf for sym, tf in _SAMPLES if sym == symbol), key=timeframe_ms, reverse=True)
 
 
-def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
-    """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them."""
+def sample_candles(symbol: str, timeframe: str, *, closed_only: bool = True) -> pd.DataFrame | None:
+    """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them.
+
+    ``closed_only=False`` keeps the bar that was still forming at capture: a venue simulator
+    serves the series exactly as the exchange published it.
+    """
     name = _SAMPLES.get((symbol, timeframe))
     if name is None:
         return None
@@ -129,5 +133,7 @@ def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
 
     with resources.files("volex.data").joinpath(f"{name}.csv.gz").open("rb") as fh:
         frame = normalize_candles(pd.read_csv(fh, compression="gzip"), origin=f"sample {name}")
+    if not closed_only:
+        return frame
     closes = frame["timestamp"].astype("int64") + timeframe_ms(timeframe)
     return frame[closes <= SAMPLE_CAPTURED_MS].reset_index(drop=True)
