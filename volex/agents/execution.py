@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from volex.agents.acceptance import accept
 from volex.agents.halt import HaltSwitch
 from volex.agents.order_gate import OrderGate
 from volex.agents.protection import PROTECTIVE, protective_requests
@@ -139,6 +140,18 @@ class ExecutionAgent:
              min_confidence: Decimal | None = None,
              client_order_id: str | None = None) -> TradePlan:
         """The order that would be sent, its expected fill and fees, and every risk check."""
+        return self._plan(symbol, side, amount=amount, quote=quote, percent=percent, limit=limit,
+                          stop_loss_pct=stop_loss_pct, take_profit_pct=take_profit_pct,
+                          confidence=confidence, min_confidence=min_confidence,
+                          client_order_id=client_order_id)[0]
+
+    def _plan(self, symbol: str, side: Side, *, amount: Decimal | None = None,
+              quote: Decimal | None = None, percent: Decimal | None = None,
+              limit: Decimal | None = None, stop_loss_pct: Decimal | None = None,
+              take_profit_pct: Decimal | None = None, confidence: float | None = None,
+              min_confidence: Decimal | None = None,
+              client_order_id: str | None = None) -> tuple[TradePlan, AccountView, Decimal]:
+        """The plan, with the account view and today's loss it was checked against."""
         if side == "sell" and (stop_loss_pct or take_profit_pct):
             raise UserInputError("--stop-loss and --take-profit protect a buy; a sell closes a holding")
         if stop_loss_pct is not None and stop_loss_pct >= HUNDRED:
@@ -180,12 +193,13 @@ class ExecutionAgent:
                                  confidence=confidence, resting=resting)
         if ticker.offline:
             notes.append(ticker.describe())
-        return TradePlan(request=request, exchange=self.exchange.name, mode=self.exchange.mode,
+        plan = TradePlan(request=request, exchange=self.exchange.name, mode=self.exchange.mode,
                          price=price, price_source=ticker.source, quote_amount=size * price,
                          fee=fee, fee_rate=rate, quote_currency=market.quote,
                          stop_loss_price=stop, take_profit_price=target, sized_by=sized_by,
                          checks=checks, halt=halt, confidence=confidence,
                          min_confidence=min_confidence, notes=notes)
+        return plan, account, loss
 
     def _expected(self, side: Side, last: Decimal) -> Decimal:
         with exact():
@@ -209,13 +223,22 @@ class ExecutionAgent:
     # -- sending ------------------------------------------------------------------------------
 
     def execute(self, plan: TradePlan, *, actor: str, reason: str | None = None) -> TradeResult:
-        """Re-check ``plan`` against the state now and send it, then its stop and target."""
+        """Re-check ``plan`` against the state now and send it, then its stop and target.
+
+        The last check and the order's reservation are one step per account across
+        processes (:func:`~volex.agents.acceptance.accept`); the reservation counts against
+        the limits until the venue's answer is journaled, or is released if nothing was sent.
+        """
         req = plan.request
-        fresh = self.plan(req.symbol, req.side, amount=req.amount,
-                          limit=req.price if req.type == "limit" else None,
-                          stop_loss_pct=req.stop_loss_pct, take_profit_pct=req.take_profit_pct,
-                          confidence=plan.confidence, min_confidence=plan.min_confidence,
-                          client_order_id=req.client_order_id)
+        seen = self.store.inflight.generation(self.exchange.name)  # before the account is read
+        fresh, account, loss = self._plan(
+            req.symbol, req.side, amount=req.amount,
+            limit=req.price if req.type == "limit" else None,
+            stop_loss_pct=req.stop_loss_pct, take_profit_pct=req.take_profit_pct,
+            confidence=plan.confidence, min_confidence=plan.min_confidence,
+            client_order_id=req.client_order_id)
+        if fresh.approved:
+            fresh = accept(self.store, self.risk, fresh, account, loss, seen)
         if not fresh.approved:
             blocked = fresh.blocked_by
             self.store.audit.record(actor, "order.blocked", req.symbol, reason,
@@ -223,7 +246,12 @@ class ExecutionAgent:
             if blocked[0].name == "halt":
                 raise TradingHalted(f"order not sent: {fresh.halt.describe()}")
             raise RiskRejected(describe_block(fresh), fresh.checks)
-        order = self.submit(fresh.request, actor=actor, reason=reason)
+        try:
+            order = self.submit(fresh.request, actor=actor, reason=reason)
+        except BaseException:
+            if self.journal.get(req.client_order_id) is None:  # never sent: release it
+                self.store.inflight.settle(fresh.exchange, [req.client_order_id])
+            raise
         notes = list(fresh.notes)
         protective = (self.protect(order, fresh.request, actor, notes, why=reason)
                       if order.status == "closed" else [])

@@ -70,6 +70,8 @@ class OrderGate:
                     self.journal.record_pending(conn, exchange=self.exchange.name,
                                                 mode=self.exchange.mode, actor=actor,
                                                 request=details)
+                    self.store.inflight.hold(conn, self.exchange.name, request.client_order_id,
+                                             request.symbol, request.side, request.amount)
                 self.store.audit.record(actor, "order.send", request.symbol, reason, details,
                                         conn=conn)
         try:
@@ -123,6 +125,7 @@ class OrderGate:
                                        average=order.average if order else None,
                                        fee=order.fee if order else ZERO)
             self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
+            self.store.inflight.settle_in(conn, self.exchange.name, [request.client_order_id])
         self.publish("orders", {"action": action, **details})
 
     def publish(self, topic: str, event: dict[str, Any]) -> None:
