@@ -253,8 +253,10 @@ class ExecutionAgent:
                 self.store.inflight.settle(fresh.exchange, [req.client_order_id])
             raise
         notes = list(fresh.notes)
-        protective = (self.protect(order, fresh.request, actor, notes, why=reason)
-                      if order.status == "closed" else [])
+        protective: list[Order] = []
+        if order.status == "closed":
+            protective = self.protect(order, fresh.request, actor, notes, why=reason)
+            self._close_intent(fresh.request, protective, notes)
         return TradeResult(plan=fresh, order=order, protective=protective, notes=notes)
 
     def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
@@ -298,6 +300,48 @@ class ExecutionAgent:
             except VolexError as exc:
                 self._not_placed(notes, child.type.replace("_", "-"), entry, exc)
         return placed
+
+    def _close_intent(self, request: OrderRequest, placed: list[Order], notes: list[str]) -> None:
+        """Mark the entry's protection placed, or given up with the reason (said in notes)."""
+        if not (request.stop_loss_pct or request.take_profit_pct):
+            return
+        wanted = int(bool(request.stop_loss_pct)) + int(bool(request.take_profit_pct))
+        if len(placed) == wanted:
+            self.store.intents.close(request.client_order_id, "protected")
+        elif not any("not confirmed" in note for note in notes):  # unknown: reconcile asks again
+            self.store.intents.close(request.client_order_id, "unprotected", "; ".join(notes))
+
+    def restore_protection(self, actor: str) -> list[str]:
+        """Place the stop and target of filled entries whose process did not (it died, or a
+        limit entry filled later), once each; says what it placed. Entries still in the hands
+        of a live process are left to it."""
+        changes = []
+        for cid in self.store.intents.open(self.exchange.name):
+            row = self.journal.get(cid)
+            if row is None or row["status"] in ("pending", "open"):
+                continue  # not filled yet (or its fate is the reconcile's to learn first)
+            if self.store.inflight.owned_elsewhere(cid, settled=True):
+                continue
+            request = OrderRequest.model_validate_json(row["request"])
+            try:
+                entry = self.exchange.fetch_order_by_client_id(cid, request.symbol)
+            except VolexError as exc:
+                changes.append(f"{cid}: venue unreachable ({exc})")
+                continue
+            if entry is None or entry.filled <= 0:
+                self.store.intents.close(cid, "void", "the entry did not fill")
+                continue
+            notes: list[str] = []
+            placed = self.protect(entry, request, actor, notes, why="restored after a restart")
+            self._close_intent(request, placed, notes)
+            kinds = " and ".join(o.type.replace("_", "-") for o in placed) or "no protection"
+            said = f"{cid}: placed {kinds} for the filled entry {entry.id}"
+            changes.extend([said] + [f"{cid}: {note}" for note in notes])
+            self.store.audit.record(actor, "protection.restored", request.symbol, said,
+                                    {"client_order_id": cid, "placed": [o.id for o in placed],
+                                     "notes": notes})
+            log.warning("%s", said)
+        return changes
 
     @staticmethod
     def _not_placed(notes: list[str], what: str, entry: Order, exc: Exception) -> None:
@@ -462,11 +506,7 @@ class ExecutionAgent:
             request = OrderRequest.model_validate_json(row["request"])
             self.gate.record(request, actor, order, order.status, "reconciled with the venue")
             changes.append(f"{cid}: {row['status']} -> {order.status}")
-            if order.status == "closed" and request.type == "limit":
-                problems: list[str] = []
-                self.protect(order, request, actor, problems)
-                changes.extend(f"{cid}: {problem}" for problem in problems)
-        return changes
+        return changes + self.restore_protection(actor)
 
 
 def describe_block(plan: TradePlan) -> str:

@@ -176,17 +176,20 @@ class InFlight:
         conn.execute(update(orders_in_flight).where(
             orders_in_flight.c.client_order_id.in_(pending)).values(settled_gen=gen))
 
-    def owner(self, client_order_id: str) -> dict[str, Any] | None:
-        """The unsettled in-flight row of an order (its owner), or None."""
+    def owner(self, client_order_id: str, *, settled: bool = False) -> dict[str, Any] | None:
+        """The in-flight row of an order (its owner), or None; settled ones only if asked."""
+        query = select(orders_in_flight).where(
+            orders_in_flight.c.client_order_id == client_order_id)
+        if not settled:
+            query = query.where(orders_in_flight.c.settled_gen.is_(None))
         with self.db.begin() as conn:
-            row = conn.execute(select(orders_in_flight).where(
-                orders_in_flight.c.client_order_id == client_order_id,
-                orders_in_flight.c.settled_gen.is_(None))).mappings().first()
+            row = conn.execute(query).mappings().first()
         return dict(row) if row else None
 
-    def owned_elsewhere(self, client_order_id: str) -> bool:
-        """True while another live process owns this unsettled order."""
-        row = self.owner(client_order_id)
+    def owned_elsewhere(self, client_order_id: str, *, settled: bool = False) -> bool:
+        """True while another live process owns this order (unsettled, or any if ``settled``:
+        its owner still has the follow-up steps, such as placing the stop, to do)."""
+        row = self.owner(client_order_id, settled=settled)
         if row is None:
             return False
         if row["host"] == socket.gethostname() and row["pid"] == os.getpid():
