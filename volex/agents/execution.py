@@ -486,10 +486,19 @@ class ExecutionAgent:
 
     def reconcile(self, actor: str = "agent") -> list[str]:
         """Bring the journal in line with the venue: orders whose fate was unknown, fills of
-        resting entries (whose stop and target are then placed). Returns what changed."""
+        resting entries (whose stop and target are then placed). Returns what changed.
+
+        An order still pending while the process sending it is alive (its lease in
+        ``orders_in_flight``) is that process's: it is left alone, not declared lost."""
         changes = []
-        for row in self.journal.unsettled(self.exchange.name):
+        name = self.exchange.name
+        for cid in self.store.inflight.orphans(name):  # accepted, then its process died
+            if self.journal.get(cid) is None:          # ... before it journaled the order
+                self.store.inflight.settle(name, [cid])
+        for row in self.journal.unsettled(name):
             cid, symbol = row["client_order_id"], row["symbol"]
+            if row["status"] == "pending" and self.store.inflight.owned_elsewhere(cid):
+                continue  # another live process is sending it: its answer is on the way
             try:
                 order = self.exchange.fetch_order_by_client_id(cid, symbol)
             except VolexError as exc:
