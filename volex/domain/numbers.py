@@ -15,6 +15,9 @@ from volex.errors import UserInputError
 
 __all__ = ["parse_decimal", "strip_thousands"]
 
+# No amount, price or limit is anywhere near these; beyond them arithmetic would overflow.
+MAX_MAGNITUDE = 14
+MIN_MAGNITUDE = -18
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$")
 
 
@@ -37,4 +40,8 @@ def parse_decimal(name: str, value: object) -> Decimal:
         raise UserInputError(f"{name}: {raw!r} is not a number") from None
     if not number.is_finite():
         raise UserInputError(f"{name}: {raw!r} is not a finite number")
+    if number and not MIN_MAGNITUDE <= number.adjusted() <= MAX_MAGNITUDE:
+        shown = raw if len(raw) <= 24 else f"{raw[:20]}... ({len(raw)} characters)"
+        raise UserInputError(f"{name}: {shown} is out of range (1e{MIN_MAGNITUDE} to "
+                             f"1e{MAX_MAGNITUDE + 1})")
     return number
