@@ -142,9 +142,18 @@ def parse_command(
         raise UserInputError('say what to parse, e.g. volex parse "buy $500 of eth" '
                              "(or - to read lines from stdin)")
     if words == ["-"]:
-        lines = [line.rstrip("\r\n") for line in sys.stdin]
-        results = [_show(understand(ctx, line, use_llm=llm), as_json) or not line.strip()
-                   for line in lines]  # a blank line is shown, not held against the batch
+        unreadable, results = [], []
+        for number, raw in enumerate(sys.stdin.buffer, 1):  # bytes: one bad line spoils no other
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                unreadable.append(str(number))
+                continue
+            # a blank line is shown, not held against the batch
+            results.append(_show(understand(ctx, line, use_llm=llm), as_json) or not line.strip())
+        if unreadable:
+            raise UserInputError(f"line(s) {', '.join(unreadable[:10])} of stdin are not UTF-8 "
+                                 "text and were skipped")
         acceptable = all(results)
     else:
         acceptable = _show(understand(ctx, " ".join(words), use_llm=llm), as_json)
