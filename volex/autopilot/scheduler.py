@@ -62,7 +62,7 @@ class Autopilot:
         self.on_bar = on_bar
         self.problems: dict[str, str] = {}  # one entry per market at most: bounded
 
-    def start(self, *, standby: bool = False, poll_s: float = 1.0,
+    def start(self, *, standby: bool = False, poll_s: float | None = None,
               sleep: Callable[[float], None] | None = None,
               on_wait: Callable[[dict[str, Any]], None] | None = None) -> bool:
         """Take the lease (``standby``: wait for it); False when stopped while waiting."""
@@ -70,7 +70,8 @@ class Autopilot:
 
         info = self._info("RUNNING")
         if standby:
-            taken = self.lease.wait_and_acquire(info, poll_s=poll_s, sleep=sleep or time.sleep,
+            taken = self.lease.wait_and_acquire(info, poll_s=poll_s or self.heartbeat_s,
+                                                sleep=sleep or time.sleep,
                                                 on_wait=on_wait)
             if not taken:
                 return False
