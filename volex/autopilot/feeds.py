@@ -48,7 +48,7 @@ class FileFeed:
         self._candles = candles
         self._bars = {s: bars_from_frame(c.frame) for s, c in candles.items()}
         self.timeframe = timeframe
-        self._step = timeframe_ms(timeframe)
+        self.step_ms = timeframe_ms(timeframe)
 
     @property
     def symbols(self) -> list[str]:
@@ -60,7 +60,7 @@ class FileFeed:
 
     def closed_count(self, symbol: str, now: datetime) -> int:
         stamps = self._bars[symbol]["timestamp"]
-        return int(np.searchsorted(stamps + self._step, _ms(now), side="right"))
+        return int(np.searchsorted(stamps + self.step_ms, _ms(now), side="right"))
 
     def bars(self, symbol: str, now: datetime) -> Bars:
         if symbol not in self._bars:
@@ -79,7 +79,7 @@ class FileFeed:
         """The open of the bar that starts at or covers ``now`` (the next fill price)."""
         stamps = self._bars[symbol]["timestamp"]
         index = int(np.searchsorted(stamps, _ms(now), side="right")) - 1
-        if index < 0 or _ms(now) >= stamps[index] + self._step:
+        if index < 0 or _ms(now) >= stamps[index] + self.step_ms:
             return None
         return float(self._bars[symbol]["open"][index])
 
@@ -94,7 +94,7 @@ class ResearchFeed:
 
     def __init__(self, load: Callable[[str], CandleSet], timeframe_ms: int) -> None:
         self._load = load
-        self._step = timeframe_ms
+        self.step_ms = timeframe_ms
 
     def candles(self, symbol: str, now: datetime) -> CandleSet:
         import pandas as pd
@@ -103,7 +103,7 @@ class ResearchFeed:
 
         candles = self._load(symbol)
         frame = candles.frame
-        closes = frame["timestamp"] + pd.Timedelta(milliseconds=self._step)
+        closes = frame["timestamp"] + pd.Timedelta(milliseconds=self.step_ms)
         frame = frame[closes <= pd.Timestamp(now)].reset_index(drop=True)
         if frame.empty:
             raise DataUnavailable(f"no closed bars of {symbol} yet")

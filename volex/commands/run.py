@@ -61,6 +61,15 @@ def run(
         "--take-profit", help="Take-profit distance above each entry's fill, in %.")] = None,
     data: Annotated[list[Path] | None, typer.Option(
         "--data", help="Candles from CSV/Parquet files, one per market (paper only).")] = None,
+    replay: Annotated[bool, typer.Option(
+        "--replay", help="Run on history instead: a simulated clock through the paper venue, "
+        "in a private store (fills at the next bar's open, as the backtest).")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Replay from this date (UTC).")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Replay up to this date (UTC).")] = None,
+    cash: Annotated[float | None, typer.Option(
+        "--cash", help="Replay's starting cash, split equally across markets.")] = None,
     standby: Annotated[bool, typer.Option(
         "--standby", help="If another autopilot runs, wait and take over when it stops.")
     ] = False,
@@ -87,6 +96,14 @@ def run(
     overrides = {k: v for k, v in (("offline", offline or None), ("live", live or None)) if v}
     app = volex(ctx, **overrides)
     out = err_console if as_json else console
+    if replay:
+        _replay(app, watchlist, timeframe, kind, name, parse_param_args(param), data, since,
+                until, cash, file, as_json, live)
+        return
+    if since or until or cash is not None:
+        from volex.errors import UserInputError
+
+        raise UserInputError("--since, --until and --cash go with --replay")
 
     def on_bar(record: BarRecord) -> None:
         if as_json:
@@ -114,6 +131,34 @@ def run(
     out.print(f"running (pid {pilot.lease.holder.pid}); stop it with `volex run stop`")
     outcome = pilot.run()
     out.print(f"autopilot ended: {outcome.ended} ({outcome.bars} bars handled)")
+
+
+def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
+            name: str | None, params: dict[str, Any], data: list[Path] | None,
+            since: str | None, until: str | None, cash: float | None, file: Path | None,
+            as_json: bool, live: bool) -> None:
+    """`volex run --replay`: the autopilot on history; the backtest's JSON shape."""
+    from volex.commands.backtest import metrics_table
+    from volex.errors import UserInputError
+
+    if live:
+        raise UserInputError("--replay runs on the paper venue; it cannot trade live")
+    if not data and not (since or until):
+        raise UserInputError("--replay needs --data FILE... or --since/--until")
+    report = app.replay_autopilot(
+        watchlist=watchlist.split(",") if watchlist else None, timeframe=timeframe, mode=kind,
+        strategy=name, params=params, data=data, since=since, until=until, cash=cash,
+        file=file)
+    if as_json:
+        payload = [r.to_dict() for r in report.results]
+        print_json(payload[0] if len(payload) == 1 else payload)
+        return
+    for symbol, problem in report.problems.items():
+        err_console.print(f"[red]{symbol} skipped[/]: {problem}")
+    console.print(metrics_table(f"{report.results[0].strategy} autopilot replay",
+                                [(r.symbol, r.metrics) for r in report.results]))
+    console.print(f"{report.bars_handled} bars handled · final equity "
+                  f"{report.final_equity:,.2f}")
 
 
 @run_app.command("status")

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import BarRecord
     from volex.autopilot.clock import Clock
     from volex.autopilot.feeds import FileFeed, MarketFeed
+    from volex.autopilot.replay import ReplayReport
     from volex.autopilot.scheduler import Autopilot
     from volex.domain.candles import CandleSet
 
@@ -33,8 +34,7 @@ class AutopilotFacade(FacadeBase):
                           quote: Any = None, percent: Any = None, stop_loss: Any = None,
                           take_profit: Any = None, data: Sequence[str | Path] | None = None,
                           file: str | Path | None = None, clock: Clock | None = None,
-                          on_bar: Callable[[BarRecord], None] | None = None,
-                          replay: bool = False) -> Autopilot:
+                          on_bar: Callable[[BarRecord], None] | None = None) -> Autopilot:
         """Check everything the autopilot needs and wire it; nothing is traded yet.
 
         ``mode`` is "signals" (the signal agent's calls at or above min_confidence) or
@@ -42,10 +42,7 @@ class AutopilotFacade(FacadeBase):
         lifecycle applies as in `strategy run`. ``data`` replays candle files (paper only),
         one per market of ``watchlist`` in order.
         """
-        from volex.autopilot.chain import Chain
         from volex.autopilot.feeds import FeedPrices, ResearchFeed
-        from volex.autopilot.lease import Lease
-        from volex.autopilot.scheduler import Autopilot
         from volex.domain.timeframes import normalize_timeframe, timeframe_ms
         from volex.errors import UserInputError
 
@@ -58,7 +55,8 @@ class AutopilotFacade(FacadeBase):
         if mode not in ("signals", "strategy"):
             raise UserInputError(f"--mode is signals or strategy NAME, not {mode!r}")
         if mode == "strategy" and not strategy:
-            raise UserInputError("--mode strategy needs a strategy name: --mode strategy NAME")
+            raise UserInputError("--mode strategy needs a strategy: --mode strategy:NAME or "
+                                 "--strategy NAME")
         clock = clock or self._autopilot_clock(bool(data))
         self.runtime.clock = clock.now  # before the venue, risk and halts are built
         feed: MarketFeed
@@ -70,23 +68,78 @@ class AutopilotFacade(FacadeBase):
             tf = normalize_timeframe(timeframe or self.settings.timeframe)
             feed = ResearchFeed(lambda s: self.candles(s, tf),  # type: ignore[attr-defined]
                                 timeframe_ms(tf))
-        execution = self.runtime.execution
-        for symbol in symbols:  # an unknown market fails now, not on the first bar
-            execution.exchange.market(symbol)
-        decider = self._decider(mode, strategy, params, feed, file, replay)
-        sizing = self._sizing(quote, percent, stop_loss, take_profit)
-        store = self.runtime.store
-        lease = Lease(store.autopilot, self.autopilot_account, clock,
-                      lease_s=self.settings.autopilot.lease_s)
-        chain = Chain(execution, store.autopilot, self.autopilot_account, lease.holder.id,
-                      decider, clock, tf, sizing)
-        info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
-                "watchlist": symbols, "timeframe": tf,
-                "params": getattr(decider, "params", None),
-                "data": [str(p) for p in data] if data else None}
-        return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
-                         store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
-                         on_bar=on_bar)
+        decider = self._decider(mode, strategy, params, feed, file, False)
+        return self._assemble(symbols, tf, clock, decider,
+                              self._sizing(quote, percent, stop_loss, take_profit), on_bar,
+                              data=[str(p) for p in data] if data else None)
+
+    def replay_autopilot(self, *, watchlist: Sequence[str] | None = None,
+                         timeframe: str | None = None, mode: str = "strategy",
+                         strategy: str | None = None, params: dict[str, Any] | None = None,
+                         data: Sequence[str | Path] | None = None, since: Any = None,
+                         until: Any = None, cash: float | None = None,
+                         file: str | Path | None = None,
+                         on_bar: Callable[[BarRecord], None] | None = None) -> ReplayReport:
+        """Run the autopilot on history: the same loop on a simulated clock, through the
+        paper venue, in a private temporary store (the account here is not touched).
+
+        Candles come from ``data`` files (one per market) or the cache / bundled sample,
+        cut to ``since``..``until``. Results per market are in the backtest's own shape.
+        """
+        import tempfile
+        from datetime import UTC, datetime, timedelta
+        from decimal import Decimal
+
+        from volex.autopilot.clock import ReplayClock
+        from volex.autopilot.feeds import FeedPrices
+        from volex.autopilot.replay import RELAXED_LIMITS, ReplayReport, fills_to_result
+        from volex.autopilot.scheduler import CLOSE_GRACE_S
+        from volex.backtest.engine import BacktestConfig
+        from volex.backtest.service import Window
+
+        symbols = [self.trade_symbol(s)  # type: ignore[attr-defined]
+                   for s in (watchlist or self.settings.watchlist)]
+        feed = self._replay_feed(symbols, data, timeframe, Window(since=since, until=until))
+        trading = self.settings.trading
+        cash = trading.starting_balance if cash is None else cash
+        starts = [int(feed.full(s)["timestamp"][1]) for s in symbols]
+        ends = [int(feed.full(s)["timestamp"][-1]) for s in symbols]
+        step = timedelta(milliseconds=feed.step_ms)
+        first = datetime.fromtimestamp(min(starts) / 1000, UTC) + step
+
+        with tempfile.TemporaryDirectory(prefix="volex-replay-") as tmp:
+            settings = self.settings.model_copy(update={
+                "database_url": f"sqlite:///{Path(tmp) / 'replay.db'}", "offline": True})
+            child = type(self)(settings=settings, actor="autopilot")
+            try:
+                clock = ReplayClock(first + timedelta(seconds=CLOSE_GRACE_S))
+                child.runtime.clock = clock.now
+                child.runtime.prices = FeedPrices(feed, clock.now)
+                for name, value in RELAXED_LIMITS.items():
+                    child.runtime.risk.set_limit(name, value, "autopilot", "replay")
+                execution = child.runtime.execution
+                execution.reset_paper(Decimal(str(cash)), actor="autopilot", reason="replay")
+                decider = child._decider(mode, strategy, params, feed, file, True)
+                sleeve = _sleeve(execution.exchange, Decimal(str(cash)) / len(symbols),
+                                 Decimal(str(trading.fee_rate)))
+                pilot = child._assemble(symbols, feed.timeframe, clock, decider, sleeve, on_bar,
+                                        data=None)
+                pilot.heartbeat_s = 0.0
+                # simulated time jumps a bar at a time; the private store has no other holder
+                pilot.lease.ttl_ms = 100 * 365 * 86_400_000
+                pilot.start()
+                outcome = pilot.run(until=datetime.fromtimestamp(max(ends) / 1000, UTC) + step)
+                config = BacktestConfig(cash=cash / len(symbols), fee=trading.fee_rate,
+                                        slippage_bps=trading.slippage_bps)
+                results = [fills_to_result(
+                    execution.exchange.my_trades(s), feed.full(s),
+                    strategy=getattr(getattr(decider, "strategy", None), "name", decider.name),
+                    symbol=s, timeframe=feed.timeframe,
+                    params=getattr(decider, "params", {}), config=config) for s in symbols]
+            finally:
+                child.close()
+        total = sum(float(r.equity[-1]) for r in results)
+        return ReplayReport(results, outcome.bars, outcome.problems, total)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
         """What the autopilot of this account is doing, from the store (and the venue's
@@ -120,6 +173,48 @@ class AutopilotFacade(FacadeBase):
         return asked
 
     # -- the pieces ---------------------------------------------------------------------------
+
+    def _assemble(self, symbols: list[str], tf: str, clock: Clock, decider: Any, sizing: Any,
+                  on_bar: Callable[[BarRecord], None] | None, *,
+                  data: list[str] | None) -> Autopilot:
+        """The chain and the loop around it, on this facade's store and venue."""
+        from volex.autopilot.chain import Chain
+        from volex.autopilot.lease import Lease
+        from volex.autopilot.scheduler import Autopilot
+        from volex.domain.timeframes import timeframe_ms
+
+        execution = self.runtime.execution
+        for symbol in symbols:  # an unknown market fails now, not on the first bar
+            execution.exchange.market(symbol)
+        store = self.runtime.store
+        account = self.autopilot_account
+        lease = Lease(store.autopilot, account, clock, lease_s=self.settings.autopilot.lease_s)
+        chain = Chain(execution, store.autopilot, account, lease.holder.id, decider, clock, tf,
+                      sizing)
+        info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
+                "watchlist": symbols, "timeframe": tf,
+                "params": getattr(decider, "params", None), "data": data}
+        return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
+                         store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
+                         on_bar=on_bar)
+
+    def _replay_feed(self, symbols: list[str], data: Sequence[str | Path] | None,
+                     timeframe: str | None, window: Any) -> FileFeed:
+        """The replay's candles: files, or the cache / bundled sample, cut to the window."""
+        from volex.autopilot.feeds import FileFeed
+        from volex.domain.timeframes import normalize_timeframe
+
+        if data:
+            return self._file_feed(symbols, data, timeframe, window)
+        tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        loaded = {}
+        for symbol in symbols:
+            candles = self.candles(symbol, tf, offline=True,  # type: ignore[attr-defined]
+                                   bars=10_000_000)
+            candles.frame = window.apply(candles.frame)
+            candles.symbol = symbol
+            loaded[symbol] = candles
+        return FileFeed(loaded, tf)
 
     def _pnl_today(self) -> str | None:
         agent = self.runtime.execution
@@ -198,6 +293,13 @@ class AutopilotFacade(FacadeBase):
                                  f"not {stop_loss}")
         return Sizing(quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
                       take_profit_pct=decimal_arg("--take-profit", take_profit))
+
+
+def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any) -> Any:
+    from volex.autopilot.chain import Sizing
+    from volex.autopilot.replay import sleeve_sizer
+
+    return Sizing(sleeve=sleeve_sizer(exchange, cash_per_market, fee_rate))
 
 
 def _lease_view(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
