@@ -29,20 +29,12 @@ BAR = timedelta(hours=2)
 
 
 def _promote(home: Path) -> None:
-    import os
-
-    env = {**os.environ, "VOLEX_HOME": str(home), "PYTHONPATH": str(REPO)}
     for state in ("backtested", "paper"):
-        subprocess.run([sys.executable, "-m", "volex", "strategy", "promote", "sma_cross", state],
-                       check=True, env=env, capture_output=True)
+        assert _volex(home, "strategy", "promote", "sma_cross", state).returncode == 0
 
 
 def _stop(home: Path) -> None:
-    import os
-
-    env = {**os.environ, "VOLEX_HOME": str(home), "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "volex", "run", "stop"], check=True, env=env,
-                   capture_output=True)
+    assert _volex(home, "run", "stop").returncode == 0
 
 
 def _assert_no_bar_traded_twice(home: Path) -> None:
@@ -137,3 +129,46 @@ def test_a_crash_at_each_step_then_a_restart_trades_the_bar_exactly_once(
     [order] = orders(volex_home)
     assert order["client_order_id"] == bar.client_order_id and order["status"] == "closed"
     assert bar.order_id == order["id"]
+
+
+def _volex(home: Path, *args: str) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "VOLEX_HOME": str(home), "PYTHONPATH": str(REPO), "VOLEX_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "volex", *args], check=False, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_halt_from_another_process_stops_its_orders_and_it_carries_on_after_resume(
+        tmp_path: Path, volex_home: Path) -> None:
+    data = btc_file(tmp_path / "btc.csv", 900)
+    _promote(volex_home)
+    origin = datetime.now(UTC) + timedelta(seconds=1)
+    clock = {"VOLEX_AUTOPILOT__CLOCK_START": "2017-08-19T00:00:00Z",
+             "VOLEX_AUTOPILOT__CLOCK_SPEED": "3600",
+             "VOLEX_AUTOPILOT__CLOCK_ORIGIN": origin.isoformat(),
+             "VOLEX_AUTOPILOT__HEARTBEAT_S": "0.2", "VOLEX_AUTOPILOT__LEASE_S": "1.0"}
+    pilot = AutopilotProcess(volex_home, ["--watchlist", "BTC/USDT", *STRATEGY, "--data",
+                                          str(data)], clock)
+    try:
+        wait_for(lambda: any(b.action == "buy" for b in bars(volex_home)), 60, "a first buy")
+        halted = _volex(volex_home, "halt", "--flatten", "--yes", "--reason", "drill")
+        assert halted.returncode == 0, halted.stderr
+        flattened = len(orders(volex_home))
+        assert orders(volex_home)[-1]["side"] == "sell"  # its position was closed
+        wait_for(lambda: _volex(volex_home, "run", "status", "--json").stdout.count(
+            '"status": "HALTED"'), 30, "the autopilot to report HALTED")
+        seen = len(bars(volex_home))
+        wait_for(lambda: len(bars(volex_home)) >= seen + 3, 60, "3 bars while halted")
+        assert len(orders(volex_home)) == flattened  # nothing sent while halted
+        assert pilot.proc.poll() is None  # alive
+        resumed = _volex(volex_home, "resume", "--yes")
+        assert resumed.returncode == 0, resumed.stderr
+        wait_for(lambda: len(orders(volex_home)) > flattened, 90, "an order after the resume")
+        _stop(volex_home)
+        assert pilot.wait(30) == 0, pilot.output()
+    finally:
+        pilot.kill()
+    blocked = [b for b in bars(volex_home) if b.action == "blocked"]
+    assert all("halt" in b.detail for b in blocked)
+    _assert_no_bar_traded_twice(volex_home)
