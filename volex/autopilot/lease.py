@@ -37,6 +37,11 @@ def describe_holder(row: dict[str, Any]) -> str:
     return f"host {row['host']!r} (pid {row['pid']}), last heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def _held(account: str, row: dict[str, Any]) -> LeaseHeld:
+    return LeaseHeld(f"an autopilot already runs on {account}: {describe_holder(row)}; stop it "
+                     "with `volex run stop`, or start this one with --standby")
+
+
 class Lease:
     """This process's claim on one account's autopilot lease."""
 
@@ -52,13 +57,24 @@ class Lease:
                                           f"{uuid.uuid4().hex[:8]}",
                                        host=socket.gethostname(), pid=os.getpid())
 
+    def holder_now(self) -> dict[str, Any] | None:
+        """The lease row of another autopilot holding the lease now, else None."""
+        row = self.repo.lease(self.account)
+        if row is None or row["expires_ts"] < _ms(self.clock.wall()):
+            return None
+        return None if row["holder"] == self.holder.id else row
+
+    def check_free(self) -> None:
+        """Raise LeaseHeld now if another autopilot holds the lease (before asking anything)."""
+        if (held := self.holder_now()) is not None:
+            raise _held(self.account, held)
+
     def acquire(self, info: dict[str, Any]) -> None:
         """Take the lease now, or raise LeaseHeld naming who holds it."""
         held = self.repo.acquire(self.account, self.holder, _ms(self.clock.wall()), self.ttl_ms,
                                  info)
         if held is not None:
-            raise LeaseHeld(f"an autopilot already runs on {self.account}: {describe_holder(held)}"
-                            "; stop it with `volex run stop`, or start this one with --standby")
+            raise _held(self.account, held)
 
     def wait_and_acquire(self, info: dict[str, Any], *, poll_s: float,
                          sleep: Callable[[float], None],

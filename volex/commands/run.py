@@ -115,6 +115,8 @@ def run(
         watchlist=watchlist.split(",") if watchlist else None, timeframe=timeframe, mode=kind,
         strategy=name, params=parse_param_args(param), quote=quote, percent=percent,
         stop_loss=stop_loss, take_profit=take_profit, data=data, file=file, on_bar=on_bar)
+    if not standby:
+        pilot.lease.check_free()
     info = pilot.info
     out.print(f"autopilot · {info['decider']} on [bold]{', '.join(info['watchlist'])}[/] "
               f"{info['timeframe']} · {info['mode'].upper()} · account {pilot.lease.account}")

@@ -125,8 +125,6 @@ class AutopilotFacade(FacadeBase):
                 pilot = child._assemble(symbols, feed.timeframe, clock, decider, sleeve, on_bar,
                                         data=None)
                 pilot.heartbeat_s = 0.0
-                # simulated time jumps a bar at a time; the private store has no other holder
-                pilot.lease.ttl_ms = 100 * 365 * 86_400_000
                 pilot.start()
                 outcome = pilot.run(until=datetime.fromtimestamp(max(ends) / 1000, UTC) + step)
                 config = BacktestConfig(cash=cash / len(symbols), fee=trading.fee_rate,
@@ -179,6 +177,7 @@ class AutopilotFacade(FacadeBase):
                   data: list[str] | None) -> Autopilot:
         """The chain and the loop around it, on this facade's store and venue."""
         from volex.autopilot.chain import Chain
+        from volex.autopilot.clock import ReplayClock
         from volex.autopilot.lease import Lease
         from volex.autopilot.scheduler import Autopilot
         from volex.domain.timeframes import timeframe_ms
@@ -188,7 +187,10 @@ class AutopilotFacade(FacadeBase):
             execution.exchange.market(symbol)
         store = self.runtime.store
         account = self.autopilot_account
-        lease = Lease(store.autopilot, account, clock, lease_s=self.settings.autopilot.lease_s)
+        lease_s = self.settings.autopilot.lease_s
+        if isinstance(clock, ReplayClock):  # simulated time jumps bars: no lease could last
+            lease_s = 100 * 365 * 86_400.0
+        lease = Lease(store.autopilot, account, clock, lease_s=lease_s)
         chain = Chain(execution, store.autopilot, account, lease.holder.id, decider, clock, tf,
                       sizing)
         info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
