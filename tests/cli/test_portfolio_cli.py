@@ -70,15 +70,18 @@ def test_volatility_stakes_and_walk_forward_run_over_the_basket() -> None:
     assert all(t["size"] > 0 for t in out["trades"])
 
 
-def test_optimize_searches_one_parameter_set_for_the_whole_basket() -> None:
+def test_optimize_searches_one_parameter_set_for_the_whole_basket(tmp_path: Path) -> None:
     out = _json("optimize", "sma_cross", *BASKET, *OFFLINE, "--portfolio", "--max-open", "2",
                 "--trials", "12", "--walk-forward", "2")
     assert out["symbol"] == ",".join(BASKET) and out["evaluated"] == 12
     assert out["top"][0]["value"] >= out["top"][-1]["value"]
     assert len(out["walk_forward"]["folds"]) == 2
-    bayes = _json("optimize", "sma_cross", *BASKET, *OFFLINE, "--portfolio", "--method",
-                  "bayes", "--trials", "5")
-    assert bayes["method"] == "bayes" and bayes["evaluated"] == 5
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    for _ in range(2):  # a second worker joins the same study
+        bayes = _json("optimize", "sma_cross", *BASKET, *OFFLINE, "--portfolio", "--method",
+                      "bayes", "--trials", "4", "--storage", storage, "--study", "basket")
+    assert bayes["method"] == "bayes"
+    assert bayes["evaluated"] + bayes["skipped_by_constraints"] == 8  # both workers' trials
 
 
 @pytest.mark.parametrize(("args", "message"), [
