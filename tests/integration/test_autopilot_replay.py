@@ -66,3 +66,27 @@ def test_replay_needs_data_or_dates() -> None:
     result = run("run", "--replay", "--mode", "strategy:sma_cross", "--offline")
     assert result.exit_code == 2
     assert "--replay needs --data FILE... or --since/--until" in result.output
+
+
+@pytest.mark.parametrize("strategy", ["sma_cross", "ema_cross"])
+@pytest.mark.parametrize("max_open", [2, 3])
+def test_replay_through_the_allocator_equals_backtest_portfolio(strategy: str,
+                                                                max_open: int) -> None:
+    """One account, slots shared through the allocator; with 2 slots some signals are
+    refused, and the replay must refuse the same ones."""
+    from volex.portfolio.allocator import AllocationRules
+
+    rules = AllocationRules(max_open=max_open)
+    with Volex(offline=True) as app:
+        replay = app.replay_autopilot(watchlist=MARKETS, timeframe="2h", strategy=strategy,
+                                      rules=rules, **WINDOW)
+        backtest = app.backtest_portfolio(strategy, MARKETS, rules, timeframe="2h",
+                                          slippage_bps=app.settings.trading.slippage_bps,
+                                          **WINDOW).to_dict()
+    mine = sorted((r.symbol, t["entry_time"], t["exit_time"], t["exit_reason"])
+                  for r in replay.results for t in r.trades.records(r.timestamps))
+    theirs = sorted((t["symbol"], t["entry_time"], t["exit_time"], t["exit_reason"])
+                    for t in backtest["trades"])
+    assert mine == theirs
+    assert len(mine) >= 6
+    assert replay.final_equity == pytest.approx(backtest["metrics"]["final_equity"], rel=1e-4)

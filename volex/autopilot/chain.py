@@ -34,22 +34,28 @@ if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.autopilot.clock import Clock
     from volex.autopilot.deciders import Decider
+    from volex.portfolio.allocator import AllocationRules, Book
 
 __all__ = ["Chain", "Sizing"]
+
+# The venue rounds fees and costs up to 1e-8: an entry of all the cash left keeps this back.
+ROUNDING_MARGIN = Decimal("1e-6")
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Sizing:
-    """How big an entry is: ``quote`` or ``percent`` of free cash, else the risk agent's size;
-    ``sleeve`` (a callable giving the quote for a market) overrides both."""
+    """How big an entry is: the portfolio allocator's stake under ``rules`` (the entries of
+    one bar served together, as the portfolio backtest does), a ``sleeve`` (a callable giving
+    a market's quote), ``quote`` or ``percent`` of free cash, else the risk agent's size."""
 
     quote: Decimal | None = None
     percent: Decimal | None = None
     stop_loss_pct: Decimal | None = None
     take_profit_pct: Decimal | None = None
     sleeve: Callable[[str], Decimal] | None = None
+    rules: AllocationRules | None = None
 
 
 def _iso(ms: int) -> str:
@@ -102,6 +108,9 @@ class Chain:
             side = side or self._side(symbol, record)
             if side is None:
                 return record
+            if side == "buy" and self.sizing.rules and "stake" not in (record.decision or {}):
+                record.action = "buy"  # an entry waits for the allocator (see ``enter``)
+                return record
             record.stage, record.action = "intent", side
             record.client_order_id = self._client_order_id(symbol, record.bar_ms, side)
             self._put(record)
@@ -153,7 +162,11 @@ class Chain:
         reason = f"autopilot {self.decider.name}: {why} on the {self.timeframe} bar of " \
                  f"{_iso(record.bar_ms)} UTC"
         sizing = self.sizing
-        quote = sizing.sleeve(symbol) if sizing.sleeve and side == "buy" else sizing.quote
+        stake = (record.decision or {}).get("stake")
+        if stake is not None:  # the stake includes the entry fee; less a hair for rounding
+            quote = (Decimal(stake) - ROUNDING_MARGIN) / (1 + self.execution.fee_rate)
+        else:
+            quote = sizing.sleeve(symbol) if sizing.sleeve and side == "buy" else sizing.quote
         try:
             result = send_order(self.execution, self.actor, symbol, side, reason=reason,
                                 client_order_id=cid, quote=quote, percent=sizing.percent,
@@ -197,6 +210,67 @@ class Chain:
         record.stage, record.action = "done", "missed"
         record.detail = "not sent: a newer bar closed before the autopilot came back"
         self._put(record)
+
+    # -- entries through the portfolio allocator ------------------------------------------------
+
+    def enter(self, pending: list[BarRecord]) -> list[tuple[BarRecord, Exception | None]]:
+        """Serve one pass's entries as the portfolio backtest does: strongest first (then by
+        symbol), each sized by the allocator against the book after the entries before it.
+
+        A refused entry is done ("refused", with the allocator's reason) and, as in the
+        backtest, the market must go flat before it may enter again.
+        """
+        from volex.portfolio.allocator import allocate, entry_order
+
+        if not pending or self.sizing.rules is None:
+            return []
+        rules = self.sizing.rules
+        by_symbol = {r.symbol: r for r in pending}
+        strengths = {s: float((r.decision or {}).get("confidence") or 1.0)
+                     for s, r in by_symbol.items()}
+        book = self._book()
+        out: list[tuple[BarRecord, Exception | None]] = []
+        for symbol in entry_order(strengths):
+            record = by_symbol[symbol]
+            try:
+                price = self.execution.exchange.ticker(symbol).last
+                got = allocate(rules, book, price=price, min_stake=book.equity / 10**9)
+                if got.refused:
+                    self._finish(record, "refused", f"{(record.decision or {}).get('why', '')}; "
+                                 f"allocator {got.reason}", entered=True)
+                else:
+                    record.decision = {**(record.decision or {}), "stake": str(got.stake),
+                                       "allocation": got.reason}
+                    self._carry_on(symbol, record, "buy")
+                    if record.action == "buy":
+                        book = book.after_entry(got.stake)
+                out.append((record, None))
+            except Exception as exc:  # noqa: BLE001 - reported per market by the loop
+                out.append((record, exc))
+        return out
+
+    def _book(self) -> Book:
+        """The account as the allocator sees it: cash, and positions at the last closes."""
+        from volex.portfolio.allocator import Book
+
+        exchange = self.execution.exchange
+        quote = self.execution.quote
+        balances = exchange.balances()
+        cash = balances[quote].total if quote in balances else Decimal(0)
+        exposure, positions = Decimal(0), 0
+        now = self.clock.now()
+        for asset in balances:
+            if asset == quote:
+                continue
+            symbol = f"{asset}/{quote}"
+            amount = holding(exchange, symbol)
+            if amount <= 0:
+                continue
+            positions += 1
+            mark = self.decider.mark(symbol, now)
+            exposure += amount * (mark if mark is not None else exchange.ticker(symbol).last)
+        return Book(equity=cash + exposure, cash=cash, open_positions=positions,
+                    exposure=exposure)
 
     def _client_order_id(self, symbol: str, bar_ms: int, side: str) -> str:
         """One id per account, market, bar and side: the venue never holds the order twice."""

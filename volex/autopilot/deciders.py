@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from volex.errors import DataUnavailable
@@ -46,6 +47,18 @@ class Decider(Protocol):
         """The want at the newest bar closed by ``now``."""
         ...
 
+    def mark(self, symbol: str, now: datetime) -> Decimal | None:
+        """The close of the newest bar closed by ``now`` (what a position is marked at)."""
+        ...
+
+
+def _last_close(feed: MarketFeed, symbol: str, now: datetime) -> Decimal | None:
+    try:
+        closes = feed.bars(symbol, now)["close"]
+    except DataUnavailable:
+        return None
+    return Decimal(repr(float(closes[-1]))) if len(closes) else None
+
 
 class StrategyDecider:
     """A strategy's target on the last closed bar: the backtest's ``targets``, same params."""
@@ -59,6 +72,9 @@ class StrategyDecider:
     def latest_bar(self, symbol: str, now: datetime) -> int | None:
         stamps = self.feed.bars(symbol, now)["timestamp"]
         return int(stamps[-1]) if len(stamps) else None
+
+    def mark(self, symbol: str, now: datetime) -> Decimal | None:
+        return _last_close(self.feed, symbol, now)
 
     def decide(self, symbol: str, now: datetime) -> Want:
         bars = self.feed.bars(symbol, now)
@@ -85,6 +101,9 @@ class SignalDecider:
     def latest_bar(self, symbol: str, now: datetime) -> int | None:
         frame = self.feed.candles(symbol, now).frame
         return int(frame["timestamp"].iloc[-1].timestamp() * 1000) if len(frame) else None
+
+    def mark(self, symbol: str, now: datetime) -> Decimal | None:
+        return _last_close(self.feed, symbol, now)
 
     def decide(self, symbol: str, now: datetime) -> Want:
         candles = self.feed.candles(symbol, now)

@@ -41,7 +41,8 @@ class MarketFeed(Protocol):
 class FileFeed:
     """Bars held in memory from files (or any frames): sliced, never copied, at each ``now``."""
 
-    def __init__(self, candles: dict[str, CandleSet], timeframe: str) -> None:
+    def __init__(self, candles: dict[str, CandleSet], timeframe: str, *,
+                 next_open: bool = False) -> None:
         from volex.backtest.engine import bars_from_frame
         from volex.domain.timeframes import timeframe_ms
 
@@ -49,6 +50,10 @@ class FileFeed:
         self._bars = {s: bars_from_frame(c.frame) for s, c in candles.items()}
         self.timeframe = timeframe
         self.step_ms = timeframe_ms(timeframe)
+        # Replays act on a bar when the market's next bar opens, as the backtest fills: a
+        # market with a gap in its data is not traded until it has a bar again, and the
+        # last bar's target is never acted on.
+        self.next_open = next_open
 
     @property
     def symbols(self) -> list[str]:
@@ -60,6 +65,8 @@ class FileFeed:
 
     def closed_count(self, symbol: str, now: datetime) -> int:
         stamps = self._bars[symbol]["timestamp"]
+        if self.next_open:
+            return max(int(np.searchsorted(stamps, _ms(now), side="right")) - 1, 0)
         return int(np.searchsorted(stamps + self.step_ms, _ms(now), side="right"))
 
     def bars(self, symbol: str, now: datetime) -> Bars:

@@ -34,6 +34,7 @@ __all__ = ["RELAXED_LIMITS", "ReplayReport", "fills_to_result", "sleeve_sizer"]
 # meant for a person's account, are opened wide in the replay's private store.
 RELAXED_LIMITS = {"max_order_quote": "1e15", "max_position_quote": "1e15",
                   "max_position_pct": "100", "max_exposure_pct": "100",
+                  "max_open_positions": "1000", "max_asset_pct": "100",
                   "max_daily_loss_pct": "100", "max_open_orders": "1000"}
 
 

@@ -113,27 +113,45 @@ class Autopilot:
         return outcome
 
     def pass_once(self) -> int:
-        """Run the chain on each market with a new bar; returns how many bars were handled."""
-        handled = 0
+        """Run the chain on each market with a new bar; returns how many bars were handled.
+
+        Exits and decisions market by market, then the entries that wait for the portfolio
+        allocator all together (one book for the bar, as in the portfolio backtest).
+        """
+        handled, pending = 0, []
         for symbol in self.symbols:
             try:
                 record = self.chain.handle(symbol)
-            except VolexError as exc:
-                self._problem(symbol, str(exc).splitlines()[0])
+            except Exception as exc:  # noqa: BLE001 - one market must not stop the others
+                self._failed(symbol, exc)
                 continue
-            except Exception as exc:  # one market's bug must not stop the others
-                log.exception("autopilot: %s failed", symbol)
-                self._problem(symbol, f"{type(exc).__name__}: {exc}")
+            if record is not None and record.stage == "decided" and record.action == "buy":
+                pending.append(record)
                 continue
-            if self.problems.pop(symbol, None) is not None:
-                log.info("autopilot: %s works again", symbol)
-            if record is not None:
-                handled += 1
-                log.info("%s %s: %s %s", symbol, record.to_dict()["bar"], record.action,
-                         record.detail)
-                if self.on_bar is not None:
-                    self.on_bar(record)
+            handled += self._handled(symbol, record)
+        for record, error in self.chain.enter(pending):
+            if error is not None:
+                self._failed(record.symbol, error)
+            else:
+                handled += self._handled(record.symbol, record)
         return handled
+
+    def _handled(self, symbol: str, record: BarRecord | None) -> int:
+        if self.problems.pop(symbol, None) is not None:
+            log.info("autopilot: %s works again", symbol)
+        if record is None:
+            return 0
+        log.info("%s %s: %s %s", symbol, record.to_dict()["bar"], record.action, record.detail)
+        if self.on_bar is not None:
+            self.on_bar(record)
+        return 1
+
+    def _failed(self, symbol: str, exc: Exception) -> None:
+        if isinstance(exc, VolexError):
+            self._problem(symbol, str(exc).splitlines()[0])
+            return
+        log.error("autopilot: %s failed", symbol, exc_info=exc)
+        self._problem(symbol, f"{type(exc).__name__}: {exc}")
 
     def _problem(self, symbol: str, message: str) -> None:
         """Report a market's failure once per distinct message (it is retried every pass)."""

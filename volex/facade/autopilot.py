@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from volex.autopilot.replay import ReplayReport
     from volex.autopilot.scheduler import Autopilot
     from volex.domain.candles import CandleSet
+    from volex.portfolio.allocator import AllocationRules
 
 __all__ = ["AutopilotFacade"]
 
@@ -78,13 +79,15 @@ class AutopilotFacade(FacadeBase):
                          strategy: str | None = None, params: dict[str, Any] | None = None,
                          data: Sequence[str | Path] | None = None, since: Any = None,
                          until: Any = None, cash: float | None = None,
-                         file: str | Path | None = None,
+                         file: str | Path | None = None, rules: AllocationRules | None = None,
                          on_bar: Callable[[BarRecord], None] | None = None) -> ReplayReport:
         """Run the autopilot on history: the same loop on a simulated clock, through the
         paper venue, in a private temporary store (the account here is not touched).
 
         Candles come from ``data`` files (one per market) or the cache / bundled sample,
-        cut to ``since``..``until``. Results per market are in the backtest's own shape.
+        cut to ``since``..``until``. With allocation ``rules`` the markets share one account
+        (as `backtest --portfolio`); without, each trades an equal sleeve all in (as a
+        single-market backtest each). Results per market are in the backtest's own shape.
         """
         import tempfile
         from datetime import UTC, datetime, timedelta
@@ -120,14 +123,15 @@ class AutopilotFacade(FacadeBase):
                 execution = child.runtime.execution
                 execution.reset_paper(Decimal(str(cash)), actor="autopilot", reason="replay")
                 decider = child._decider(mode, strategy, params, feed, file, True)
-                sleeve = _sleeve(execution.exchange, Decimal(str(cash)) / len(symbols),
-                                 Decimal(str(trading.fee_rate)))
-                pilot = child._assemble(symbols, feed.timeframe, clock, decider, sleeve, on_bar,
+                sizing = _sleeve(execution.exchange, Decimal(str(cash)) / len(symbols),
+                                 Decimal(str(trading.fee_rate)), rules)
+                pilot = child._assemble(symbols, feed.timeframe, clock, decider, sizing, on_bar,
                                         data=None)
                 pilot.heartbeat_s = 0.0
                 pilot.start()
                 outcome = pilot.run(until=datetime.fromtimestamp(max(ends) / 1000, UTC) + step)
-                config = BacktestConfig(cash=cash / len(symbols), fee=trading.fee_rate,
+                config = BacktestConfig(cash=cash / (1 if rules else len(symbols)),
+                                        fee=trading.fee_rate,
                                         slippage_bps=trading.slippage_bps)
                 results = [fills_to_result(
                     execution.exchange.my_trades(s), feed.full(s),
@@ -136,7 +140,7 @@ class AutopilotFacade(FacadeBase):
                     params=getattr(decider, "params", {}), config=config) for s in symbols]
             finally:
                 child.close()
-        total = sum(float(r.equity[-1]) for r in results)
+        total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
         return ReplayReport(results, outcome.bars, outcome.problems, total)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
@@ -216,7 +220,7 @@ class AutopilotFacade(FacadeBase):
             candles.frame = window.apply(candles.frame)
             candles.symbol = symbol
             loaded[symbol] = candles
-        return FileFeed(loaded, tf)
+        return FileFeed(loaded, tf, next_open=True)
 
     def _pnl_today(self) -> str | None:
         agent = self.runtime.execution
@@ -241,6 +245,7 @@ class AutopilotFacade(FacadeBase):
 
     def _file_feed(self, symbols: list[str], data: Sequence[str | Path],
                    timeframe: str | None, window: Any = None) -> FileFeed:
+        """Candle files, one per market; with a ``window``, for a replay."""
         from volex.autopilot.feeds import FileFeed
         from volex.domain.timeframes import normalize_timeframe
         from volex.errors import UserInputError
@@ -261,7 +266,7 @@ class AutopilotFacade(FacadeBase):
         tf = normalize_timeframe(timeframe) if timeframe else infer_timeframe(stamps[:10_001])
         for candles in loaded.values():
             candles.timeframe = tf
-        return FileFeed(loaded, tf)
+        return FileFeed(loaded, tf, next_open=True)
 
     def _decider(self, mode: str, strategy: str | None, params: dict[str, Any] | None,
                  feed: MarketFeed, file: str | Path | None, replay: bool) -> Any:
@@ -297,10 +302,13 @@ class AutopilotFacade(FacadeBase):
                       take_profit_pct=decimal_arg("--take-profit", take_profit))
 
 
-def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any) -> Any:
+def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,
+            rules: AllocationRules | None) -> Any:
     from volex.autopilot.chain import Sizing
     from volex.autopilot.replay import sleeve_sizer
 
+    if rules is not None:
+        return Sizing(rules=rules)
     return Sizing(sleeve=sleeve_sizer(exchange, cash_per_market, fee_rate))
 
 
