@@ -11,6 +11,7 @@ from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.adapters.storage.inflight import InFlight, Intents
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
@@ -54,6 +55,11 @@ class Store:
         from volex.adapters.storage.inflight import Intents
 
         return Intents(self.db)
+    def autopilot(self) -> AutopilotRepo:
+        """The autopilot's lease, heartbeat, stop flag and bar journal (`autopilot state`)."""
+        from volex.adapters.storage.autopilot import AutopilotRepo
+
+        return AutopilotRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
