@@ -73,7 +73,8 @@ def make_basket(symbols: Sequence[str], bars: Sequence[Bars]) -> Basket:
             raise UserInputError(f"{symbol}: bar times must increase strictly")
     clock = bars[0]["timestamp"] if len(bars) == 1 else np.unique(
         np.concatenate([b["timestamp"] for b in bars]))
-    positions = tuple(np.searchsorted(clock, b["timestamp"]).astype(np.int64) for b in bars)
+    positions = ((np.arange(len(clock), dtype=np.int64),) if len(bars) == 1 else
+                 tuple(np.searchsorted(clock, b["timestamp"]).astype(np.int64) for b in bars))
     return Basket(tuple(symbols), tuple(bars), np.ascontiguousarray(clock, dtype=np.int64),
                   positions)
 
@@ -146,14 +147,19 @@ def _loop(basket: Basket, signals: list[np.ndarray], config: BacktestConfig,
     from volex.backtest._kernel import simulate
 
     markets, clock = len(basket), len(basket.timestamps)
-    grid = {k: np.full((markets, clock), np.nan) for k in ("open", "high", "low", "close")}
+    prices = ("open", "high", "low", "close")
+    if markets == 1:  # the market's own arrays are the grid: no copies
+        grid = {k: np.ascontiguousarray(basket.bars[0][k]).reshape(1, clock) for k in prices}
+    else:
+        grid = {k: np.full((markets, clock), np.nan) for k in prices}
     has_bar = np.zeros((markets, clock), dtype=np.bool_)
     want = np.zeros((markets, clock))
     atr = np.zeros((markets, clock))
     for m, (own, where, signal) in enumerate(zip(basket.bars, basket.positions, signals,
                                                  strict=True)):
-        for k, rows in grid.items():
-            rows[m, where] = own[k]
+        if markets > 1:
+            for k in prices:
+                grid[k][m, where] = own[k]
         has_bar[m, where] = True
         want[m, where[1:]] = signal[:-1]
         if rules.stake == "volatility":

@@ -93,6 +93,8 @@ def _details(command: Command) -> list[str]:
         out.append(f"{command.method} search")
     if command.trials:
         out.append(f"{command.trials} trials")
+    if command.portfolio:
+        out.append("one portfolio" + (f", {command.max_open} slots" if command.max_open else ""))
     if command.flatten:
         out.append("close every position")
     if command.reduce_only:

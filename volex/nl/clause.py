@@ -44,6 +44,11 @@ _TRIALS = re.compile(
     rf"(?<![\w.])(?P<num>{NUM})\s?(?:trials?|iterations?|runs?|evals?|evaluations?|tries|rounds)\b"
     rf"|\b(?:trials?|iterations?|runs?)\s?(?:=|:|of)?\s?(?P<num2>{NUM})"
 )
+# "together", "as a portfolio", "in one account"; "with 3 slots", "max 3 open positions".
+_PORTFOLIO = re.compile(r"\b(?:together|as (?:a|one) (?:portfolio|basket)|(?:in|from) one "
+                        r"account|portfolio(?: backtest)?)\b")
+_SLOTS = re.compile(rf"\b(?:with )?(?P<num>{NUM}) (?:slots?|open positions?|positions at once)\b"
+                    rf"|\bmax(?:imum)? (?:of )?(?P<num2>{NUM}) open(?: positions?)?\b")
 _BELOW = re.compile(
     r"\b(?:below|under|beneath|lower than|less than|drops?|falls?|dips?|sinks?|"
     r"dumps?|crash(?:es)?|declines?|goes down|tanks?)\b|<"
@@ -216,6 +221,14 @@ def _alert(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list
 
 
 def _research(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
+    slots = scan.take(_SLOTS)
+    if slots:
+        count = number_at(slots, "num" if slots.group("num") else "num2")
+        if float(count).is_integer() and count >= 1:
+            out["max_open"] = int(count)
+        else:
+            errors.append("slots must be a positive whole number")
+    out["portfolio"] = bool(scan.take(_PORTFOLIO)) or slots is not None
     if out["intent"] == "optimize":
         match = scan.take(_TRIALS)
         if match:
