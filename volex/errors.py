@@ -22,6 +22,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
     ├── LLMError                    LLM unreachable or answered badly
+    ├── NotifyError                 a notification service did not take a message
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
     └── Cancelled                   the person said no at a confirmation
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidOrder",
     "LLMError",
     "NetworkError",
+    "NotifyError",
     "RateLimited",
     "RiskRejected",
     "SecretError",
@@ -129,6 +131,10 @@ class BusError(VolexError):
 
 
 class LLMError(VolexError):
+    pass
+
+
+class NotifyError(VolexError):
     pass
 
 

@@ -11,6 +11,7 @@ from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
 
@@ -39,6 +40,13 @@ class Store:
         from volex.adapters.storage.trading import OrderJournal
 
         return OrderJournal(self.db)
+
+    @cached_property
+    def notify(self) -> NotifyRepo:
+        """Notification channels (not their URLs) and the notification outbox."""
+        from volex.adapters.storage.notify import NotifyRepo
+
+        return NotifyRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
