@@ -28,7 +28,7 @@ class Received:
 class HookServer:
     """A threaded HTTP server on 127.0.0.1 recording every POST it answers with success."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.received: list[Received] = []
         self.attempts = 0
         self.fail_next = 0
@@ -72,7 +72,7 @@ class HookServer:
                 if payload:
                     self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"

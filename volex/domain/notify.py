@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Channel", "Delivery", "MODES"]
+__all__ = ["MODES", "Channel", "Delivery"]
 
 MODES = ("on", "silent", "off")
 
