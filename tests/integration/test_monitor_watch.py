@@ -23,9 +23,9 @@ class FakeSources:
     """The WatchSources interface with values a test sets."""
 
     timeframe = "2h"
-    symbols = ["BTC/USDT"]
 
     def __init__(self, now: datetime) -> None:
+        self.symbols = ["BTC/USDT"]
         self.now = now
         self.equity, self.loss_pct, self.limit_pct = 10_000.0, 0.0, 5.0
         self.status: dict[str, tuple[str, str]] = {"store": ("ok", "fine")}
@@ -153,7 +153,7 @@ def test_the_dead_mans_switch_is_pinged_while_the_watch_runs(
         def log_message(self, *_: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             pings.release()
             self.send_response(200)
             self.end_headers()
