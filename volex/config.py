@@ -125,7 +125,7 @@ class MonitorSettings(BaseModel):
     summary_hour: int | None = Field(0, ge=0, le=23)  # UTC hour of the daily summary
     stale_margin_s: float = Field(300.0, ge=0)
     spike_k: float = Field(12.0, gt=0)
-    volume_k: float = Field(8.0, gt=0)
+    volume_k: float = Field(5.0, gt=0)
     spike_window: int = Field(200, ge=10)
     venue_gap_pct: float = Field(2.0, gt=0)
     venues: list[str] = []                        # other venues whose prices are compared

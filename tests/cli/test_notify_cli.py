@@ -102,3 +102,33 @@ def test_the_heartbeat_url_is_a_secret(volex_home: Path) -> None:
     assert stored.exit_code == 0 and url not in stored.output
     assert b"0f1e2d3c-4b5a" not in _everything_written(volex_home)
     assert run("notify", "heartbeat", "--remove").exit_code == 0
+
+
+def test_price_alerts_notify_and_every_front_end_shows_the_same_events(
+        hook: HookServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex.facade import Volex
+    from volex.tui.feed import event_from_audit
+
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+    assert run("notify", "add", f"tgram://{TOKEN}/987654321").exit_code == 0
+    with Volex(actor="cli") as app:
+        app.watch().notify_once()  # the worker starts following the audit log
+        assert run("alert", "BTC", "--above", "1", "--note", "sell some").exit_code == 0
+        assert run("alerts", "--check").exit_code == 0
+        app.runtime.store.audit.record("monitor", "monitor.anomaly", "price spike BTC/USDT 2h",
+                                       "+10.10% in one bar", {"kind": "anomalies"})
+        deadline = 50
+        while len(hook.received) < 1 and deadline:
+            app.watch().notify_once()
+            hook.wait_for(1, timeout_s=0.1)
+            deadline -= 1
+        telegram = " ".join(hook.texts())
+        listed = json.loads(run("alerts", "--events", "--json").stdout)
+        feed = [event_from_audit(r).text for r in app.audit() if r.action.startswith("monitor.")]
+    assert [(e["kind"], e["title"]) for e in listed] == [
+        ("alerts", "price alert BTC/USDT"), ("anomalies", "price spike BTC/USDT 2h")]
+    assert "price alert BTC/USDT" in telegram and "sell some" in telegram
+    assert "price spike BTC/USDT 2h" in telegram
+    assert feed == ["price spike BTC/USDT 2h: +10.10% in one bar · monitor"]
+    shown = run("alerts", "--events")
+    assert "price alert BTC/USDT: now" in shown.output
