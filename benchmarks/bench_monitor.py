@@ -13,17 +13,13 @@ detector reports when it happens live) and the time one check of one market take
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from volex.adapters.market_data.files import sample_candles  # noqa: E402
-from volex.config import MonitorSettings  # noqa: E402
-from volex.monitor import detectors as d  # noqa: E402
+from volex.adapters.market_data.files import sample_candles
+from volex.config import MonitorSettings
+from volex.monitor import detectors as d
 
 TWO_H = 2 * 3_600_000
 SERIES = ("BTC/USDT", "ETH/USDT", "DOGE/USDT")
