@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 from volex.config import ExchangeSettings, Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from volex.adapters.bus.outbox import Events
     from volex.adapters.exchange.prices import PriceFeed
     from volex.adapters.secrets.chain import ChainedSecretStore
@@ -33,6 +36,11 @@ class Runtime:
     def __init__(self, settings: Settings, *, live: bool = False) -> None:
         self.settings = settings
         self.live = live  # the command asked for --live (trading.mode must also be "live")
+        # "now" for the paper venue, risk, halts and execution: the autopilot sets its own clock
+        # (simulated in a replay) before anything is built.
+        from volex.domain.orders import utcnow
+
+        self.clock: Callable[[], datetime] = utcnow
         self._market_data: dict[str, MarketData] = {}
         from volex.logging_setup import configure_logging
 
@@ -176,7 +184,8 @@ class Runtime:
                              maker_fee_rate=trading.maker_fee_rate,
                              slippage_bps=trading.slippage_bps,
                              starting_balance=trading.starting_balance,
-                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")])
+                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")],
+                             clock=self.clock)
 
     @cached_property
     def prices(self) -> PriceFeed:
@@ -204,7 +213,7 @@ class Runtime:
     def risk(self) -> RiskAgent:
         from volex.agents.risk import RiskAgent
 
-        return RiskAgent(self.store)
+        return RiskAgent(self.store, clock=self.clock)
 
     @cached_property
     def execution(self) -> ExecutionAgent:
@@ -214,7 +223,7 @@ class Runtime:
         return ExecutionAgent(self.exchange, self.store, self.risk, quote=self.settings.quote,
                               fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
                               slippage_bps=trading.slippage_bps, halts=self.halts,
-                              emit=self.emit)
+                              emit=self.emit, clock=self.clock)
 
     @cached_property
     def strategy_runner(self) -> StrategyRunner:
@@ -228,7 +237,7 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, emit=self.emit)
+        return HaltSwitch(self.store, emit=self.emit, clock=self.clock)
 
     def emit(self, topic: str, event: dict) -> None:
         """Announce an event (through the store's outbox when there is one)."""

@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "volex.commands.risk",
     "volex.commands.halt",
     "volex.commands.strategy",
+    "volex.commands.run",
     "volex.commands.backtest",
     "volex.commands.optimize",
     "volex.commands.model",

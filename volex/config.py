@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -146,6 +147,20 @@ class AgentSettings(BaseModel):
     url: str | None = None
 
 
+class AutopilotSettings(BaseModel):
+    """`volex run`: heartbeat and lease (expiring after a few missed heartbeats).
+
+    ``clock_start`` and ``clock_speed`` run the market clock from a given moment at N times
+    real speed (paper with --data only): failover drills with several real processes.
+    """
+
+    heartbeat_s: float = Field(10.0, gt=0, le=3600)
+    lease_s: float = Field(30.0, gt=0, le=86_400)
+    clock_start: datetime | None = None
+    clock_speed: float = Field(1.0, gt=0)
+    clock_origin: datetime | None = None
+
+
 class Settings(BaseSettings):
     """Every setting Volex reads. Frozen once loaded."""
 
@@ -169,6 +184,7 @@ class Settings(BaseSettings):
     agents: dict[str, AgentSettings] = {}
     notify: NotifySettings = NotifySettings()
     monitor: MonitorSettings = MonitorSettings()
+    autopilot: AutopilotSettings = AutopilotSettings()
     exchanges: dict[str, ExchangeSettings] = {}
 
     @field_validator("quote")

@@ -19,6 +19,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     │   ├── InvalidOrder            precision, minimums, unknown order
     │   └── AuthenticationError
     ├── StorageError                database unreachable or inconsistent
+    │   └── LeaseHeld               another autopilot holds the account's lease
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
     ├── LLMError                    LLM unreachable or answered badly
@@ -41,6 +42,7 @@ __all__ = [
     "InsufficientFunds",
     "InvalidOrder",
     "LLMError",
+    "LeaseHeld",
     "NetworkError",
     "NotifyError",
     "RateLimited",
@@ -120,6 +122,10 @@ class AuthenticationError(ExchangeError):
 
 class StorageError(VolexError):
     pass
+
+
+class LeaseHeld(StorageError):
+    """Another autopilot runs on this account (the message names its host and pid)."""
 
 
 class SecretError(VolexError):

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from volex.backtest.optimize import OptimizationResult, ProgressFn
     from volex.backtest.walkforward import WalkForwardResult
     from volex.domain.candles import CandleSet
+    from volex.portfolio.allocator import AllocationRules
     from volex.strategies.base import Strategy
 
 __all__ = [
@@ -210,16 +211,19 @@ def _walk(strategy: Strategy, bars: Bars, k: int, config: BacktestConfig, object
 
 
 def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, strategy_name: str,
-                     symbol: str, *, timeframe: str | None = None, window: Window = Window(),
-                     data: str | Path | None = None, method: str = "grid",
-                     trials: int | None = None, objective: str = "sharpe",
+                     symbol: str | list[str], *, timeframe: str | None = None,
+                     window: Window = Window(), data: str | Path | None = None,
+                     method: str = "grid", trials: int | None = None, objective: str = "sharpe",
                      walk_forward: int | None = None, jobs: int = 1, storage: str | None = None,
                      study: str | None = None, fixed: Mapping[str, Any] | None = None,
                      config: BacktestConfig | None = None, save: bool = False,
                      strategy_file: str | Path | None = None,
-                     on_progress: ProgressFn | None = None) -> OptimizeRun:
+                     on_progress: ProgressFn | None = None,
+                     portfolio: AllocationRules | None = None) -> OptimizeRun:
     """Search the parameters of one strategy on one symbol; optionally save the best.
 
+    With ``portfolio`` (allocation rules), ``symbol`` may name several markets, and one
+    parameter set is searched for the whole basket traded from one account.
     ``store`` is only used to save (``save=True``), so it may be None otherwise.
     """
     from volex.backtest.optimize import check_search, optimize
@@ -230,19 +234,36 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, str
     if study is not None and storage is None:
         raise UserInputError("--study needs --storage (the database the study lives in)")
     fixed = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
-    bars, candles = _load(loader, symbol, timeframe, data, window)
-    result = optimize(strategy, bars, method=method, trials=trials, objective=objective,
+    symbols = [symbol] if isinstance(symbol, str) else list(symbol)
+    if portfolio is None and len(symbols) != 1:
+        raise UserInputError("optimize one SYMBOL, or several with --portfolio")
+    walk_method = method if storage is None else "grid"
+    walk_trials = trials or WALK_FORWARD_GRID_POINTS
+    if portfolio is not None:
+        from volex.backtest.portfolio_service import load_portfolio, portfolio_walk
+
+        loaded = load_portfolio(loader, symbols, portfolio, timeframe=timeframe, window=window,
+                                data=data)
+        target: Any = loaded.portfolio
+        name, source = loaded.portfolio.symbol, loaded.describe()
+    else:
+        target, candles = _load(loader, symbols[0], timeframe, data, window)
+        name, source = candles.symbol, candles.source.describe()
+    result = optimize(strategy, target, method=method, trials=trials, objective=objective,
                       config=config, jobs=jobs, storage=storage, study_name=study, fixed=fixed,
-                      symbol=candles.symbol, on_progress=on_progress)
+                      symbol=name, on_progress=on_progress)
     walk = None
-    if walk_forward:
-        walk = _walk(strategy, bars, walk_forward, config, objective, fixed, candles,
-                     lambda j, k: None, method=method if storage is None else "grid",
-                     trials=trials or WALK_FORWARD_GRID_POINTS, jobs=jobs)
+    if walk_forward and portfolio is not None:
+        walk = portfolio_walk(strategy, target, walk_forward, config, objective, fixed,
+                              lambda j, k: None, method=walk_method, trials=walk_trials,
+                              jobs=jobs, timeframe=loaded.timeframe)
+    elif walk_forward:
+        walk = _walk(strategy, target, walk_forward, config, objective, fixed, candles,
+                     lambda j, k: None, method=walk_method, trials=walk_trials, jobs=jobs)
     saved = None
     if save:
         if store is None:
             raise ValueError("save=True needs a strategy store")
         saved = save_best_params(store, strategy.name, result.best.params, objective,
                                  result.best.value)
-    return OptimizeRun(result, candles.source.describe(), walk, saved)
+    return OptimizeRun(result, source, walk, saved)

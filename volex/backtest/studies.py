@@ -13,6 +13,7 @@ from volex.errors import StorageError, UserInputError
 
 if TYPE_CHECKING:
     from volex.backtest.optimize import ProgressFn, Trial
+    from volex.backtest.portfolio_result import Portfolio
     from volex.strategies.base import ParamValue, Strategy
 
 __all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
@@ -20,7 +21,7 @@ __all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
 DEFAULT_BAYES_TRIALS = 100
 
 
-def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objective: str,
+def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestConfig, objective: str,
               method: str, trials: int | None, jobs: int, storage: str | None,
               study_name: str | None, fixed: Mapping[str, ParamValue],
               on_progress: ProgressFn | None, seed: int) -> tuple[list[Trial], int]:

@@ -9,6 +9,16 @@ import typer
 
 from volex.commands.backtest import metrics_table
 from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.portfolio_options import (
+    MaxAssetPct,
+    MaxExposurePct,
+    MaxOpen,
+    PortfolioFlag,
+    PortfolioOptions,
+    Stake,
+    StakeAmount,
+    portfolio_rules,
+)
 
 if TYPE_CHECKING:
     from volex.backtest.service import OptimizeRun
@@ -48,7 +58,8 @@ def _render(run: OptimizeRun, top: int) -> None:
 def optimize(
     ctx: typer.Context,
     strategy: Annotated[str, typer.Argument(help="Strategy name (`volex strategy list`).")],
-    symbol: Annotated[str, typer.Argument(help="Symbol, e.g. BTC/USDT.")],
+    symbols: Annotated[list[str], typer.Argument(
+        help="Symbol, e.g. BTC/USDT; several with --portfolio.")],
     timeframe: Annotated[str | None, typer.Option(
         "--timeframe", "-t", help="Bar length (default from config; inferred from --data).")
     ] = None,
@@ -80,14 +91,28 @@ def optimize(
         help="Use only cached candles or the bundled sample.")] = False,
     top: Annotated[int, typer.Option(help="Rows in the results table.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    portfolio: PortfolioFlag = False,
+    max_open: MaxOpen = None,
+    stake: Stake = None,
+    stake_amount: StakeAmount = None,
+    max_asset_pct: MaxAssetPct = None,
+    max_exposure_pct: MaxExposurePct = None,
 ) -> None:
-    """Search STRATEGY's parameters on SYMBOL: grid or Bayesian, optionally shared by many."""
+    """Search STRATEGY's parameters on SYMBOL: grid or Bayesian, optionally shared by many.
+
+    With --portfolio, one parameter set for all SYMBOLs traded from one account."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from volex.strategies.base import parse_param_args
 
     app = volex(ctx)
     fixed = parse_param_args(param)
+    rules = portfolio_rules(app, PortfolioOptions(portfolio, max_open, stake, stake_amount,
+                                                  max_asset_pct, max_exposure_pct))
+    if rules is None and len(symbols) != 1:
+        from volex.errors import UserInputError
+
+        raise UserInputError("optimize one SYMBOL, or several with --portfolio")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[best]}"), console=err_console, transient=True,
                   disable=as_json) as progress:
@@ -98,12 +123,13 @@ def optimize(
                      + ", ".join(f"{k}={v}" for k, v in best.params.items())) if best else ""
             progress.update(task, completed=done, total=total, best=shown)
 
-        run = app.optimize(strategy, symbol, timeframe=timeframe, days=days, since=since,
+        run = app.optimize(strategy, symbols if rules else symbols[0], timeframe=timeframe, days=days, since=since,
                            until=until, data=data, method=method, trials=trials,
                            objective=objective, walk_forward=walk_forward, jobs=jobs,
                            storage=storage, study=study, params=fixed, cash=cash, fee=fee,
                            slippage_bps=slippage_bps, save=save, strategy_file=file,
-                           offline=offline or None, on_progress=on_progress)
+                           offline=offline or None, on_progress=on_progress,
+                           portfolio=rules)
     if as_json:
         print_json(run.to_dict())
         return

@@ -45,7 +45,7 @@ OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 OrderStatus = Literal["open", "closed", "canceled", "rejected", "expired"]
 # Where a price came from: live from the venue, the candle cache, the bundled sample, or set
 # by hand (tests, simulators). Anything but "exchange" is an offline price and is flagged.
-PriceSource = Literal["exchange", "cache", "sample", "manual"]
+PriceSource = Literal["exchange", "cache", "sample", "manual", "file"]
 Mode = Literal["paper", "live"]
 
 
@@ -96,7 +96,8 @@ class Ticker(BaseModel):
 
     def describe(self) -> str:
         what = {"exchange": "live", "cache": "offline price: cached candle close",
-                "sample": "offline price: bundled sample close", "manual": "set by hand"}
+                "sample": "offline price: bundled sample close", "manual": "set by hand",
+                "file": "price from the replayed candle file"}
         return f"{what[self.source]}, {self.at:%Y-%m-%d %H:%M} UTC"
 
 

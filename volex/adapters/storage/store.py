@@ -11,6 +11,7 @@ from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
@@ -40,6 +41,13 @@ class Store:
         from volex.adapters.storage.trading import OrderJournal
 
         return OrderJournal(self.db)
+
+    @cached_property
+    def autopilot(self) -> AutopilotRepo:
+        """The autopilot's lease, heartbeat, stop flag and bar journal (`autopilot state`)."""
+        from volex.adapters.storage.autopilot import AutopilotRepo
+
+        return AutopilotRepo(self.db)
 
     @cached_property
     def notify(self) -> NotifyRepo:
