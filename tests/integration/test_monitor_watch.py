@@ -15,7 +15,8 @@ import pytest
 
 from tests.support.cli import run
 from volex.facade import Volex
-from volex.monitor.sources import AUTOPILOT_LEASE_KEY, autopilot_heartbeat
+from volex.adapters.storage.autopilot import Holder
+from volex.monitor.sources import autopilot_heartbeats
 from volex.monitor.watch import Watch
 
 
@@ -29,7 +30,7 @@ class FakeSources:
         self.now = now
         self.equity, self.loss_pct, self.limit_pct = 10_000.0, 0.0, 5.0
         self.status: dict[str, tuple[str, str]] = {"store": ("ok", "fine")}
-        self.heartbeat: int | None = None
+        self.heartbeats: dict[str, int] = {}
         self.last_bar = now - timedelta(hours=4)
 
     def candles(self, symbol: str, timeframe: str, bars: int) -> tuple[pd.DataFrame, bool]:
@@ -50,8 +51,8 @@ class FakeSources:
     def components(self) -> dict[str, tuple[str, str]]:
         return dict(self.status)
 
-    def autopilot_heartbeat(self) -> int | None:
-        return self.heartbeat
+    def autopilot_heartbeats(self) -> dict[str, int]:
+        return dict(self.heartbeats)
 
     def summary(self, now: datetime) -> str:
         return f"equity {self.equity:,.2f} USDT"
@@ -113,18 +114,19 @@ def test_daily_loss_near_its_limit_and_a_silent_autopilot(app: Volex) -> None:
     now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     clock, sources = [now], FakeSources(now)
     sources.loss_pct = 4.2
-    app.runtime.store.state.set(AUTOPILOT_LEASE_KEY, {
-        "holder": "host:1", "heartbeat_ms": int((now - timedelta(minutes=10)).timestamp() * 1000),
-        "released": False})
-    sources.heartbeat = autopilot_heartbeat(app.runtime.store.state)
+    leases = app.runtime.store.autopilot
+    holder = Holder(id="host:1:abc", host="host", pid=1)
+    beat = int((now - timedelta(minutes=10)).timestamp() * 1000)
+    assert leases.acquire("paper:paper", holder, beat, 30_000, {}) is None
+    sources.heartbeats = autopilot_heartbeats(leases)
     report = _watch(app, sources, clock).check()
     assert {f.detector for f in report.findings} == {"daily_loss", "autopilot_heartbeat"}
     kinds = {e.kind: e for e in app.events()}
     assert kinds["loss"].body == "loss today 4.20% is 84% of the 5% limit"
+    assert kinds["autopilot"].title == "autopilot heartbeat paper:paper"
     assert kinds["autopilot"].body == "no heartbeat for 600 s (limit 180 s)"
-    app.runtime.store.state.set(AUTOPILOT_LEASE_KEY, {"holder": "host:1", "heartbeat_ms": 1,
-                                                      "released": True})
-    assert autopilot_heartbeat(app.runtime.store.state) is None  # stopped cleanly: nothing missing
+    leases.release("paper:paper", holder.id, beat + 1000)
+    assert autopilot_heartbeats(leases) == {}  # stopped cleanly: nothing missing
 
 
 def test_components_down_and_back_and_one_summary_a_day(app: Volex) -> None:

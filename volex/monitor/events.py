@@ -96,14 +96,31 @@ def _classify(record: Any) -> tuple[str, str, str, str] | None:
     if action.startswith("monitor."):
         return _monitor(record, action.removeprefix("monitor."), details)
     if action.startswith("autopilot."):
-        what = action.removeprefix("autopilot.").replace("_", " ")
-        level = "critical" if what in ("lost lease", "lease lost", "crashed", "error") else "warning"
-        return "autopilot", level, f"autopilot {what}", f"{subject}{_by(record)}{_why(record)}".strip()
+        return _autopilot(record, action.removeprefix("autopilot."), details)
     if action.startswith("model.") and action.split(".", 1)[1] in ("degraded", "promoted"):
         level = "warning" if action.endswith("degraded") else "info"
         return "models", level, f"model {action.split('.', 1)[1]}", f"{subject}{_why(record)}"
     if "error" in action:
         return "errors", "critical", action, f"{subject}{_why(record)}"
+    return None
+
+
+def _autopilot(record: Any, what: str, details: dict[str, Any]
+               ) -> tuple[str, str, str, str] | None:
+    """The autopilot's own audit records (``volex.autopilot.scheduler``)."""
+    account = record.subject or ""
+    if what == "start":
+        where = f"on {account} ({details.get('host')}, pid {details.get('pid')})"
+        if details.get("standby"):
+            return "autopilot", "warning", "autopilot took over", f"{where}: the standby holds the lease"
+        return "autopilot", "info", "autopilot started", where
+    if what == "stop":
+        return "autopilot", "warning", "autopilot stopped", (
+            f"on {account}: {record.reason or 'stopped'} ({details.get('bars', 0)} bars handled)")
+    if what == "lease_lost":
+        return "autopilot", "critical", "autopilot lost its lease", f"on {account}{_why(record)}"
+    if what == "skip":
+        return "errors", "warning", f"autopilot skipped {account}", record.reason or ""
     return None
 
 

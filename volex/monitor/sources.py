@@ -1,11 +1,10 @@
 """What the watch reads, gathered through the facade: candles, the account, the exchange's
-record, the components' health, the autopilot's heartbeat.
+record, the components' health, the autopilots' heartbeats.
 
-``autopilot_heartbeat`` is the repository function the monitor reads the autopilot's liveness
-through. The autopilot keeps its lease in the store's state table under ``autopilot.lease``:
-``{"holder": str, "heartbeat_ms": int, "released": bool}``; it writes ``heartbeat_ms`` on every
-tick and ``released: true`` when it stops cleanly. A lease that is held (not released) with
-an old heartbeat means the autopilot died (a ``kill -9``, an out-of-memory kill) without saying so.
+``autopilot_heartbeats`` reads the autopilot's lease table (``AutopilotRepo.state``): each
+account whose autopilot claims to run (RUNNING, HALTED or STOPPING) with its last heartbeat.
+A lease still claimed with an old heartbeat means the autopilot died (a ``kill -9``, an
+out-of-memory kill) without saying so; a clean stop sets STOPPED and is not missed.
 """
 
 from __future__ import annotations
@@ -17,22 +16,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from volex.adapters.storage.state import StateRepo
+    from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.facade import Volex
 
-__all__ = ["AUTOPILOT_LEASE_KEY", "WatchSources", "autopilot_heartbeat"]
+__all__ = ["WatchSources", "autopilot_heartbeats"]
 
-AUTOPILOT_LEASE_KEY = "autopilot.lease"
 _ORDER_OK = frozenset({"order.filled", "order.placed"})
 
 
-def autopilot_heartbeat(state: StateRepo) -> int | None:
-    """The autopilot's last heartbeat (ms since the epoch) while it holds its lease; None
-    when no autopilot runs or it stopped cleanly."""
-    lease = state.get(AUTOPILOT_LEASE_KEY)
-    if not isinstance(lease, dict) or lease.get("released") or lease.get("heartbeat_ms") is None:
-        return None
-    return int(lease["heartbeat_ms"])
+def autopilot_heartbeats(repo: AutopilotRepo) -> dict[str, int]:
+    """Account -> last heartbeat (ms since the epoch) of each autopilot that claims to run."""
+    return {row["account"]: int(row["heartbeat_ts"]) for row in repo.state()
+            if row["alive"] or row["status"] in ("RUNNING", "HALTED", "STOPPING")}
 
 
 class WatchSources:
@@ -88,8 +83,8 @@ class WatchSources:
                 self._latencies.append(float(health.latency_ms))
         return out
 
-    def autopilot_heartbeat(self) -> int | None:
-        return autopilot_heartbeat(self.volex.runtime.store.state)
+    def autopilot_heartbeats(self) -> dict[str, int]:
+        return autopilot_heartbeats(self.volex.runtime.store.autopilot)
 
     def summary(self, now: datetime) -> str:
         """Equity, PnL today, trades today and open positions, in one paragraph."""

@@ -204,9 +204,9 @@ class Watch:
                 d.rising_latency("exchange", latencies, s.latency_factor)]
 
     def _autopilot(self, now: datetime) -> list[d.Finding | None]:
-        beat = self.sources.autopilot_heartbeat()
-        return [d.heartbeat_missing("autopilot", beat, int(now.timestamp() * 1000),
-                                    int(self.settings.autopilot_max_silence_s * 1000))]
+        now_ms, limit = int(now.timestamp() * 1000), int(self.settings.autopilot_max_silence_s * 1000)
+        return [d.heartbeat_missing(account, beat, now_ms, limit)
+                for account, beat in sorted(self.sources.autopilot_heartbeats().items())]
 
     def _components(self, report: WatchReport) -> dict[str, tuple[str, str]]:
         try:
