@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from volex.agents.halt import HaltSwitch
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
-    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
+    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier
 
 __all__ = ["Runtime", "prepare_home"]
 
@@ -222,6 +222,13 @@ class Runtime:
         from volex.agents.alerts import AlertAgent
 
         return AlertAgent(self.store, AlertRepo(self.store.db), self.prices, self.emit)
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        """Sends notifications (apprise); ``[notify] api_base`` moves fixed service addresses."""
+        from volex.adapters.notify.apprise_notifier import AppriseNotifier
+
+        return AppriseNotifier(self.settings.notify.timeout_s, self.settings.notify.api_base)
 
     @cached_property
     def risk(self) -> RiskAgent:

@@ -37,6 +37,8 @@ COMMAND_MODULES = [
     "volex.commands.model",
     "volex.commands.signals",
     "volex.commands.alerts",
+    "volex.commands.notify",
+    "volex.commands.monitor",
     "volex.commands.serve",
     "volex.commands.secrets",
     "volex.commands.doctor",

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from volex.errors import ConfigError
@@ -100,6 +100,50 @@ class SignalSettings(BaseModel):
     retrain_after_bars: int = Field(500, ge=1)
 
 
+Action = Literal["notify", "reduce_only", "halt"]
+
+
+class NotifySettings(BaseModel):
+    """Notifications (`volex notify`): how they are sent. Channels and URLs live elsewhere
+    (the store and the secret store). ``api_base`` sends a service with a fixed address to
+    another one: ``{telegram = "http://127.0.0.1:8081/bot"}`` for a self-hosted Bot API server
+    (also ``discord``, ``slack``)."""
+
+    timeout_s: float = Field(10.0, gt=0, le=120)
+    group_window_s: float = Field(60.0, ge=0)   # a storm: one message per window per channel
+    retry_base_s: float = Field(2.0, gt=0)      # backoff: base, 2x base, 4x base... up to max
+    retry_max_s: float = Field(300.0, gt=0)
+    api_base: dict[str, str] = {}
+
+
+class MonitorSettings(BaseModel):
+    """The watch (`volex monitor`, and inside `volex run`): detector thresholds and actions."""
+
+    poll_s: float = Field(0.5, gt=0, le=60)       # audit log -> notifications
+    interval_s: float = Field(60.0, gt=0)         # detectors and component checks
+    timeframe: str | None = None                  # candles watched (default: timeframe)
+    heartbeat_url: SecretStr | None = None        # dead man's switch, pinged while running
+    heartbeat_every_s: float = Field(60.0, gt=0)
+    summary_hour: int | None = Field(0, ge=0, le=23)  # UTC hour of the daily summary
+    stale_margin_s: float = Field(300.0, ge=0)
+    spike_k: float = Field(12.0, gt=0)
+    volume_k: float = Field(5.0, gt=0)
+    spike_window: int = Field(200, ge=10)
+    venue_gap_pct: float = Field(2.0, gt=0)
+    venues: list[str] = []                        # other venues whose prices are compared
+    error_rate_max: float = Field(0.3, gt=0, le=1)
+    error_window: int = Field(20, ge=5)
+    latency_factor: float = Field(3.0, gt=1)
+    drawdown_max_pct: float = Field(20.0, gt=0, le=100)
+    daily_loss_warn: float = Field(0.8, gt=0, le=1)   # share of max_daily_loss_pct
+    autopilot_max_silence_s: float = Field(180.0, gt=0)
+    actions: dict[str, Action] = {"stale_data": "notify", "price_spike": "notify",
+                                  "volume_spike": "notify", "venue_gap": "notify",
+                                  "exchange_errors": "notify", "exchange_latency": "notify",
+                                  "drawdown": "reduce_only", "daily_loss": "notify",
+                                  "autopilot_heartbeat": "notify"}
+
+
 class AgentSettings(BaseModel):
     url: str | None = None
 
@@ -139,6 +183,8 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     signal: SignalSettings = SignalSettings()
     agents: dict[str, AgentSettings] = {}
+    notify: NotifySettings = NotifySettings()
+    monitor: MonitorSettings = MonitorSettings()
     autopilot: AutopilotSettings = AutopilotSettings()
     exchanges: dict[str, ExchangeSettings] = {}
 

@@ -23,6 +23,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
     ├── LLMError                    LLM unreachable or answered badly
+    ├── NotifyError                 a notification service did not take a message
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
     ├── Cancelled                   the person said no at a confirmation
@@ -45,6 +46,7 @@ __all__ = [
     "LLMError",
     "LeaseHeld",
     "NetworkError",
+    "NotifyError",
     "RateLimited",
     "RiskRejected",
     "SecretError",
@@ -138,6 +140,10 @@ class BusError(VolexError):
 
 
 class LLMError(VolexError):
+    pass
+
+
+class NotifyError(VolexError):
     pass
 
 

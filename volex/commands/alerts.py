@@ -43,10 +43,15 @@ def alerts(
     rounds: int = typer.Option(None, "--rounds", hidden=True, min=1, help="Stop --watch after N checks."),
     remove: int = typer.Option(None, "--remove", help="Delete the alert with this id."),
     show_all: bool = typer.Option(False, "--all", help="Include alerts that already fired."),
+    events: bool = typer.Option(False, "--events", help="Show the latest events instead: fills, halts, alerts, anomalies... (what notifications say)."),
+    limit: int = typer.Option(30, "--limit", min=1, help="How many events with --events."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one."""
+    """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one, --events shows the latest events."""
     app = volex(ctx)
+    if events:
+        _show_events(app, limit, as_json)
+        return
     if remove is not None:
         app.remove_alert(remove)
         console.print(f"alert #{remove} removed")
@@ -71,6 +76,21 @@ def alerts(
         fired = f"{a.triggered_at:%Y-%m-%d %H:%M} at {a.triggered_price:,f}" if a.triggered_at else ""
         table.add_row(str(a.id), a.symbol, a.condition, f"{a.price:,f}", a.note or "", fired)
     console.print(table)
+
+
+def _show_events(app: Volex, limit: int, as_json: bool) -> None:
+    """The same events the notification channels and the dashboard's feed get."""
+    found = app.events(limit)
+    if as_json:
+        print_json([{"at": e.at.isoformat(), "kind": e.kind, "level": e.level, "title": e.title,
+                     "body": e.body, "actor": e.actor} for e in found])
+        return
+    if not found:
+        console.print("no events yet")
+        return
+    style = {"critical": "bold red", "warning": "yellow", "info": "default"}
+    for e in found:
+        console.print(f"{e.at:%Y-%m-%d %H:%M:%S} [{style[e.level]}]{e.kind:<10} {e.line()}[/]")
 
 
 def _show_check(result: AlertCheck, as_json: bool, *, quiet: bool) -> None:

@@ -46,7 +46,8 @@ def set_(key: str = typer.Argument(..., help="Dotted setting, e.g. exchange or t
     from volex.config import set_config_value
 
     stored, note = set_config_value(key, value, quotes=_quotes)
-    console.print(f"{key} = {stored!r}")
+    secret = key in ("monitor.heartbeat_url",)  # a push URL is a credential: not echoed
+    console.print(f"{key} = {'***' if secret else repr(stored)}")
     if note:
         err_console.print(f"[yellow]! {note}[/]")
 

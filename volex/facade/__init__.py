@@ -11,6 +11,7 @@ from volex.facade.autopilot import AutopilotFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
+from volex.facade.monitor import MonitorFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
 from volex.facade.trading import TradingFacade
@@ -19,7 +20,7 @@ __all__ = ["Volex"]
 
 
 class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade, AutopilotFacade):
+            InfraFacade, MonitorFacade, AutopilotFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

@@ -13,6 +13,7 @@ from volex.adapters.storage.state import StateRepo
 if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.adapters.storage.inflight import InFlight, Intents
+    from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
 
@@ -60,6 +61,13 @@ class Store:
         from volex.adapters.storage.autopilot import AutopilotRepo
 
         return AutopilotRepo(self.db)
+
+    @cached_property
+    def notify(self) -> NotifyRepo:
+        """Notification channels (not their URLs) and the notification outbox."""
+        from volex.adapters.storage.notify import NotifyRepo
+
+        return NotifyRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
