@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from volex.agents.base import Research, Signals
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
+    from volex.agents.news import NewsAgent
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
@@ -187,6 +188,41 @@ class Runtime:
                             offline=self.settings.offline)
 
     @cached_property
+    def news(self) -> NewsAgent:
+        """News sources of ``[research.news]`` fetched into the store; sentiment as of a time."""
+        from datetime import UTC, datetime, timedelta
+
+        from volex.agents.news import NewsAgent
+
+        news = self.settings.research.news
+        return NewsAgent(self.store.news, self._news_sources, lambda: datetime.now(UTC),
+                         budget_s=news.timeout_s, refresh=timedelta(minutes=news.refresh_minutes))
+
+    def _news_sources(self) -> tuple[list, dict[str, str]]:
+        """The adapters of the configured sources, and why any cannot run."""
+        import httpx
+
+        from volex.adapters.news import build_source
+        from volex.errors import SecretError
+
+        def token() -> str | None:
+            try:
+                return (self.secrets.get("cryptopanic") or {}).get("api_key")
+            except SecretError:
+                return None
+
+        if "_news_client" not in self.__dict__:
+            self.__dict__["_news_client"] = httpx.Client(follow_redirects=True, max_redirects=3)
+        client, adapters, skipped = self.__dict__["_news_client"], [], {}
+        for source in self.settings.research.news.sources:
+            adapter = build_source(source, client, self.settings.research.news.timeout_s, token)
+            if adapter is None:
+                skipped[source.name] = ("no token: `volex secrets set cryptopanic --key-only`")
+            else:
+                adapters.append(adapter)
+        return adapters, skipped
+
+    @cached_property
     def alerts(self) -> AlertAgent:
         from volex.adapters.storage.alerts import AlertRepo
         from volex.agents.alerts import AlertAgent
@@ -233,7 +269,7 @@ class Runtime:
         for name in ("bus", "cache"):
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
-        for name in ("research", "signal"):  # remote agents hold an HTTP client
+        for name in ("research", "signal", "_news_client"):  # these hold an HTTP client
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
         if "store" in self.__dict__:

@@ -11,6 +11,7 @@ from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.news import NewsRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
 
@@ -39,6 +40,13 @@ class Store:
         from volex.adapters.storage.trading import OrderJournal
 
         return OrderJournal(self.db)
+
+    @cached_property
+    def news(self) -> NewsRepo:
+        """News items with their published and first-seen times, Fear & Greed by day."""
+        from volex.adapters.storage.news import NewsRepo
+
+        return NewsRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"

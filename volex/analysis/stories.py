@@ -1,0 +1,67 @@
+"""Which headlines tell the same story, and which assets a headline concerns.
+
+Two sources rarely word a story alike ("Bitcoin tops $100,000 for the first time" /
+"Bitcoin price tops $100K for first time ever"), so titles are compared after normalising
+(case, punctuation, "100k" vs "100,000", filler words) by word overlap and by difflib's
+sequence ratio. Assets come from the parser's table (``volex.domain.assets``, the one the
+plain-English parser reads): names anywhere, tickers that are also English words ("LINK",
+"DOT", "NEAR") only in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from volex.domain.assets import ASSET_NAMES
+from volex.nl.lexicon import AMBIGUOUS_TICKERS
+
+__all__ = ["assets_in", "normalise_title", "same_story"]
+
+_FILLER = frozenset(["a", "an", "the", "to", "of", "in", "on", "for", "as", "at", "by", "is", "are", "was", "be", "its", "it", "and", "or", "with", "from", "after", "amid", "over", "new", "first", "ever", "price", "says", "report", "reports"])
+_NON_WORD = re.compile(r"[^a-z0-9$ ]+")
+_THOUSANDS = re.compile(r"(\d+),(\d{3})\b")
+_K = re.compile(r"\b(\d+)k\b")
+_MERGE_RATIO = 0.8
+_MERGE_OVERLAP = 0.7
+# Names too common as words to count in lower case ("one", "link"): the ambiguous tickers.
+_NAMES = sorted((n for n in ASSET_NAMES if n not in AMBIGUOUS_TICKERS and len(n) > 2),
+                key=len, reverse=True)
+_NAME_RE = re.compile(r"(?<![\w$])(" + "|".join(re.escape(n) for n in _NAMES) + r")(?!\w)",
+                      re.IGNORECASE)
+_TICKER_RE = re.compile(r"(?<![\w])\$?([A-Z][A-Z0-9]{1,5})(?![\w])")
+_CAPS_TICKERS = {n.upper(): t for n, t in ASSET_NAMES.items() if len(n) <= 5}
+
+
+def normalise_title(title: str) -> str:
+    text = _K.sub(r"\g<1>000", _THOUSANDS.sub(r"\1\2", title.lower()))
+    words = _NON_WORD.sub(" ", text).split()
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+def same_story(a: str, b: str) -> bool:
+    """True when two normalised titles tell the same story."""
+    if a == b:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return False
+    if len(wa & wb) / min(len(wa), len(wb)) >= _MERGE_OVERLAP and len(wa & wb) >= 3:
+        return True
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= _MERGE_RATIO and matcher.quick_ratio() >= _MERGE_RATIO \
+        and matcher.ratio() >= _MERGE_RATIO
+
+
+@lru_cache(maxsize=4096)
+def assets_in(text: str) -> tuple[str, ...]:
+    """Tickers of the assets ``text`` names, in order of first mention."""
+    found: dict[str, None] = {}
+    for match in _NAME_RE.finditer(text):
+        found.setdefault(ASSET_NAMES[match.group(1).lower()], None)
+    for match in _TICKER_RE.finditer(text):
+        ticker = _CAPS_TICKERS.get(match.group(1))
+        if ticker:
+            found.setdefault(ticker, None)
+    return tuple(found)
