@@ -27,7 +27,8 @@ PHRASES: dict[str, str] = {
     "multi-year low": "recordlow", "all-time low": "recordlow",
     "lawsuit dismissed": "lawsuitdismissed", "dismisses lawsuit": "lawsuitdismissed",
     "drops lawsuit": "lawsuitdismissed", "drops case": "lawsuitdismissed",
-    "pleads guilty": "pleadsguilty", "files for bankruptcy": "bankruptcy",
+    "pleads guilty": "pleadsguilty", "open interest": "openinterest",
+    "wind down": "winddown", "winds down": "winddown", "files for bankruptcy": "bankruptcy",
 }
 
 CRYPTO_LEXICON: dict[str, float] = {
@@ -70,9 +71,11 @@ CRYPTO_LEXICON: dict[str, float] = {
     "collapsed": -2.8, "sues": -1.8, "sued": -1.8, "lawsuit": -1.5, "fined": -1.8,
     "fines": -1.6, "penalty": -1.5, "crackdown": -2.0, "bans": -2.2, "arrested": -2.2,
     "arrest": -2.0, "charged": -1.8, "indicted": -2.2, "sentenced": -2.0,
-    "pleadsguilty": -2.0, "probe": -1.2, "subpoena": -1.2, "warns": -1.2,
+    "pleadsguilty": -2.0, "liquidate": -1.8, "winddown": -2.0, "raided": -2.0,
+    "sanctions": -1.5, "sanctioned": -1.5, "probe": -1.2, "subpoena": -1.2, "warns": -1.2,
     # everyday words that mislead in market headlines
     "trust": 0.0,  # Grayscale Bitcoin Trust, Trust Wallet
+    "treasury": 0.0, "openinterest": 0.0,  # the Treasury; futures open interest
     "fine": 0.0,   # a regulator's fine, not "fine weather"
     "block": 0.0, "blocks": 0.0,  # a chain's blocks
     "free": 0.3, "top": 0.2, "support": 0.5, "stable": 0.3, "reserve": 0.0,
