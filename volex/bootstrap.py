@@ -195,10 +195,10 @@ class Runtime:
         from volex.agents.news import NewsAgent
 
         news = self.settings.research.news
-        return NewsAgent(self.store.news, self._news_sources, lambda: datetime.now(UTC),
+        return NewsAgent(self.store.news, self.news_sources, lambda: datetime.now(UTC),
                          budget_s=news.timeout_s, refresh=timedelta(minutes=news.refresh_minutes))
 
-    def _news_sources(self) -> tuple[list, dict[str, str]]:
+    def news_sources(self) -> tuple[list, dict[str, str]]:
         """The adapters of the configured sources, and why any cannot run."""
         import httpx
 

@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "volex.commands.model",
     "volex.commands.signals",
     "volex.commands.alerts",
+    "volex.commands.news",
     "volex.commands.serve",
     "volex.commands.secrets",
     "volex.commands.doctor",

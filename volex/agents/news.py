@@ -90,12 +90,14 @@ class NewsAgent:
             return report
         pool = ThreadPoolExecutor(max_workers=min(8, len(adapters)), thread_name_prefix="news")
         futures = {pool.submit(self._one, a, assets): a for a in adapters}
-        done, late = wait(futures, timeout=self.budget_s)
+        done, _ = wait(futures, timeout=self.budget_s)
         pool.shutdown(wait=False, cancel_futures=True)  # late ones end at their own timeout
         seen = self.clock()
         raw: dict[str, tuple[RawItem, list[str]]] = {}
-        for future in done:
-            adapter = futures[future]
+        for future, adapter in futures.items():  # in the configured order
+            if future not in done:
+                report.errors[adapter.name] = f"no answer within the {self.budget_s:g} s budget"
+                continue
             try:
                 result = future.result()
             except VolexError as exc:
@@ -113,8 +115,6 @@ class NewsAgent:
                 key = item_id(item)
                 kept = raw.setdefault(key, (item, []))
                 kept[1].extend(item.assets)
-        for future in late:
-            report.errors[futures[future].name] = f"no answer within the {self.budget_s:g} s budget"
         stored = self.repo.add([scored_item(item, seen, tags) for item, tags in raw.values()])
         for item in stored:
             name = next((a.name for a in adapters if item.source.split("/")[0] == a.name), None)

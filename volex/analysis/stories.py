@@ -15,7 +15,6 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from volex.domain.assets import ASSET_NAMES
-from volex.nl.lexicon import AMBIGUOUS_TICKERS
 
 __all__ = ["assets_in", "normalise_title", "same_story"]
 
@@ -25,11 +24,6 @@ _THOUSANDS = re.compile(r"(\d+),(\d{3})\b")
 _K = re.compile(r"\b(\d+)k\b")
 _MERGE_RATIO = 0.8
 _MERGE_OVERLAP = 0.7
-# Names too common as words to count in lower case ("one", "link"): the ambiguous tickers.
-_NAMES = sorted((n for n in ASSET_NAMES if n not in AMBIGUOUS_TICKERS and len(n) > 2),
-                key=len, reverse=True)
-_NAME_RE = re.compile(r"(?<![\w$])(" + "|".join(re.escape(n) for n in _NAMES) + r")(?!\w)",
-                      re.IGNORECASE)
 _TICKER_RE = re.compile(r"(?<![\w])\$?([A-Z][A-Z0-9]{1,5})(?![\w])")
 _CAPS_TICKERS = {n.upper(): t for n, t in ASSET_NAMES.items() if len(n) <= 5}
 
@@ -54,11 +48,24 @@ def same_story(a: str, b: str) -> bool:
         and matcher.ratio() >= _MERGE_RATIO
 
 
+@lru_cache(maxsize=1)
+def _name_re() -> re.Pattern[str]:
+    """Names in any case, except those too common as words ("link", "near", "one"): the
+    parser's ambiguous tickers, which count only in capitals. Built on first use (importing
+    the parser costs a tenth of a second that reading stored news does not need)."""
+    from volex.nl.lexicon import AMBIGUOUS_TICKERS
+
+    names = sorted((n for n in ASSET_NAMES if n not in AMBIGUOUS_TICKERS and len(n) > 2),
+                   key=len, reverse=True)
+    return re.compile(r"(?<![\w$])(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def assets_in(text: str) -> tuple[str, ...]:
     """Tickers of the assets ``text`` names, in order of first mention."""
     found: dict[str, None] = {}
-    for match in _NAME_RE.finditer(text):
+    for match in _name_re().finditer(text):
         found.setdefault(ASSET_NAMES[match.group(1).lower()], None)
     for match in _TICKER_RE.finditer(text):
         ticker = _CAPS_TICKERS.get(match.group(1))

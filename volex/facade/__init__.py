@@ -10,6 +10,7 @@ from volex.facade.alerts import AlertFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
+from volex.facade.news import NewsFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
 from volex.facade.trading import TradingFacade
@@ -18,7 +19,7 @@ __all__ = ["Volex"]
 
 
 class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade):
+            InfraFacade, NewsFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.
