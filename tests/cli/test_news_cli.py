@@ -141,3 +141,31 @@ def test_source_filter(server):
     run("news", "fetch")
     out = run("news", "--source", "Reddit", "--offline", "--json").output
     assert {i["source"] for i in json.loads(out)["items"]} == {"Reddit"}
+
+
+def test_analyze_has_a_sentiment_panel_from_the_store_only(server):
+    run("news", "fetch")
+    before = len(server.requests)
+    data = json.loads(run("analyze", "BTC", "--offline", "--json").output)
+    assert len(server.requests) == before  # analyze never fetches news
+    day = data["sentiment"]["windows"][0]
+    assert data["sentiment"]["asset"] == "BTC" and day["window"] == "24h" and day["items"] >= 4
+    shown = flat(run("analyze", "BTC", "--offline").output)
+    assert "Sentiment (news, -1 .. +1)" in shown and "Fear & Greed: 79" in shown
+
+
+def test_analyze_without_stored_news_says_how_to_get_it(volex_home):
+    shown = flat(run("analyze", "ETH", "--offline").output)
+    assert "no stored news about ETH" in shown and "volex news fetch" in shown
+
+
+def test_help_and_halt_do_not_import_the_news_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from volex.cli import app; "
+            "CliRunner().invoke(app, ['--help']); "
+            "print(sorted(m for m in ('feedparser', 'vaderSentiment', 'httpx', 'volex.nl') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import fmean
 from typing import TYPE_CHECKING
 
@@ -138,9 +138,12 @@ class NewsAgent:
     def summary(self, asset: str, as_of: datetime) -> SentimentSummary:
         """Mean, trend and bullish/bearish counts over 24h and 7d, from items seen by ``as_of``."""
         windows = []
+        longest = max(WINDOWS.values())
+        stories = self.repo.scores(as_of=as_of, since=as_of - longest, asset=asset)
         for name, span in WINDOWS.items():
             since = as_of - span
-            points = self.repo.scores(as_of=as_of, since=since, asset=asset)
+            first = since.timestamp() * 1000
+            points = [(ts, s) for ts, _, s in stories if ts >= first]
             values = [s for _, s in points]
             middle = (since + span / 2).timestamp() * 1000
             older = [s for ts, s in points if ts < middle]
@@ -151,10 +154,11 @@ class NewsAgent:
                 bullish=sum(v >= NEUTRAL_BAND for v in values),
                 bearish=sum(v <= -NEUTRAL_BAND for v in values),
                 trend=round(fmean(newer) - fmean(older), 4) if older and newer else None))
-        newest = self.repo.newest_seen(asset)
+        newest = max((seen for _, seen, _ in stories), default=None)
         return SentimentSummary(asset=asset.upper(), as_of=as_of, windows=windows,
                                 fear_greed=self.repo.fear_greed(as_of),
-                                newest_seen=newest if newest and newest <= as_of else None)
+                                newest_seen=datetime.fromtimestamp(newest / 1000, UTC)
+                                if newest is not None else None)
 
     def report(self, assets: Sequence[str], since: datetime, *, as_of: datetime | None = None,
                source: str | None = None, offline: bool = False, limit: int = 50,

@@ -11,19 +11,20 @@ plain-English parser reads): names anywhere, tickers that are also English words
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from volex.domain.assets import ASSET_NAMES
 
-__all__ = ["assets_in", "normalise_title", "same_story"]
+__all__ = ["StoryIndex", "assets_in", "normalise_title", "same_story"]
 
 _FILLER = frozenset(["a", "an", "the", "to", "of", "in", "on", "for", "as", "at", "by", "is", "are", "was", "be", "its", "it", "and", "or", "with", "from", "after", "amid", "over", "new", "first", "ever", "price", "says", "report", "reports"])
 _NON_WORD = re.compile(r"[^a-z0-9$ ]+")
 _THOUSANDS = re.compile(r"(\d+),(\d{3})\b")
 _K = re.compile(r"\b(\d+)k\b")
 _MERGE_RATIO = 0.8
-_MERGE_OVERLAP = 0.7
+_MERGE_OVERLAP = 0.6  # shared words / all words
 _TICKER_RE = re.compile(r"(?<![\w])\$?([A-Z][A-Z0-9]{1,5})(?![\w])")
 _CAPS_TICKERS = {n.upper(): t for n, t in ASSET_NAMES.items() if len(n) <= 5}
 
@@ -34,6 +35,10 @@ def normalise_title(title: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
+def _numbers(words: set[str]) -> set[str]:
+    return {w for w in words if any(c.isdigit() for c in w)}
+
+
 def same_story(a: str, b: str) -> bool:
     """True when two normalised titles tell the same story."""
     if a == b:
@@ -41,11 +46,41 @@ def same_story(a: str, b: str) -> bool:
     wa, wb = set(a.split()), set(b.split())
     if not wa or not wb:
         return False
-    if len(wa & wb) / min(len(wa), len(wb)) >= _MERGE_OVERLAP and len(wa & wb) >= 3:
+    numbers_a, numbers_b = _numbers(wa), _numbers(wb)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return False  # "falls below $60000" on Monday, "falls below $58000" on Tuesday
+    if len(wa & wb) / len(wa | wb) >= _MERGE_OVERLAP and len(wa & wb) >= 3:
         return True
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return matcher.real_quick_ratio() >= _MERGE_RATIO and matcher.quick_ratio() >= _MERGE_RATIO \
         and matcher.ratio() >= _MERGE_RATIO
+
+
+class StoryIndex:
+    """Recent headlines by word, so a new one is compared only with those sharing words."""
+
+    def __init__(self) -> None:
+        self._titles: list[tuple[str, str]] = []  # (normalised title, story id)
+        self._by_word: dict[str, list[int]] = {}
+
+    def add(self, title: str, story: str) -> None:
+        index = len(self._titles)
+        self._titles.append((title, story))
+        for word in set(title.split()):
+            self._by_word.setdefault(word, []).append(index)
+
+    def find(self, title: str) -> str | None:
+        """The story of an indexed headline telling the same story as ``title``, if any."""
+        words = set(title.split())
+        shared = Counter(i for w in words for i in self._by_word.get(w, ()))
+        need = max(2, len(words) // 3)
+        for index, count in shared.most_common():
+            if count < need:
+                break
+            other, story = self._titles[index]
+            if same_story(title, other):
+                return story
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from volex.agents.news import FetchReport
     from volex.domain.news import FearGreed, NewsReport, SentimentSummary
 
-__all__ = ["register", "render_news", "render_sentiment"]
+__all__ = ["fear_greed_line", "register", "render_news", "render_sentiment", "when_seen"]
 
 
 class _DefaultShow(TyperGroup):
@@ -55,7 +55,11 @@ def _score(value: float | None) -> str:
     return f"[{style}]{value:+.2f}[/]"
 
 
-def _fear_greed(reading: FearGreed | None) -> str:
+def when_seen(summary: SentimentSummary) -> str:
+    return _age(summary.newest_seen, summary.as_of)
+
+
+def fear_greed_line(reading: FearGreed | None) -> str:
     if reading is None:
         return "Fear & Greed: [dim]not fetched yet[/]"
     style = "red" if reading.value < 45 else "green" if reading.value > 55 else "yellow"
@@ -112,7 +116,7 @@ def render_news(report: NewsReport, *, now: datetime | None = None) -> list[Rend
         panels.append(Panel(render_sentiment(report.summaries), title="Sentiment (-1 .. +1)",
                             title_align="left"))
     where = "offline: stored items only" if report.offline else "stored items"
-    notes = [_fear_greed(report.fear_greed),
+    notes = [fear_greed_line(report.fear_greed),
              f"[dim]{where}; last fetch {_age(report.last_fetch, now)}[/]"]
     notes += [f"[yellow]! {escape(name)}: {escape(error)}[/]"
               for name, error in report.problems.items()]

@@ -61,6 +61,8 @@ def test_the_same_story_in_other_words():
     assert not same_story(normalise_title("Bitcoin surges past $73K"),
                           normalise_title("Bitcoin falls below $60K"))
     assert not same_story(normalise_title("Ether ETF approved"), normalise_title("Solana ETF filed"))
+    assert not same_story(normalise_title("Bitcoin falls below $60K as selling deepens"),
+                          normalise_title("Bitcoin falls below $58K as selling deepens"))
 
 
 def test_assets_named_by_name_or_ticker_from_the_parser_table():

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from volex.adapters.storage.candles import upsert
 from volex.adapters.storage.db import Database
 from volex.adapters.storage.tables import metadata
-from volex.analysis.stories import normalise_title, same_story
+from volex.analysis.stories import StoryIndex, normalise_title
 from volex.domain.news import FearGreed, NewsItem
 
 __all__ = ["NewsRepo", "news_fear_greed", "news_items", "news_source_state"]
@@ -117,15 +117,16 @@ class NewsRepo:
             if not fresh:
                 return []
             newest = max(ms(i.seen_at) for i in fresh)
-            recent = [(normalise_title(r.title), r.story, r.source) for r in conn.execute(
-                select(news_items.c.title, news_items.c.story, news_items.c.source)
-                .where(news_items.c.ts >= newest - _STORY_LOOKBACK_MS)
-                .order_by(news_items.c.seen_ts.desc()).limit(_STORY_CANDIDATES))]
+            recent = StoryIndex()
+            for row in conn.execute(select(news_items.c.title, news_items.c.story)
+                                    .where(news_items.c.ts >= newest - _STORY_LOOKBACK_MS)
+                                    .order_by(news_items.c.seen_ts).limit(_STORY_CANDIDATES)):
+                recent.add(normalise_title(row.title), row.story)
             rows = []
             for item in fresh:
                 title = normalise_title(item.title)
-                story = next((s for t, s, _ in recent if same_story(title, t)), item.id)
-                recent.append((title, story, item.source))
+                story = recent.find(title) or item.id
+                recent.add(title, story)
                 seen = ms(item.seen_at)
                 published = ms(item.published_at) if item.published_at else None
                 rows.append({
@@ -155,22 +156,18 @@ class NewsRepo:
         return _one_per_story(rows)[:limit]
 
     def scores(self, *, as_of: datetime, since: datetime,
-               asset: str | None = None) -> list[tuple[int, float]]:
-        """(ts, score) of each story seen at or before ``as_of`` with ``ts >= since``, oldest first."""
-        query = (select(news_items.c.story, func.min(news_items.c.ts), func.avg(news_items.c.score))
+               asset: str | None = None) -> list[tuple[int, int, float]]:
+        """(ts, first seen, mean score) of each story seen at or before ``as_of`` with
+        ``ts >= since``, oldest first."""
+        query = (select(news_items.c.story, func.min(news_items.c.ts),
+                        func.min(news_items.c.seen_ts), func.avg(news_items.c.score))
                  .where(news_items.c.seen_ts <= ms(as_of), news_items.c.ts >= ms(since))
                  .group_by(news_items.c.story))
         if asset:
             query = query.where(news_items.c.assets.like(f"%,{asset.upper()},%"))
         with self.db.begin() as conn:
-            return sorted((int(ts), float(score)) for _, ts, score in conn.execute(query))
-
-    def newest_seen(self, asset: str | None = None) -> datetime | None:
-        query = select(func.max(news_items.c.seen_ts))
-        if asset:
-            query = query.where(news_items.c.assets.like(f"%,{asset.upper()},%"))
-        with self.db.begin() as conn:
-            return _dt(conn.execute(query).scalar())
+            return sorted((int(ts), int(seen), float(score))
+                          for _, ts, seen, score in conn.execute(query))
 
     # -- Fear & Greed --------------------------------------------------------------------
 
