@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from volex.config import ExchangeSettings, Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from volex.adapters.bus.outbox import Events
     from volex.adapters.exchange.prices import PriceFeed
     from volex.adapters.secrets.chain import ChainedSecretStore
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from volex.agents.news import NewsAgent
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
+    from volex.domain.news import SentimentFacts
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
 
 __all__ = ["Runtime"]
@@ -143,7 +146,22 @@ class Runtime:
 
         return SignalAgent(ModelRegistry(self.settings.home / "models"),
                            Reviewer(self.llm, self.settings.llm.timeout_s),
-                           SignalRepo(self.store.db), self.bus, self.settings)
+                           SignalRepo(self.store.db), self.bus, self.settings,
+                           sentiment=self.sentiment_facts)
+
+    def sentiment_facts(self, symbol: str, at: datetime) -> SentimentFacts | None:
+        """Stored news about ``symbol``'s base asset seen by ``at`` (None when there is none
+        or the store cannot say: the news check then has no opinion)."""
+        from volex.domain.news import SentimentFacts
+        from volex.errors import VolexError
+
+        try:
+            summary = self.news.summary(symbol.split("/")[0], at)
+        except VolexError:
+            return None
+        if not summary.window("24h").items and summary.fear_greed is None:
+            return None
+        return SentimentFacts.from_summary(summary)
 
     @cached_property
     def exchange(self) -> Exchange:

@@ -13,8 +13,18 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-__all__ = ["SOURCE_KINDS", "FearGreed", "NewsItem", "NewsReport", "RawItem", "SentimentSummary",
-           "SentimentWindow", "SourceKind", "SourceState"]
+__all__ = [
+    "SOURCE_KINDS",
+    "FearGreed",
+    "NewsItem",
+    "NewsReport",
+    "RawItem",
+    "SentimentFacts",
+    "SentimentSummary",
+    "SentimentWindow",
+    "SourceKind",
+    "SourceState",
+]
 
 SourceKind = Literal["rss", "reddit", "cryptopanic", "feargreed"]
 SOURCE_KINDS: tuple[str, ...] = ("rss", "reddit", "cryptopanic", "feargreed")
@@ -106,3 +116,23 @@ class NewsReport(BaseModel):
     last_fetch: datetime | None
     offline: bool
     problems: dict[str, str] = {}
+
+
+class SentimentFacts(BaseModel):
+    """What a decision may know of the news at its bar's close: the last 24 h of stored items
+    about the asset, seen by then, and the Fear & Greed value usable then."""
+
+    as_of: datetime
+    items_24h: int
+    mean_24h: float | None
+    bullish_24h: int
+    bearish_24h: int
+    fear_greed: int | None = None
+
+    @classmethod
+    def from_summary(cls, summary: SentimentSummary) -> SentimentFacts:
+        day = summary.window("24h")
+        return cls(as_of=summary.as_of, items_24h=day.items if day else 0,
+                   mean_24h=day.mean if day else None, bullish_24h=day.bullish if day else 0,
+                   bearish_24h=day.bearish if day else 0,
+                   fear_greed=summary.fear_greed.value if summary.fear_greed else None)
