@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from volex.agents.base import Research, Signals
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
+    from volex.agents.news import NewsAgent
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
+    from volex.domain.news import SentimentFacts
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier
 
 __all__ = ["Runtime", "prepare_home"]
@@ -168,7 +170,22 @@ class Runtime:
 
         return SignalAgent(ModelRegistry(self.settings.home / "models"),
                            Reviewer(self.llm, self.settings.llm.timeout_s),
-                           SignalRepo(self.store.db), self.bus, self.settings)
+                           SignalRepo(self.store.db), self.bus, self.settings,
+                           sentiment=self.sentiment_facts)
+
+    def sentiment_facts(self, symbol: str, at: datetime) -> SentimentFacts | None:
+        """Stored news about ``symbol``'s base asset seen by ``at`` (None when there is none
+        or the store cannot say: the news check then has no opinion)."""
+        from volex.domain.news import SentimentFacts
+        from volex.errors import VolexError
+
+        try:
+            summary = self.news.summary(symbol.split("/")[0], at)
+        except VolexError:
+            return None
+        if not summary.window("24h").items and summary.fear_greed is None:
+            return None
+        return SentimentFacts.from_summary(summary)
 
     @cached_property
     def exchange(self) -> Exchange:
@@ -215,6 +232,41 @@ class Runtime:
 
         return CandlePrices(lambda: self.research, self.settings.exchange,
                             offline=self.settings.offline)
+
+    @cached_property
+    def news(self) -> NewsAgent:
+        """News sources of ``[research.news]`` fetched into the store; sentiment as of a time."""
+        from datetime import UTC, datetime, timedelta
+
+        from volex.agents.news import NewsAgent
+
+        news = self.settings.research.news
+        return NewsAgent(self.store.news, self.news_sources, lambda: datetime.now(UTC),
+                         budget_s=news.timeout_s, refresh=timedelta(minutes=news.refresh_minutes))
+
+    def news_sources(self) -> tuple[list, dict[str, str]]:
+        """The adapters of the configured sources, and why any cannot run."""
+        import httpx
+
+        from volex.adapters.news import build_source
+        from volex.errors import SecretError
+
+        def token() -> str | None:
+            try:
+                return (self.secrets.get("cryptopanic") or {}).get("api_key")
+            except SecretError:
+                return None
+
+        if "_news_client" not in self.__dict__:
+            self.__dict__["_news_client"] = httpx.Client(follow_redirects=True, max_redirects=3)
+        client, adapters, skipped = self.__dict__["_news_client"], [], {}
+        for source in self.settings.research.news.sources:
+            adapter = build_source(source, client, self.settings.research.news.timeout_s, token)
+            if adapter is None:
+                skipped[source.name] = ("no token: `volex secrets set cryptopanic --key-only`")
+            else:
+                adapters.append(adapter)
+        return adapters, skipped
 
     @cached_property
     def alerts(self) -> AlertAgent:
@@ -270,7 +322,7 @@ class Runtime:
         for name in ("bus", "cache"):
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
-        for name in ("research", "signal"):  # remote agents hold an HTTP client
+        for name in ("research", "signal", "_news_client"):  # these hold an HTTP client
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
         if "store" in self.__dict__:

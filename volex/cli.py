@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "volex.commands.alerts",
     "volex.commands.notify",
     "volex.commands.monitor",
+    "volex.commands.news",
     "volex.commands.serve",
     "volex.commands.secrets",
     "volex.commands.doctor",

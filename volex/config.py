@@ -19,8 +19,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from volex.errors import ConfigError
 
-__all__ = ["ExchangeSettings", "Settings", "config_path", "load_settings", "set_config_value",
-           "volex_home"]
+__all__ = ["ExchangeSettings", "NewsSettings", "NewsSourceSettings", "Settings", "config_path",
+           "load_settings", "set_config_value", "volex_home", "write_config_file"]
 
 SHORT_ENV = {
     "VOLEX_DATABASE_URL": ("database_url",),
@@ -162,6 +162,43 @@ class AutopilotSettings(BaseModel):
     clock_origin: datetime | None = None
 
 
+class NewsSourceSettings(BaseModel):
+    """One news source: an RSS/Atom feed, a Reddit search (``{query}`` = the asset's name),
+    CryptoPanic's API (token in the secret store ``cryptopanic``) or the Fear & Greed index."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.&-]{0,39}$")
+    kind: Literal["rss", "reddit", "cryptopanic", "feargreed"] = "rss"
+    url: str = Field(pattern=r"^https?://\S+$")
+
+
+DEFAULT_NEWS_SOURCES: list[NewsSourceSettings] = [
+    NewsSourceSettings(name=name, kind=kind, url=url) for name, kind, url in (
+        ("CoinDesk", "rss", "https://www.coindesk.com/arc/outboundfeeds/rss/"),
+        ("Cointelegraph", "rss", "https://cointelegraph.com/rss"),
+        ("Decrypt", "rss", "https://decrypt.co/feed"),
+        ("The Block", "rss", "https://www.theblock.co/rss.xml"),
+        ("Bitcoin Magazine", "rss", "https://bitcoinmagazine.com/.rss/full/"),
+        ("CryptoSlate", "rss", "https://cryptoslate.com/feed/"),
+        ("Reddit", "reddit", ("https://www.reddit.com/r/CryptoCurrency/search.rss"
+                              "?q={query}&restrict_sr=on&sort=new")),
+        ("CryptoPanic", "cryptopanic", "https://cryptopanic.com/api/v1/posts/?public=true"),
+        ("Fear & Greed", "feargreed", "https://api.alternative.me/fng/"),
+    )
+]
+
+
+class NewsSettings(BaseModel):
+    """``[research.news]``: the sources `volex news` reads and how often it refreshes."""
+
+    sources: list[NewsSourceSettings] = DEFAULT_NEWS_SOURCES
+    refresh_minutes: float = Field(15.0, gt=0)
+    timeout_s: float = Field(4.0, gt=0, le=60)  # the budget of one whole fetch of all sources
+
+
+class ResearchSettings(BaseModel):
+    news: NewsSettings = NewsSettings()
+
+
 class Settings(BaseSettings):
     """Every setting Volex reads. Frozen once loaded."""
 
@@ -186,6 +223,7 @@ class Settings(BaseSettings):
     notify: NotifySettings = NotifySettings()
     monitor: MonitorSettings = MonitorSettings()
     autopilot: AutopilotSettings = AutopilotSettings()
+    research: ResearchSettings = ResearchSettings()
     exchanges: dict[str, ExchangeSettings] = {}
 
     @field_validator("quote")
@@ -299,8 +337,6 @@ def set_config_value(key: str, raw: str, *,
     ``quotes(exchange)`` lists an exchange's quote currencies (None when it cannot be asked).
     Returns the stored value and a note when a rule could not be checked.
     """
-    import tomli_w
-
     path = tuple(key.split("."))
     if not _known_key(path):
         raise ConfigError(f"unknown setting {key!r} (see `volex config show`)")
@@ -311,12 +347,19 @@ def set_config_value(key: str, raw: str, *,
         Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"bad value for {key}: {exc.errors()[0]['msg']}") from None
+    write_config_file(data)
+    return value, note
+
+
+def write_config_file(data: dict[str, Any]) -> None:
+    """Replace config.toml with ``data`` atomically (validate it first)."""
+    import tomli_w
+
     target = config_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(data))
     tmp.replace(target)
-    return value, note
 
 
 _NAMED_SECTIONS: dict[str, type[BaseModel]] = {"agents": AgentSettings,

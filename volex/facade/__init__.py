@@ -12,6 +12,7 @@ from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
 from volex.facade.monitor import MonitorFacade
+from volex.facade.news import NewsFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
 from volex.facade.trading import TradingFacade
@@ -20,7 +21,7 @@ __all__ = ["Volex"]
 
 
 class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade, MonitorFacade, AutopilotFacade):
+            InfraFacade, MonitorFacade, AutopilotFacade, NewsFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

@@ -13,6 +13,7 @@ from volex.adapters.storage.state import StateRepo
 if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.adapters.storage.inflight import InFlight, Intents
+    from volex.adapters.storage.news import NewsRepo
     from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
@@ -56,6 +57,8 @@ class Store:
         from volex.adapters.storage.inflight import Intents
 
         return Intents(self.db)
+
+    @cached_property
     def autopilot(self) -> AutopilotRepo:
         """The autopilot's lease, heartbeat, stop flag and bar journal (`autopilot state`)."""
         from volex.adapters.storage.autopilot import AutopilotRepo
@@ -68,6 +71,13 @@ class Store:
         from volex.adapters.storage.notify import NotifyRepo
 
         return NotifyRepo(self.db)
+
+    @cached_property
+    def news(self) -> NewsRepo:
+        """News items with their published and first-seen times, Fear & Greed by day."""
+        from volex.adapters.storage.news import NewsRepo
+
+        return NewsRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"
