@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "volex.commands.signals",
     "volex.commands.alerts",
     "volex.commands.serve",
+    "volex.commands.tokens",
     "volex.commands.secrets",
     "volex.commands.doctor",
     "volex.commands.db",

@@ -24,12 +24,14 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     ├── LLMError                    LLM unreachable or answered badly
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
+    ├── AccessDenied                a served agent refused the token (missing, unknown, role)
     └── Cancelled                   the person said no at a confirmation
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
     "AuthenticationError",
     "BusError",
     "Cancelled",
@@ -148,3 +150,7 @@ class TradingHalted(VolexError):
 
 class Cancelled(VolexError):
     exit_code = 1
+
+
+class AccessDenied(VolexError):
+    """A served agent refused the request's token: missing, unknown, expired or too weak a role."""

@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
+from tests.support.agent_server import Served, free_port, serving
 from volex import Volex
 from volex.config import AgentSettings
-from volex.errors import DataUnavailable, NetworkError, UnknownTimeframe
-
-
-@dataclass
-class Served:
-    url: str
-    volex: Volex
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from volex.errors import AccessDenied, DataUnavailable, NetworkError, UnknownTimeframe
 
 
 @pytest.fixture
-def agent_server(tmp_path) -> Iterator[Served]:
-    import uvicorn
-
-    from volex.agents.server import create_app
-
+def agent_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """A server whose viewer token this machine holds in its secret store (env backend)."""
     server_side = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/server.db")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(server_side), host="127.0.0.1", port=port,
-                                           log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield Served(f"http://127.0.0.1:{port}", server_side)
-    server.should_exit = True
-    thread.join(5)
+    with serving(server_side, ("research", "signal")) as served:
+        for agent in ("RESEARCH", "SIGNAL"):
+            monkeypatch.setenv(f"VOLEX_AGENT_{agent}_API_KEY", served.tokens["viewer"])
+        yield served
     server_side.close()
 
 
@@ -77,7 +52,7 @@ def test_remote_errors_are_the_same_errors(agent_server: Served) -> None:
 
 
 def test_an_unreachable_agent_is_a_network_error() -> None:
-    with _remote(f"http://127.0.0.1:{_free_port()}") as remote, pytest.raises(NetworkError, match="unreachable"):
+    with _remote(f"http://127.0.0.1:{free_port()}") as remote, pytest.raises(NetworkError, match="unreachable"):
         remote.analyze("BTC/USDT", offline=True)
 
 
@@ -96,3 +71,16 @@ def test_remote_signal_agent_decides_on_the_candles_it_is_sent(agent_server: Ser
     assert [d.symbol for d in board.decisions] == ["BTC/USDT", "ETH/USDT"]
     server_repo = agent_server.volex.runtime.signal.repo
     assert server_repo.get(there.id) == there, "the remote decision was not stored where it was made"
+
+
+def test_a_client_without_its_token_is_refused(agent_server: Served,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOLEX_AGENT_RESEARCH_API_KEY")
+    with _remote(agent_server.url) as remote, pytest.raises(AccessDenied, match="needs a token"):
+        remote.analyze("BTC/USDT", offline=True)
+
+
+def test_a_viewer_cannot_train_the_served_model(agent_server: Served) -> None:
+    with _remote(agent_server.url) as remote, pytest.raises(AccessDenied, match="admin token"):
+        remote.decide("BTC/USDT", "2h", offline=True, train=True, llm=False)
+    assert not agent_server.volex.has_model("BTC/USDT", "2h"), "a viewer's request trained a model"

@@ -1,0 +1,81 @@
+"""The FastAPI side of tokens and roles: one dependency per role, declared where a route is.
+
+``require(Role.trader)`` is a ``Security`` dependency: it reads ``Authorization: Bearer``,
+finds the token's record, checks its role and its rate, and hands the record to the route
+(its name is the actor of anything the request changes). Loopback is not trusted: any
+local user or process could otherwise trade.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from volex.auth import ApiToken, Role
+
+__all__ = ["Guard", "require"]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `volex tokens create`.")
+
+
+class Guard:
+    """Checks bearer tokens against the store and keeps each token under its request rate."""
+
+    def __init__(self, authenticate: Callable[[str], ApiToken | None], rate_per_minute: int) -> None:
+        self._authenticate = authenticate
+        self._rate = rate_per_minute
+        self._recent: dict[str, deque[float]] = {}  # one entry per live token: bounded
+        self._lock = threading.Lock()
+
+    def check(self, credentials: HTTPAuthorizationCredentials | None, role: Role) -> ApiToken:
+        if credentials is None or not credentials.credentials:
+            raise HTTPException(401, "this route needs a token: send Authorization: Bearer "
+                                     "<token> (volex tokens create NAME --role viewer)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        record = self._authenticate(credentials.credentials)
+        if record is None:
+            raise HTTPException(401, "unknown, revoked or expired token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if record.role < role:
+            raise HTTPException(403, f"this needs a {role.name} token; {record.name!r} is a "
+                                     f"{record.role.name}")
+        self._count(record.name)
+        return record
+
+    def _count(self, name: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            recent = self._recent.setdefault(name, deque())
+            while recent and now - recent[0] >= 60:
+                recent.popleft()
+            if len(recent) >= self._rate:
+                wait = 60 - (now - recent[0])
+                raise HTTPException(429, f"more than {self._rate} requests a minute with token "
+                                         f"{name!r}; try again in {wait:.0f}s",
+                                    headers={"Retry-After": str(max(1, round(wait)))})
+            recent.append(now)
+
+
+def require(role: Role) -> Any:
+    """The dependency a route or router declares: a token of at least ``role``."""
+    return Security(_checks[role])
+
+
+def _check_for(role: Role) -> Callable[..., ApiToken]:
+    def token_with_role(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                               Security(_bearer)]) -> ApiToken:
+        return request.app.state.guard.check(credentials, role)
+
+    token_with_role.__name__ = f"require_{role.name}"
+    return token_with_role
+
+
+# One callable per role, so a request declaring a role twice is checked (and counted) once.
+_checks = {role: _check_for(role) for role in Role}
