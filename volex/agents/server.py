@@ -57,7 +57,8 @@ def _status(exc: errors.VolexError) -> int:
 
 
 def _one_line(error: dict[str, Any]) -> str:
-    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+    loc = tuple(error.get("loc", ()))
+    where = ".".join(str(p) for p in loc[1:] if p != "body") if len(loc) > 1 else ".".join(loc)
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 
