@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.integration.test_live_cli import loopback_only  # noqa: F401  (fixture)
 from tests.support.agent_server import Served, free_port, serving
 from volex import Volex
 from volex.config import AgentSettings
@@ -84,3 +85,40 @@ def test_a_viewer_cannot_train_the_served_model(agent_server: Served) -> None:
     with _remote(agent_server.url) as remote, pytest.raises(AccessDenied, match="admin token"):
         remote.decide("BTC/USDT", "2h", offline=True, train=True, llm=False)
     assert not agent_server.volex.has_model("BTC/USDT", "2h"), "a viewer's request trained a model"
+
+
+def test_data_fetch_through_a_remote_research_agent(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                    loopback_only: None) -> None:  # noqa: F811
+    """Every method the facade calls on research exists remotely: `volex data fetch` fills the
+    serving machine's cache, and the client machine's CLI says what it cached."""
+    from tests.support.binance_sim import BinanceSim
+    from tests.support.cli import run
+    from volex.config import ExchangeSettings
+
+    with BinanceSim() as venue:
+        server_side = Volex(database_url=f"sqlite:///{tmp_path}/server.db", network_timeout_s=1.0,
+                            exchanges={"binance": ExchangeSettings(api_base=venue.url,
+                                                                   rate_limit=False)})
+        with serving(server_side, ("research",)) as served:
+            monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", served.tokens["trader"])
+            assert run("config", "set", "agents.research.url", f'"{served.url}"').exit_code == 0
+            fetched = run("data", "fetch", "BTC/USDT", "--timeframe", "2h", "--since", "2025-08-01")
+            assert fetched.exit_code == 0, fetched.output
+            assert "cached" in fetched.output and "bars of BTC/USDT" in fetched.output
+            [series] = server_side.cached_data()
+            assert (series.symbol, series.timeframe) == ("BTC/USDT", "2h") and series.bars > 100
+            assert any(r.actor == "trader-token" and r.action == "data.fetch"
+                       for r in server_side.audit())
+            monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", served.tokens["viewer"])
+            refused = run("data", "fetch", "ETH/USDT", "--timeframe", "2h")
+            assert refused.exit_code == 1 and "needs a trader token" in refused.output
+        server_side.close()
+
+
+def test_every_method_the_facade_calls_on_an_agent_exists_remotely() -> None:
+    from volex.agents.base import Research, Signals
+    from volex.agents.remote import RemoteResearch, RemoteSignals
+
+    for protocol, remote in [(Research, RemoteResearch), (Signals, RemoteSignals)]:
+        wanted = {n for n in dir(protocol) if not n.startswith("_")}
+        assert wanted <= set(dir(remote)), f"{remote.__name__} lacks {wanted - set(dir(remote))}"

@@ -60,10 +60,10 @@ def serve(
                              "(volex tokens create NAME --role viewer)")
     if not has_tokens:
         err_console.print("no tokens yet: every request will be refused until you create one "
-                          "(volex tokens create NAME --role viewer|trader|admin)")
+                          "(volex tokens create NAME --role viewer|trader|admin)", soft_wrap=True)
     if tls_cert is None:
         err_console.print("warning: no TLS (--tls-cert/--tls-key): tokens and orders travel "
-                          "in clear text")
+                          "in clear text", soft_wrap=True)
     app = create_app(facade, served)
     scheme = "https" if tls_cert else "http"
     console.print(f"Volex agents on {scheme}://{host}:{port} ({', '.join(served)}); "
