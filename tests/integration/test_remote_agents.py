@@ -122,3 +122,36 @@ def test_every_method_the_facade_calls_on_an_agent_exists_remotely() -> None:
     for protocol, remote in [(Research, RemoteResearch), (Signals, RemoteSignals)]:
         wanted = {n for n in dir(protocol) if not n.startswith("_")}
         assert wanted <= set(dir(remote)), f"{remote.__name__} lacks {wanted - set(dir(remote))}"
+
+
+def test_replicas_share_the_calls_and_one_stopping_loses_none(tmp_path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two replicas over one store: calls alternate; one stops mid-run; every call succeeds."""
+    import threading
+
+    url = f"sqlite:///{tmp_path}/shared.db"
+    first, second = Volex(offline=True, database_url=url), Volex(offline=True, database_url=url)
+    with serving(first, ("research",)) as one, serving(second, ("research",), tokens=False) as two:
+        monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", one.tokens["viewer"])
+        client = Volex(agents={"research": AgentSettings(url=[one.url, two.url])})
+        expected = client.analyze("ETH/USDT", "2h", offline=True)
+        results, failures = [], []
+
+        def call_many() -> None:
+            for _ in range(40):
+                try:
+                    results.append(client.analyze("ETH/USDT", "2h", offline=True))
+                except Exception as exc:  # noqa: BLE001  (the test counts every failure)
+                    failures.append(exc)
+
+        worker = threading.Thread(target=call_many)
+        worker.start()
+        while len(results) < 10 and worker.is_alive():
+            threading.Event().wait(0.01)
+        one.stop()
+        worker.join(60)
+        client.close()
+    first.close()
+    second.close()
+    assert failures == [], f"calls failed when a replica stopped: {failures[:3]}"
+    assert len(results) == 40 and all(r == expected for r in results)
