@@ -173,6 +173,11 @@ def test_bodies_over_the_limit_are_refused_unread(app: App) -> None:
     chunked = app.call("POST", "/v1/signal/decide", "viewer",
                        content=(ten_mb[i:i + 65536] for i in range(0, len(ten_mb), 65536)))
     assert chunked.status_code == 413
+    anonymous = app.call("POST", "/v1/signal/decide", content=ten_mb)
+    assert anonymous.status_code == 401, "a body was read before the token was checked"
+    weaker = app.call("POST", "/v1/execution/halt", "viewer", content=b"{not json",
+                      headers={"Content-Type": "application/json"})
+    assert weaker.status_code == 403, "a body was parsed before the role was checked"
 
 
 def test_a_request_over_its_time_gets_408(monkeypatch) -> None:

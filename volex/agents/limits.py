@@ -10,16 +10,19 @@ import asyncio
 import json
 from typing import Any
 
-__all__ = ["BodyLimit", "TimeLimit"]
+__all__ = ["BodyLimit", "TimeLimit", "refuse"]
 
 Scope = dict[str, Any]
 
 
-async def _refuse(send: Any, status: int, error: str, message: str) -> None:
+async def refuse(send: Any, status: int, error: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+    """Answer ``status`` with the served agents' error shape, from ASGI middleware."""
     body = json.dumps({"error": error, "message": message}).encode()
+    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), *extra]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -38,7 +41,7 @@ class BodyLimit:
                    "markets per request")
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _refuse(send, 413, "UserInputError", message)
+            await refuse(send, 413, "UserInputError", message)
             return
         # No length said (chunked): read up to the limit, then hand the app what was read.
         chunks, seen, more = [], 0, True
@@ -50,7 +53,7 @@ class BodyLimit:
             seen += len(chunks[-1])
             more = event.get("more_body", False)
             if seen > self.max_bytes:
-                await _refuse(send, 413, "UserInputError", message)
+                await refuse(send, 413, "UserInputError", message)
                 return
         replayed = False
 
@@ -86,6 +89,6 @@ class TimeLimit:
             await asyncio.wait_for(self.app(scope, receive, tracked), self.seconds)
         except TimeoutError:
             if not started:
-                await _refuse(send, 408, "NetworkError",
+                await refuse(send, 408, "NetworkError",
                               f"request took over {self.seconds:g}s and was abandoned; what it "
                               "asked may still happen: check before retrying")

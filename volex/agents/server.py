@@ -51,7 +51,9 @@ def _status(exc: errors.VolexError) -> int:
         return 409
     if isinstance(exc, errors.ExchangeError):
         return 422
-    if isinstance(exc, errors.NetworkError | errors.DataUnavailable):
+    if isinstance(exc, errors.DataUnavailable):
+        return 404
+    if isinstance(exc, errors.NetworkError):  # a venue or service this agent needs is away
         return 503
     return 500
 
@@ -72,7 +74,7 @@ def create_app(volex: Volex, agents: tuple[str, ...] = SERVABLE) -> FastAPI:
 
     from volex.adapters.secrets.redact import redact_text
     from volex.agents.limits import BodyLimit, TimeLimit
-    from volex.auth.guard import Guard
+    from volex.auth.guard import Guard, TokenGate
 
     unknown = sorted(set(agents) - set(SERVABLE))
     if unknown:
@@ -113,10 +115,12 @@ def create_app(volex: Volex, agents: tuple[str, ...] = SERVABLE) -> FastAPI:
     def health() -> dict[str, Any]:
         return {"status": "ok", "agents": list(agents), "version": app.version}
 
-    routers = _routers()
+    routers, routes = _routers(), []
     for name in agents:
         for api in routers[name]():
             app.include_router(api)
+            routes.extend(api.routes)
     app.add_middleware(TimeLimit, seconds=limits.request_timeout_s)
     app.add_middleware(BodyLimit, max_bytes=int(limits.max_body_mb * 1_000_000))
+    app.add_middleware(TokenGate, api=app, routes=routes)  # outermost: nobody without a token gets further
     return app

@@ -4,6 +4,10 @@
 finds the token's record, checks its role and its rate, and hands the record to the route
 (its name is the actor of anything the request changes). Loopback is not trusted: any
 local user or process could otherwise trade.
+
+``TokenGate`` enforces the same declaration before anything else of the request is read:
+it finds the route's declared role and checks the token first, so a request without the
+role is refused with 401/403 even when its body is malformed or huge.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from collections import deque
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import HTTPException, Request, Security
+from fastapi import FastAPI, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import Match
 
 from volex.auth import ApiToken, Role
 
-__all__ = ["Guard", "require"]
+__all__ = ["Guard", "TokenGate", "declared_role", "require"]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `volex tokens create`.")
 
@@ -71,6 +76,9 @@ def _check_for(role: Role) -> Callable[..., ApiToken]:
     def token_with_role(request: Request,
                         credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                Security(_bearer)]) -> ApiToken:
+        checked = getattr(request.state, "token", None)
+        if checked is not None and checked.role >= role:
+            return checked  # the gate checked (and counted) it before the body was read
         return request.app.state.guard.check(credentials, role)
 
     token_with_role.__name__ = f"require_{role.name}"
@@ -79,3 +87,48 @@ def _check_for(role: Role) -> Callable[..., ApiToken]:
 
 # One callable per role, so a request declaring a role twice is checked (and counted) once.
 _checks = {role: _check_for(role) for role in Role}
+
+
+def declared_role(route: Any) -> Role | None:
+    """The highest role a route's dependencies require (None: a public route)."""
+    found: list[Role] = []
+
+    def walk(dependant: Any) -> None:
+        for dependency in dependant.dependencies:
+            found.extend(role for role, check in _checks.items() if dependency.call is check)
+            walk(dependency)
+
+    if hasattr(route, "dependant"):
+        walk(route.dependant)
+    return max(found) if found else None
+
+
+class TokenGate:
+    """ASGI middleware: a route's declared role is checked before its body is read."""
+
+    def __init__(self, app: Any, api: FastAPI, routes: list[Any]) -> None:
+        self.app = app
+        self.api = api
+        self.roles = [(route, declared_role(route)) for route in routes]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            role = next((role for route, role in self.roles
+                         if route.matches(scope)[0] == Match.FULL), None)
+            if role is not None:
+                try:
+                    scope.setdefault("state", {})["token"] = self._check(scope, role)
+                except HTTPException as exc:
+                    from volex.agents.limits import refuse
+
+                    error = "RateLimited" if exc.status_code == 429 else "AccessDenied"
+                    await refuse(send, exc.status_code, error, str(exc.detail), exc.headers)
+                    return
+        await self.app(scope, receive, send)
+
+    def _check(self, scope: dict[str, Any], role: Role) -> ApiToken:
+        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        scheme, _, value = header.partition(" ")
+        credentials = (HTTPAuthorizationCredentials(scheme=scheme, credentials=value.strip())
+                       if scheme.lower() == "bearer" and value.strip() else None)
+        return self.api.state.guard.check(credentials, role)
