@@ -99,7 +99,7 @@ class SignalSettings(BaseModel):
 
 
 # Agents whose remote client exists; `[agents.NAME] url` for any other would do nothing.
-REMOTE_AGENTS = ("research", "signal")
+REMOTE_AGENTS = ("research", "signal", "execution")
 
 
 class AgentSettings(BaseModel):
@@ -147,9 +147,15 @@ class Settings(BaseSettings):
     @classmethod
     def _remote_agents_only(cls, value: dict[str, AgentSettings]) -> dict[str, AgentSettings]:
         for name, agent in value.items():
+            if agent.url and name in ("risk", "halt"):
+                raise ValueError(f"{name} lives with the execution agent, next to its store: "
+                                 "set agents.execution.url instead")
             if agent.url and name not in REMOTE_AGENTS:
                 raise ValueError(f"the {name} agent cannot be remote yet (only "
-                                 f"{' and '.join(REMOTE_AGENTS)} can); remove its url")
+                                 f"{', '.join(REMOTE_AGENTS)} can); remove its url")
+            if name == "execution" and len(agent.urls()) > 1:
+                raise ValueError("the execution agent guards one store: give one url, "
+                                 "not replicas")
         return value
 
     @field_validator("quote")

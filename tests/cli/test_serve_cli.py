@@ -11,9 +11,15 @@ from tests.support.cli import one_line_error, run
 
 
 def test_a_url_for_an_agent_that_cannot_be_remote_is_refused(volex_home) -> None:
-    line = one_line_error(run("config", "set", "agents.execution.url", '"http://10.0.0.2:8100"'))
-    assert "the execution agent cannot be remote yet" in line
+    line = one_line_error(run("config", "set", "agents.monitor.url", '"http://10.0.0.2:8100"'))
+    assert "the monitor agent cannot be remote yet" in line
     assert not (volex_home / "config.toml").exists(), "a refused setting was written"
+    line = one_line_error(run("config", "set", "agents.risk.url", '"http://10.0.0.2:8100"'))
+    assert "set agents.execution.url instead" in line
+    line = one_line_error(run("config", "set", "agents.execution.url",
+                              '["http://10.0.0.2:8100", "http://10.0.0.3:8100"]'))
+    assert "give one url" in line
+    assert run("config", "set", "agents.execution.url", '"http://10.0.0.2:8100"').exit_code == 0
     assert run("config", "set", "agents.research.url",
                '["http://127.0.0.1:8100", "http://127.0.0.1:8101"]').exit_code == 0
     assert run("config", "set", "agents.signal.url", '"http://127.0.0.1:8100"').exit_code == 0

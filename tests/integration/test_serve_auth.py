@@ -80,7 +80,8 @@ def test_every_route_has_its_role_and_no_route_lacks_one(app: App) -> None:
         if role in BELOW:
             weaker = app.call(method, url, BELOW[role])
             assert weaker.status_code == 403, (method, path, weaker.text)
-            assert f"needs a {role} token" in weaker.json()["message"]
+            article = "an" if role == "admin" else "a"
+            assert f"needs {article} {role} token" in weaker.json()["message"]
         allowed = app.call(method, url, role)
         assert allowed.status_code not in (401, 403), (method, path, allowed.text)
 
@@ -143,11 +144,14 @@ def test_remote_changes_are_audited_with_the_token_name(app: App) -> None:
 
 def test_a_trade_is_sent_only_when_confirmed(app: App) -> None:
     order = {"symbol": "BTC/USDT", "side": "buy", "quote": "100"}
+    planned = app.call("POST", "/v1/execution/plan", "viewer", json=order)
+    assert planned.status_code == 200, planned.text
     before = app.volex.balances()
-    unconfirmed = app.call("POST", "/v1/execution/trade", "trader", json=order)
+    plan = {"plan": planned.json()}
+    unconfirmed = app.call("POST", "/v1/execution/trade", "trader", json=plan)
     assert unconfirmed.status_code == 400 and "confirm" in unconfirmed.json()["message"]
     assert app.volex.balances() == before and not app.volex.positions()
-    sent = app.call("POST", "/v1/execution/trade", "trader", json={**order, "confirm": True})
+    sent = app.call("POST", "/v1/execution/trade", "trader", json={**plan, "confirm": True})
     assert sent.status_code == 200, sent.text
     assert [p.symbol for p in app.volex.positions()] == ["BTC/USDT"]
     assert any(r.actor == "trader-bob" for r in app.volex.audit() if "order" in r.action)

@@ -48,8 +48,8 @@ class Guard:
             raise HTTPException(401, "unknown, revoked or expired token",
                                 headers={"WWW-Authenticate": "Bearer"})
         if record.role < role:
-            raise HTTPException(403, f"this needs a {role.name} token; {record.name!r} is a "
-                                     f"{record.role.name}")
+            raise HTTPException(403, f"this needs {_a(role)} token; {record.name!r} is "
+                                     f"{_a(record.role)}")
         self._count(record.name)
         return record
 
@@ -65,6 +65,10 @@ class Guard:
                                          f"{name!r}; try again in {wait:.0f}s",
                                     headers={"Retry-After": str(max(1, round(wait)))})
             recent.append(now)
+
+
+def _a(role: Role) -> str:
+    return f"an {role.name}" if role is Role.admin else f"a {role.name}"
 
 
 def require(role: Role) -> Any:

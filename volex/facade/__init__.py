@@ -10,6 +10,7 @@ from volex.facade.alerts import AlertFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
+from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
 from volex.facade.tokens import TokenFacade
@@ -18,8 +19,8 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade, TokenFacade):
+class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, RemoteTradingFacade,
+            TradingFacade, AlertFacade, InfraFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

@@ -34,8 +34,8 @@ class BatchRequest(BaseModel):
 def _may_train(token: ApiToken, train: bool) -> None:
     """Training overwrites the model trading uses: only an admin's request may do it."""
     if train and token.role < Role.admin:
-        raise HTTPException(403, f"training a model needs an admin token; {token.name!r} is a "
-                                 f"{token.role.name}")
+        raise HTTPException(403, f"training a model needs an admin token; {token.name!r} is "
+                                 f"only {token.role.name}")
 
 
 def router() -> APIRouter:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from volex.agents.routes import Admin, Trader, Viewer
 from volex.agents.wire import Symbol
+from volex.domain.orders import TradePlan
 from volex.facade import Volex
 
 __all__ = ["router"]
@@ -37,7 +38,8 @@ class PlanRequest(BaseModel):
     min_confidence: _Amount | None = None
 
 
-class TradeRequest(PlanRequest):
+class TradeRequest(BaseModel):
+    plan: TradePlan = Field(description="A plan from POST /v1/execution/plan; re-checked now.")
     confirm: bool = Field(False, description="Must be true: nothing is sent without it.")
     reason: _Reason | None = None
 
@@ -100,7 +102,7 @@ def router() -> APIRouter:
         if not req.confirm:
             raise HTTPException(400, 'not confirmed: send "confirm": true to place this trade '
                                      "(POST /v1/execution/plan shows it first)")
-        return volex.trade(_plan(volex, req), reason=req.reason).model_dump(mode="json")
+        return volex.trade(req.plan, reason=req.reason).model_dump(mode="json")
 
     @api.post("/cancel")
     def cancel(req: CancelRequest, volex: Trader) -> list[dict[str, Any]]:
