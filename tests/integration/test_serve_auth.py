@@ -37,6 +37,7 @@ ROLES: dict[tuple[str, str], str | None] = {
     ("POST", "/v1/execution/resume"): "trader",
     ("GET", "/v1/status"): "viewer",
     ("GET", "/v1/audit"): "viewer",
+    ("POST", "/v1/ask"): "viewer",
 }
 BELOW = {"trader": "viewer", "admin": "trader"}
 

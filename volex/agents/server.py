@@ -24,17 +24,18 @@ __all__ = ["SERVABLE", "create_app"]
 
 
 def _routers() -> dict[str, Callable[[], list[APIRouter]]]:
-    from volex.agents.routes import research, signal, trading
+    from volex.agents.routes import meta, research, signal, trading
 
     return {
         "research": lambda: [research.router()],
         "signal": lambda: [signal.router()],
         "risk": lambda: [trading.risk_router()],
         "execution": lambda: [trading.router(), trading.status_router()],
+        "meta": lambda: [meta.router()],
     }
 
 
-SERVABLE = ("research", "signal", "risk", "execution")
+SERVABLE = ("research", "signal", "risk", "execution", "meta")
 
 # HTTP refusals by status, as the VolexError the remote client raises again.
 _REFUSALS = {401: "AccessDenied", 403: "AccessDenied", 404: "UserInputError",

@@ -12,7 +12,8 @@ from volex.errors import UserInputError
 
 __all__ = ["register"]
 
-AGENTS_HELP = "Agents to serve, comma-separated: research, signal, risk, execution (default: all)."
+AGENTS_HELP = ("Agents to serve, comma-separated: research, signal, risk, execution, meta "
+               "(default: all).")
 
 
 def _loopback(host: str) -> bool:
