@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "volex.commands.alerts",
     "volex.commands.serve",
     "volex.commands.tokens",
+    "volex.commands.bot",
     "volex.commands.secrets",
     "volex.commands.doctor",
     "volex.commands.db",

@@ -111,6 +111,13 @@ class AgentSettings(BaseModel):
         return [self.url] if isinstance(self.url, str) else list(self.url or [])
 
 
+class BotSettings(BaseModel):
+    """`volex bot telegram`: the chat ids allowed to talk to Volex, each with its role."""
+
+    telegram_chats: dict[str, Literal["viewer", "trader", "admin"]] = {}
+    telegram_api: str = Field("https://api.telegram.org", pattern=r"^https?://\S+$")
+
+
 class ServeSettings(BaseModel):
     """Limits of `volex serve`: over any of them a request gets a 4xx and a one-line reason."""
 
@@ -142,6 +149,7 @@ class Settings(BaseSettings):
     agents: dict[str, AgentSettings] = {}
     exchanges: dict[str, ExchangeSettings] = {}
     serve: ServeSettings = ServeSettings()
+    bot: BotSettings = BotSettings()
 
     @field_validator("agents")
     @classmethod
