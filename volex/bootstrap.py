@@ -91,17 +91,24 @@ class Runtime:
                 api_base=where.api_base)
         return self._market_data[exchange]
 
-    def agent_url(self, name: str) -> str | None:
-        """The URL of agent ``name`` when it runs on another machine (`[agents.NAME] url`)."""
+    def agent_url(self, name: str) -> list[str]:
+        """The URLs of agent ``name`` when it runs elsewhere (`[agents.NAME] url`, one or more)."""
         agent = self.settings.agents.get(name)
-        return agent.url if agent else None
+        return agent.urls() if agent else []
+
+    def agent_token(self, name: str) -> str | None:
+        """The token shown to remote agent ``name`` (secret ``agent-NAME``)."""
+        from volex.agents.remote import agent_token
+
+        return agent_token(self.secrets, name)
 
     @cached_property
     def research(self) -> Research:
         if url := self.agent_url("research"):
             from volex.agents.remote import RemoteResearch
 
-            return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3))
+            return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3),
+                                  token=self.agent_token("research"))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
         from volex.agents.research import ResearchAgent
 
@@ -162,7 +169,8 @@ class Runtime:
         if url := self.agent_url("signal"):
             from volex.agents.remote import RemoteSignals
 
-            return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3))
+            return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3),
+                                 token=self.agent_token("signal"))
         from volex.adapters.storage.signals import SignalRepo
         from volex.agents.llm_review import Reviewer
         from volex.agents.signal import SignalAgent

@@ -41,6 +41,8 @@ COMMAND_MODULES = [
     "volex.commands.monitor",
     "volex.commands.news",
     "volex.commands.serve",
+    "volex.commands.tokens",
+    "volex.commands.bot",
     "volex.commands.secrets",
     "volex.commands.doctor",
     "volex.commands.db",

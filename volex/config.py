@@ -144,8 +144,32 @@ class MonitorSettings(BaseModel):
                                   "autopilot_heartbeat": "notify"}
 
 
+# Agents whose remote client exists; `[agents.NAME] url` for any other would do nothing.
+REMOTE_AGENTS = ("research", "signal", "execution")
+
+
 class AgentSettings(BaseModel):
-    url: str | None = None
+    """Where agent NAME runs when not here: one URL, or several replicas of it."""
+
+    url: str | list[str] | None = None
+
+    def urls(self) -> list[str]:
+        return [self.url] if isinstance(self.url, str) else list(self.url or [])
+
+
+class BotSettings(BaseModel):
+    """`volex bot telegram`: the chat ids allowed to talk to Volex, each with its role."""
+
+    telegram_chats: dict[str, Literal["viewer", "trader", "admin"]] = {}
+    telegram_api: str = Field("https://api.telegram.org", pattern=r"^https?://\S+$")
+
+
+class ServeSettings(BaseModel):
+    """Limits of `volex serve`: over any of them a request gets a 4xx and a one-line reason."""
+
+    max_body_mb: float = Field(8.0, gt=0, le=512)
+    rate_per_minute: int = Field(600, ge=1)
+    request_timeout_s: float = Field(60.0, gt=0)
 
 
 class AutopilotSettings(BaseModel):
@@ -225,6 +249,23 @@ class Settings(BaseSettings):
     autopilot: AutopilotSettings = AutopilotSettings()
     research: ResearchSettings = ResearchSettings()
     exchanges: dict[str, ExchangeSettings] = {}
+    serve: ServeSettings = ServeSettings()
+    bot: BotSettings = BotSettings()
+
+    @field_validator("agents")
+    @classmethod
+    def _remote_agents_only(cls, value: dict[str, AgentSettings]) -> dict[str, AgentSettings]:
+        for name, agent in value.items():
+            if agent.url and name in ("risk", "halt"):
+                raise ValueError(f"{name} lives with the execution agent, next to its store: "
+                                 "set agents.execution.url instead")
+            if agent.url and name not in REMOTE_AGENTS:
+                raise ValueError(f"the {name} agent cannot be remote yet (only "
+                                 f"{', '.join(REMOTE_AGENTS)} can); remove its url")
+            if name == "execution" and len(agent.urls()) > 1:
+                raise ValueError("the execution agent guards one store: give one url, "
+                                 "not replicas")
+        return value
 
     @field_validator("quote")
     @classmethod
@@ -284,9 +325,12 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"bad setting {where}: {err['msg']}") from None
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+        raise ConfigError(f"bad setting {where}: {_message(exc)}") from None
+
+
+def _message(exc: ValidationError) -> str:
+    return exc.errors()[0]["msg"].removeprefix("Value error, ")
 
 
 def _parse_value(raw: str) -> Any:
@@ -346,7 +390,7 @@ def set_config_value(key: str, raw: str, *,
     try:
         Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"bad value for {key}: {exc.errors()[0]['msg']}") from None
+        raise ConfigError(f"bad value for {key}: {_message(exc)}") from None
     write_config_file(data)
     return value, note
 

@@ -26,6 +26,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     ├── NotifyError                 a notification service did not take a message
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
+    ├── AccessDenied                a served agent refused the token (missing, unknown, role)
     ├── Cancelled                   the person said no at a confirmation
     └── SignalHeld          exit 0  `--if-confident` and the signal says hold: an outcome,
                                     printed as one, never as an error
@@ -34,6 +35,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
     "AuthenticationError",
     "BusError",
     "Cancelled",
@@ -163,6 +165,10 @@ class TradingHalted(VolexError):
 
 class Cancelled(VolexError):
     exit_code = 1
+
+
+class AccessDenied(VolexError):
+    """A served agent refused the request's token: missing, unknown, expired or too weak a role."""
 
 
 class SignalHeld(VolexError):

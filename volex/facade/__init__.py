@@ -13,15 +13,18 @@ from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
 from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
+from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
+from volex.facade.tokens import TokenFacade
 from volex.facade.trading import TradingFacade
 
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade, MonitorFacade, AutopilotFacade, NewsFacade):
+class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, RemoteTradingFacade,
+            TradingFacade, AlertFacade, InfraFacade, MonitorFacade, AutopilotFacade, NewsFacade,
+            TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.
