@@ -35,9 +35,13 @@ class Runtime:
         self.settings = settings
         self.live = live  # the command asked for --live (trading.mode must also be "live")
         self._market_data: dict[str, MarketData] = {}
-        from volex.logging_setup import configure_logging
+        # Secrets are masked in errors and log records; logging itself (handlers, levels) is
+        # the front end's to configure, never a library's (volex.logging_setup).
+        from volex.adapters.secrets import redact
 
-        configure_logging(settings.home)
+        redact.remember_environment()
+        redact.remember_file(settings.home / "secrets.toml")
+        redact.install_record_factory()
 
     @cached_property
     def sql_store(self) -> Store:

@@ -12,7 +12,8 @@ from rich.console import Console
 if TYPE_CHECKING:
     from volex.facade import Volex
 
-__all__ = ["actor_of", "confirm", "console", "err_console", "print_json", "volex"]
+__all__ = ["actor_of", "configure_front_end_logging", "confirm", "console", "err_console",
+           "print_json", "volex"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -31,11 +32,20 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
     cached = root.obj.get("volex")
     if cached is not None and not overrides:
         return cached
+    configure_front_end_logging()
     instance = Volex(actor=actor_of(ctx), **overrides)
     root.call_on_close(instance.close)
     if not overrides:
         root.obj["volex"] = instance
     return instance
+
+
+def configure_front_end_logging() -> None:
+    """The log file in $VOLEX_HOME/logs and Volex's warnings on stderr, for a command."""
+    from volex.config import volex_home
+    from volex.logging_setup import configure_logging
+
+    configure_logging(volex_home())
 
 
 def print_json(data: Any) -> None:
