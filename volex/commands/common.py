@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from volex.facade import Volex
 
 __all__ = ["actor_of", "configure_front_end_logging", "confirm", "console", "err_console",
-           "print_json", "volex"]
+           "error_line", "masked", "print_json", "volex"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -46,6 +46,23 @@ def configure_front_end_logging() -> None:
     from volex.logging_setup import configure_logging
 
     configure_logging(volex_home())
+
+
+def masked(text: str) -> str:
+    """``text`` with known secrets masked: those of the environment and the secrets file too,
+    even when the command failed before reading any."""
+    from volex.adapters.secrets import redact
+    from volex.config import volex_home
+
+    redact.remember_environment()
+    redact.remember_file(volex_home() / "secrets.toml")
+    return redact.redact_text(text)
+
+
+def error_line(error: BaseException | str) -> str:
+    """The first line of an error as every front end (CLI, shell, ask) prints it, masked."""
+    text = str(error)
+    return masked(text.splitlines()[0] if text else "")
 
 
 def print_json(data: Any) -> None:
