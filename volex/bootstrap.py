@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from volex.adapters.bus.outbox import Events
     from volex.adapters.exchange.prices import PriceFeed
     from volex.adapters.secrets.chain import ChainedSecretStore
+    from volex.adapters.storage.db import Database
     from volex.adapters.storage.store import Store
     from volex.agents.alerts import AlertAgent
     from volex.agents.base import Research, Signals
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
     from volex.domain.news import SentimentFacts
-    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier
+    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier, Storage
 
 __all__ = ["Runtime", "prepare_home"]
 
@@ -66,9 +67,17 @@ class Runtime:
         self.clock: Callable[[], datetime] = utcnow
         self._market_data: dict[str, MarketData] = {}
         prepare_home(settings.home)
+        # Secrets are masked in errors and log records; logging itself (handlers, levels) is
+        # the front end's to configure, never a library's (volex.logging_setup).
+        from volex.adapters.secrets import redact
+
+        redact.remember_environment()
+        redact.remember_file(settings.home / "secrets.toml")
+        redact.install_record_factory()
 
     @cached_property
-    def store(self) -> Store:
+    def sql_store(self) -> Store:
+        """The SQLAlchemy store of ``database.url`` (SQLite by default)."""
         from volex.adapters.storage.store import Store
 
         store = Store(self.settings.db_url)
@@ -77,6 +86,17 @@ class Runtime:
 
             ensure_hypertables(store.db)
         return store
+
+    @property
+    def store(self) -> Storage:
+        """The storage port agents and the facade use."""
+        return self.sql_store
+
+    @property
+    def database(self) -> Database:
+        """The store's database, for adapters that keep their tables in it and share its
+        transactions (paper ledger, outbox, signals) and for `volex db`."""
+        return self.sql_store.db
 
     def market_data(self, exchange: str) -> MarketData:
         """The public market data client of ``exchange`` (one per exchange per process)."""
@@ -130,7 +150,7 @@ class Runtime:
         """Emit events; durable ones (halt, orders) wait in the store's outbox for the bus."""
         from volex.adapters.bus.outbox import Events
 
-        return Events(self.store.db, self.bus)
+        return Events(self.database, self.bus)
 
     @cached_property
     def cache(self) -> Cache:
@@ -178,7 +198,7 @@ class Runtime:
 
         return SignalAgent(ModelRegistry(self.settings.home / "models"),
                            Reviewer(self.llm, self.settings.llm.timeout_s),
-                           SignalRepo(self.store.db), self.bus, self.settings,
+                           SignalRepo(self.database), self.bus, self.settings,
                            sentiment=self.sentiment_facts)
 
     def sentiment_facts(self, symbol: str, at: datetime) -> SentimentFacts | None:
@@ -226,7 +246,7 @@ class Runtime:
         from volex.adapters.exchange.paper import PaperExchange
 
         quote = self.settings.quote
-        return PaperExchange(self.store.db, self.prices, quote=quote, fee_rate=trading.fee_rate,
+        return PaperExchange(self.database, self.prices, quote=quote, fee_rate=trading.fee_rate,
                              maker_fee_rate=trading.maker_fee_rate,
                              slippage_bps=trading.slippage_bps,
                              starting_balance=trading.starting_balance,
@@ -278,10 +298,9 @@ class Runtime:
 
     @cached_property
     def alerts(self) -> AlertAgent:
-        from volex.adapters.storage.alerts import AlertRepo
         from volex.agents.alerts import AlertAgent
 
-        return AlertAgent(self.store, AlertRepo(self.store.db), self.prices, self.emit)
+        return AlertAgent(self.store, self.prices, self.emit)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -333,5 +352,5 @@ class Runtime:
         for name in ("research", "signal", "_news_client"):  # these hold an HTTP client
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
-        if "store" in self.__dict__:
-            self.store.close()
+        if "sql_store" in self.__dict__:
+            self.sql_store.close()

@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from volex import __version__
+from volex.commands.common import error_line, masked
 from volex.errors import VolexError
 
 __all__ = ["COMMAND_MODULES", "app", "main"]
@@ -57,29 +58,21 @@ class VolexGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except VolexError as exc:
-            _fail(ctx, _redacted(exc), exc.exit_code, exc)  # a key pasted as an argument stays hidden
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # usage errors and exits: typer (>= 0.29 carries its own click) reports them
+            _fail(ctx, error_line(exc), exc.exit_code, exc)  # a key pasted as an argument stays hidden
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as exc:  # usage errors: typer (>= 0.29 carries its own click)
+            if isinstance(getattr(exc, "message", None), str):  # reports them, masked here
+                exc.message = error_line(exc.message)  # type: ignore[attr-defined]
+            raise
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", 130, None)
         except Exception as exc:  # a bug: still one line unless --debug
-            _fail(ctx, f"internal error: {type(exc).__name__}: {_redacted(exc)} "
+            _fail(ctx, f"internal error: {type(exc).__name__}: {error_line(exc)} "
                        "(run with --debug for the traceback)", 1, exc)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # registration order, not alphabetical
-
-
-def _redact(text: str) -> str:
-    try:
-        from volex.adapters.secrets.redact import redact_text
-    except ImportError:
-        return text
-    return redact_text(text)
-
-
-def _redacted(exc: Exception) -> str:
-    return _redact(str(exc).splitlines()[0] if str(exc) else "")
 
 
 def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None) -> None:
@@ -89,7 +82,7 @@ def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None
         # every other output: a venue's error may repeat the key it refused
         import traceback
 
-        typer.echo(_redact("".join(traceback.format_exception(exc))), err=True, nl=False)
+        typer.echo(masked("".join(traceback.format_exception(exc))), err=True, nl=False)
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 

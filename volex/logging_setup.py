@@ -1,6 +1,8 @@
 """Logging: ``$VOLEX_HOME/logs/volex.log`` (rotated), with secrets masked everywhere.
 
-Called by bootstrap for every Runtime; cheap and idempotent (one handler per log file).
+Front ends call it (the CLI for every command that builds the facade, which covers the shell
+and `volex serve`, and `volex dashboard`); ``Volex()`` used as a library never does: a library
+leaves the application's logging alone. Cheap and idempotent (one handler per log file).
 """
 
 from __future__ import annotations

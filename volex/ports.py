@@ -6,21 +6,29 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from decimal import Decimal
 
     import pandas as pd
     from pydantic import BaseModel
 
+    from volex.domain.alerts import Alert
+    from volex.domain.audit import AuditRecord
+    from volex.domain.candles import CachedSeries
     from volex.domain.news import RawItem
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
+    from volex.domain.risk import Reservation
+    from volex.strategies.lifecycle import StrategyStateStore
 
-__all__ = ["LLM", "Cache", "EventBus", "Exchange", "FearGreedFeed", "MarketData", "NewsSource",
-           "Notification", "Notifier",
-           "SecretStore", "TokenUsage"]
+__all__ = ["LLM", "AlertBook", "AuditLog", "Cache", "CandleCache", "EventBus", "Exchange",
+           "FearGreedFeed", "MarketData", "NewsSource", "Notification", "Notifier", "OrderJournal",
+           "OrdersInFlight", "ProtectionIntents",
+           "Repositories", "SecretStore", "SharedState", "Storage", "TokenUsage", "UnitOfWork"]
 
 
 @runtime_checkable
@@ -243,3 +251,181 @@ class Notifier(Protocol):
         ...
 
     def send(self, url: str, message: Notification) -> None: ...
+
+
+# -- storage ------------------------------------------------------------------------------------
+#
+# The store is a set of repositories and a unit of work. A repository used straight from the
+# store (``store.audit.record(...)``) commits each call on its own; the same repositories taken
+# from ``with store.transaction() as tx:`` (``tx.audit``, ``tx.state``...) commit together when
+# the block ends, or not at all when it raises. Agents write ``(tx or self.store).state.get(...)``
+# and never learn which database (if any) is behind it.
+#
+# Implementations: ``volex.adapters.storage.store.Store`` (SQLAlchemy: SQLite, PostgreSQL) and
+# ``volex.adapters.storage.memory.MemoryStore`` (tests, throwaway sessions); both pass
+# ``tests/contract/test_storage_port.py``.
+#
+# To add a repository (news, notifications, a journal...): write its Protocol here and add it
+# as a read-only property to ``Repositories``; in the SQL store add one ``cached_property`` to
+# ``SqlRepositories`` (the repository class takes ``(db, conn)`` and runs every call in
+# ``self.begin()``); in ``MemoryStore`` keep its data in ``MemoryTables`` (snapshotted on
+# rollback); then add its cases to the contract tests.
+
+
+@runtime_checkable
+class AuditLog(Protocol):
+    """Every state change that matters: when, who (actor), what (action, subject) and why."""
+
+    def record(self, actor: str, action: str, subject: str | None = None,
+               reason: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+
+    def list(self, since_ms: int | None = None, limit: int = 200) -> list[AuditRecord]:
+        """The newest ``limit`` records (from ``since_ms`` on), oldest first."""
+        ...
+
+
+@runtime_checkable
+class SharedState(Protocol):
+    """Small named JSON values every process sees (halt flag, risk limits, the day's start)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+@runtime_checkable
+class OrderJournal(Protocol):
+    """Every order the execution agent sent, keyed by client order id (rows are dicts with
+    the columns of ``trade_orders``: money as ``str(Decimal)``, times as epoch ms)."""
+
+    def record_pending(self, *, exchange: str, mode: str, actor: str,
+                       request: dict[str, Any]) -> None:
+        """Note an order about to be sent (its fate is unknown until the venue answers)."""
+        ...
+
+    def record_result(self, client_order_id: str, *, order_id: str | None, status: str,
+                      filled: Decimal = ..., average: Decimal | None = None,
+                      fee: Decimal = ...) -> None: ...
+
+    def exists(self, client_order_id: str) -> bool: ...
+
+    def get(self, client_order_id: str) -> dict[str, Any] | None: ...
+
+    def unsettled(self, exchange: str) -> list[dict[str, Any]]:
+        """Orders sent to ``exchange`` whose last known status is pending or open, oldest first."""
+        ...
+
+    def symbols(self, exchange: str) -> set[str]: ...
+
+    def clear(self, exchange: str) -> None: ...
+
+
+@runtime_checkable
+class AlertBook(Protocol):
+    """Price alerts; ids are assigned by the store, increasing."""
+
+    def add(self, symbol: str, condition: str, price: Decimal, note: str | None) -> Alert: ...
+
+    def get(self, alert_id: int) -> Alert | None: ...
+
+    def list(self, *, include_triggered: bool = False) -> list[Alert]: ...
+
+    def remove(self, alert_id: int) -> bool: ...
+
+    def mark_triggered(self, alert_id: int, price: Decimal) -> bool:
+        """Fire an alert once: False when it was fired already (by another process too)."""
+        ...
+
+
+@runtime_checkable
+class CandleCache(Protocol):
+    """Cached candles, upserted by (exchange, symbol, timeframe, bar open time)."""
+
+    def save(self, exchange: str, symbol: str, timeframe: str, frame: pd.DataFrame) -> int: ...
+
+    def load(self, exchange: str, symbol: str, timeframe: str, since_ms: int | None = None,
+             until_ms: int | None = None, limit: int | None = None) -> pd.DataFrame: ...
+
+    def last_ts(self, exchange: str, symbol: str, timeframe: str) -> int | None: ...
+
+    def series(self) -> list[CachedSeries]:
+        """Every cached series with its range and gaps."""
+        ...
+
+
+class OrdersInFlight(Protocol):
+    """Orders between acceptance and the venue's answer: reservations that count against the
+    limits of every process until settled, and their owner (host, pid, heartbeat)."""
+
+    def generation(self, account: str) -> int:
+        """The account's settle counter: read it before reading the account from the venue."""
+        ...
+
+    def outstanding(self, account: str, seen_gen: int) -> list[Reservation]: ...
+
+    def hold(self, account: str, client_order_id: str, symbol: str, side: str, amount: Decimal,
+             notional: Decimal = ..., cost: Decimal = ...) -> None: ...
+
+    def settle(self, account: str, client_order_ids: list[str]) -> None: ...
+
+    def owned_elsewhere(self, client_order_id: str, *, settled: bool = False) -> bool: ...
+
+    def orphans(self, account: str) -> list[str]: ...
+
+
+class ProtectionIntents(Protocol):
+    """The stop and target asked for with an entry, until someone has placed them."""
+
+    def record(self, account: str, client_order_id: str, symbol: str,
+               stop_loss_pct: Decimal | None, take_profit_pct: Decimal | None) -> None: ...
+
+    def open(self, account: str) -> list[str]: ...
+
+    def status(self, client_order_id: str) -> str | None: ...
+
+    def close(self, client_order_id: str, status: str, note: str | None = None) -> None: ...
+
+
+class Repositories(Protocol):
+    """The repositories agents use; the store and each unit of work both offer them."""
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def state(self) -> SharedState: ...
+
+    @property
+    def journal(self) -> OrderJournal: ...
+
+    @property
+    def alerts(self) -> AlertBook: ...
+
+    @property
+    def strategies(self) -> StrategyStateStore: ...
+
+    @property
+    def inflight(self) -> OrdersInFlight: ...
+
+    @property
+    def intents(self) -> ProtectionIntents: ...
+
+
+class UnitOfWork(Repositories, Protocol):
+    """The repositories inside one transaction: everything written commits together."""
+
+
+class Storage(Repositories, Protocol):
+    """Everything Volex keeps. Each repository call commits on its own, except in a
+    ``transaction()``, whose repositories commit together when the block ends without error."""
+
+    @property
+    def candles(self) -> CandleCache: ...
+
+    def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
+
+    def locked(self, key: str) -> AbstractContextManager[UnitOfWork]:
+        """A transaction holding the lock named ``key`` across processes until it ends."""
+        ...
+
+    def close(self) -> None: ...

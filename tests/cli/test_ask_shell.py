@@ -285,3 +285,31 @@ def test_piped_input_is_read_as_plain_lines(volex_home: Path) -> None:
 def test_shell_offline_reaches_no_network(volex_home: Path) -> None:
     done = _piped("status --json\n", "--offline", home=volex_home)
     assert '"offline": true' in done.stdout
+PASTED_KEY = "pasted-key-3f9a7c21d04e"
+
+
+def test_errors_the_shell_prints_mask_secrets_like_the_cli(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOLEX_BINANCE_API_KEY", PASTED_KEY)
+    from volex.cli import app
+
+    root = typer.main.get_command(app)
+    with create_pipe_input() as pipe:  # a key pasted as an option, as a line, as a symbol
+        pipe.send_text(f"orders --{PASTED_KEY}\r{PASTED_KEY}\rrisk set max_open_orders "
+                       f"{PASTED_KEY} --reason test\rexit\r")
+        with typer.Context(root, info_name="volex", obj={}) as ctx:
+            run_shell(ctx, input=pipe, output=DummyOutput())
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert PASTED_KEY not in shown
+    assert "No such option: --***" in captured.err
+    assert "I did not understand '***'" in captured.err
+    assert "bad value for max_open_orders: '***'" in captured.err
+    assert captured.out.rstrip().endswith("bye")  # and the shell went on
+
+
+def test_a_usage_error_of_the_cli_masks_a_pasted_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOLEX_BINANCE_API_KEY", PASTED_KEY)
+    result = run("orders", f"--{PASTED_KEY}")
+    assert result.exit_code == 2
+    assert PASTED_KEY not in result.output and "No such option: --***" in result.output

@@ -215,9 +215,9 @@ def test_an_order_placed_while_the_bus_is_down_is_stored_and_delivered_when_it_r
     events = Events(store.db, RedisBus(private_redis.url, namespace="t"))
 
     private_redis.stop()
-    with caplog.at_level(logging.WARNING), store.db.begin() as conn:
-        store.state.set("order.42", {"side": "buy", "amount": "0.01"}, conn=conn)
-        events.emit("orders", {"action": "order.new", "order_id": 42}, conn=conn)
+    with caplog.at_level(logging.WARNING), store.transaction() as tx:
+        tx.state.set("order.42", {"side": "buy", "amount": "0.01"})
+        events.emit("orders", {"action": "order.new", "order_id": 42}, conn=tx.connection)
     assert events.flush(force=True) == 0
     assert store.state.get("order.42") == {"side": "buy", "amount": "0.01"}  # stored
     assert events.pending() == 1

@@ -30,6 +30,9 @@ SECRETS = {
 LOGGING = textwrap.dedent("""
     import logging, os
     from volex import Volex
+    from volex.config import volex_home
+    from volex.logging_setup import configure_logging
+    configure_logging(volex_home())  # as a front end does (a library leaves logging alone)
     app = Volex()
     log = logging.getLogger("volex.leaktest")
     key = os.environ["VOLEX_KRAKEN_API_KEY"]

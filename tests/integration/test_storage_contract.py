@@ -81,8 +81,8 @@ def test_candle_upserts_never_duplicate_and_gaps_are_reported(store: Store) -> N
 
 def test_audit_records_join_the_callers_transaction(store: Store) -> None:
     store.audit.record("cli", "halt", "trading", "test", {"why": "manual"})
-    with pytest.raises(RuntimeError), store.db.begin() as conn:
-        store.audit.record("cli", "order.new", "BTC/USDT", conn=conn)
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.audit.record("cli", "order.new", "BTC/USDT")
         raise RuntimeError("rolled back")
     records = store.audit.list()
     assert [r.action for r in records] == ["halt"]

@@ -1,17 +1,24 @@
 """A facade with fixed data for snapshot tests: the real candles and decisions of the bundled
-sample, and fixed positions, orders, fills, audit records, health and clock."""
+sample, and fixed positions, orders, fills, audit records, health and clock.
+
+``FixedVolex`` is the real ``Volex`` (offline, on the test's own VOLEX_HOME) with some reads
+answered from fixed data; everything else (plan_trade, trade, cancel...) is the real thing.
+``tests/tui/test_facade_interface.py`` checks every override keeps the facade's signature.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
 
-from volex import Volex
 from volex.agents.monitor import Health
+from volex.domain.analysis import Analysis
 from volex.domain.audit import AuditRecord
-from volex.domain.orders import Fill, HaltState, Order, Position
+from volex.domain.candles import CandleSet
+from volex.domain.orders import Fill, HaltReport, HaltState, Order, Position
 from volex.domain.signals import SignalBoard
+from volex.facade import Volex
 
 __all__ = ["NOW", "FixedVolex"]
 
@@ -22,30 +29,27 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-class FixedVolex:
+class FixedVolex(Volex):
     """The dashboard's read methods with fixed answers; halt/resume flip a fixed state."""
 
     def __init__(self, *, halted: bool = False) -> None:
-        self._real = Volex(offline=True, actor="dashboard")
-        self.settings = self._real.settings
+        super().__init__(offline=True, actor="dashboard")
         self._halt = HaltState(active=True, reason="feed looks wrong", since=NOW,
                                actor="dashboard") if halted else HaltState()
-        self._decisions: list[Any] | None = None
 
-    def close(self) -> None:
-        self._real.close()
+    def candles(self, symbol: str, timeframe: str | None = None, *, exchange: str | None = None,
+                offline: bool | None = None, data: str | Path | None = None,
+                bars: int | None = None) -> CandleSet:
+        return super().candles(symbol, timeframe, bars=bars)
 
-    def symbol(self, text: str) -> str:
-        return self._real.symbol(text)
+    def analyze(self, symbol: str, timeframe: str | None = None, *, exchange: str | None = None,
+                offline: bool | None = None, data: str | Path | None = None) -> Analysis:
+        return super().analyze(symbol, timeframe)
 
-    def candles(self, symbol: str, timeframe: str | None = None, **kwargs: Any) -> Any:
-        return self._real.candles(symbol, timeframe, **kwargs)
-
-    def analyze(self, symbol: str, timeframe: str | None = None) -> Any:
-        return self._real.analyze(symbol, timeframe)
-
-    def signals(self, symbols: list[str], timeframe: str | None = None) -> SignalBoard:
-        board = self._real.signals(symbols, timeframe)
+    def signals(self, symbols: list[str] | None = None, timeframe: str | None = None, *,
+                exchange: str | None = None, offline: bool | None = None, train: bool = False,
+                llm: bool = True) -> SignalBoard:
+        board = super().signals(symbols, timeframe)
         decisions = [d.model_copy(update={"decided_at": NOW - timedelta(minutes=i)})
                      for i, d in enumerate(board.decisions)]
         if decisions:  # one actionable call, as a trained model would make
@@ -55,11 +59,13 @@ class FixedVolex:
     def halt_state(self) -> HaltState:
         return self._halt
 
-    def halt(self, *, reason: str | None = None) -> HaltState:
-        self._halt = HaltState(active=True, reason=reason, since=NOW, actor="dashboard")
-        return self._halt
+    def halt(self, *, reason: str | None = None, reduce_only: bool = False,
+             flatten: bool = False) -> HaltReport:
+        self._halt = HaltState(active=True, reason=reason, since=NOW, actor="dashboard",
+                               reduce_only=reduce_only)
+        return HaltReport(state=self._halt)
 
-    def resume(self) -> HaltState:
+    def resume(self, *, reason: str | None = None) -> HaltState:
         self._halt = HaltState()
         return self._halt
 
@@ -69,18 +75,18 @@ class FixedVolex:
                          mark_source="sample", realised_pnl=Decimal("42.10"),
                          fees=Decimal("5.43"))]
 
-    def orders(self) -> list[Order]:
+    def orders(self, symbol: str | None = None) -> list[Order]:
         return [Order(id="P00000000000000a1", client_order_id="vx-fixed-1", symbol="ETH/USDT",
                       side="buy", type="limit", amount=Decimal("0.5"), price=Decimal(3600),
                       status="open", exchange="paper", created_at=NOW, updated_at=NOW)]
 
-    def fills(self, symbol: str | None = None) -> list[Fill]:
+    def fills(self, symbol: str | None = None, *, limit: int = 50) -> list[Fill]:
         fills = [Fill(id="PF1", order_id="P0001", symbol="BTC/USDT", side="buy",
                       amount=Decimal("0.05"), price=Decimal(108500), fee=Decimal("5.43"),
                       at=datetime(2025, 8, 20, 0, 0, tzinfo=UTC))]
         return [f for f in fills if symbol is None or f.symbol == symbol]
 
-    def audit(self, limit: int = 200) -> list[AuditRecord]:
+    def audit(self, since: datetime | None = None, limit: int = 200) -> list[AuditRecord]:
         rows = [("order.filled", "BTC/USDT", None, {"side": "buy", "amount": "0.05",
                                                      "average": "108500"}),
                 ("order.blocked", "DOGE/USDT", "max_order_quote", None),

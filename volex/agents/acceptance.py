@@ -3,8 +3,8 @@
 Several processes (CLI commands, the dashboard, the autopilot, a bot) may confirm orders on
 one account at the same moment. Each plans against what the venue showed it; alone, each
 plan passes. :func:`accept` makes the final check and the reservation one step: under the
-account's lock (``Database.locked``: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
-PostgreSQL, held for milliseconds and never across a venue call) it re-runs every risk check
+account's lock (``store.locked``: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL, a process lock in memory; held for milliseconds, never across a venue call) it re-runs every risk check
 with the reservations of orders other processes have accepted but whose fills the plan could
 not have seen, and, if they still pass, reserves this order. Then the order is sent (outside
 the lock), and the gate settles the reservation when the venue's answer is journaled.
@@ -19,13 +19,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from volex.adapters.storage.inflight import Reservation
 from volex.agents.risk import AccountView, RiskAgent
 from volex.domain.ledger import ZERO, exact
 from volex.domain.orders import TradePlan
+from volex.domain.risk import Reservation
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.store import Store
+    from volex.ports import Storage
 
 __all__ = ["accept", "with_reservations"]
 
@@ -47,7 +47,7 @@ def with_reservations(account: AccountView, held: list[Reservation]) -> AccountV
                    open_orders=account.open_orders + len(held))
 
 
-def accept(store: Store, risk: RiskAgent, plan: TradePlan, account: AccountView,
+def accept(store: Storage, risk: RiskAgent, plan: TradePlan, account: AccountView,
            daily_loss_pct: Decimal, seen_gen: int) -> TradePlan:
     """Reserve ``plan``'s order if every check still passes with the orders in flight.
 
@@ -59,8 +59,8 @@ def accept(store: Store, risk: RiskAgent, plan: TradePlan, account: AccountView,
     name = plan.exchange
     resting = (int(request.type == "limit") + int(plan.stop_loss_price is not None)
                + int(plan.take_profit_price is not None))
-    with store.db.locked(f"account:{name}") as conn:
-        flying = store.inflight.outstanding(conn, name, seen_gen)
+    with store.locked(f"account:{name}") as tx:
+        flying = tx.inflight.outstanding(name, seen_gen)
         limits = risk.limits()
         if plan.min_confidence is not None:
             limits = limits.model_copy(update={"min_confidence": Decimal(str(plan.min_confidence))})
@@ -71,6 +71,6 @@ def accept(store: Store, risk: RiskAgent, plan: TradePlan, account: AccountView,
         if checked.approved:
             with exact():
                 notional = request.amount * plan.price
-            store.inflight.hold(conn, name, request.client_order_id, request.symbol,
-                                request.side, request.amount, notional, notional + plan.fee)
+            tx.inflight.hold(name, request.client_order_id, request.symbol, request.side,
+                             request.amount, notional, notional + plan.fee)
     return checked

@@ -10,9 +10,8 @@ from volex.domain.alerts import Alert
 from volex.errors import UserInputError, VolexError
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.alerts import AlertRepo
-    from volex.adapters.storage.store import Store
     from volex.domain.orders import Ticker
+    from volex.ports import Storage
 
 __all__ = ["AlertAgent", "AlertCheck"]
 
@@ -28,10 +27,9 @@ class AlertCheck:
 class AlertAgent:
     """Adds, lists and removes alerts; a check fires each alert once and announces it."""
 
-    def __init__(self, store: Store, repo: AlertRepo, prices: Callable[[str], Ticker],
+    def __init__(self, store: Storage, prices: Callable[[str], Ticker],
                  emit: Callable[[str, dict], None]) -> None:
         self._store = store
-        self._repo = repo
         self._prices = prices
         self._emit = emit
 
@@ -45,26 +43,25 @@ class AlertAgent:
             raise UserInputError(f"not a price: {price!r}") from None
         if not level.is_finite() or level <= 0:
             raise UserInputError(f"an alert price must be positive, not {price}")
-        with self._store.db.begin() as conn:
-            alert = self._repo.add(symbol, condition, level, note, conn)
-            self._store.audit.record(actor, "alert.add", symbol, note,
-                                     {"id": alert.id, "condition": condition, "price": str(level)},
-                                     conn=conn)
+        with self._store.transaction() as tx:
+            alert = tx.alerts.add(symbol, condition, level, note)
+            tx.audit.record(actor, "alert.add", symbol, note,
+                            {"id": alert.id, "condition": condition, "price": str(level)})
         return alert
 
     def remove(self, alert_id: int, actor: str) -> None:
-        with self._store.db.begin() as conn:
-            if not self._repo.remove(alert_id, conn):
+        with self._store.transaction() as tx:
+            if not tx.alerts.remove(alert_id):
                 raise UserInputError(f"no alert with id {alert_id} (see `volex alerts`)")
-            self._store.audit.record(actor, "alert.remove", str(alert_id), conn=conn)
+            tx.audit.record(actor, "alert.remove", str(alert_id))
 
     def list(self, *, include_triggered: bool = False) -> list[Alert]:
-        return self._repo.list(include_triggered=include_triggered)
+        return self._store.alerts.list(include_triggered=include_triggered)
 
     def check(self, actor: str) -> AlertCheck:
         """Price every symbol with an active alert once; fire those whose level was reached."""
         result = AlertCheck()
-        active = self._repo.list()
+        active = self._store.alerts.list()
         tickers: dict[str, Ticker] = {}
         for symbol in sorted({a.symbol for a in active}):
             try:
@@ -75,13 +72,13 @@ class AlertAgent:
             ticker = tickers.get(alert.symbol)
             if ticker is None or not alert.hit_by(ticker.last):
                 continue
-            with self._store.db.begin() as conn:
-                if not self._repo.mark_triggered(alert.id, ticker.last, conn):
+            with self._store.transaction() as tx:
+                if not tx.alerts.mark_triggered(alert.id, ticker.last):
                     continue  # another process fired it first
-                self._store.audit.record(actor, "alert.fired", alert.symbol, alert.note,
-                                         {"id": alert.id, "price": str(ticker.last),
-                                          "source": ticker.source}, conn=conn)
-                result.fired.append((self._repo.get(alert.id, conn), ticker))
+                tx.audit.record(actor, "alert.fired", alert.symbol, alert.note,
+                                {"id": alert.id, "price": str(ticker.last),
+                                 "source": ticker.source})
+                result.fired.append((tx.alerts.get(alert.id), ticker))
             self._emit("alerts", {"id": alert.id, "symbol": alert.symbol, "condition": alert.condition,
                                   "level": str(alert.price), "price": str(ticker.last),
                                   "price_source": ticker.source, "note": alert.note})

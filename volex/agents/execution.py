@@ -48,8 +48,7 @@ from volex.errors import (
 )
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.store import Store
-    from volex.ports import Exchange
+    from volex.ports import Exchange, Storage
 
 __all__ = ["ExecutionAgent", "describe_block"]
 
@@ -61,7 +60,7 @@ HUNDRED = Decimal(100)
 class ExecutionAgent:
     """Turns trade intentions into orders on one venue, through one guarded path."""
 
-    def __init__(self, exchange: Exchange, store: Store, risk: RiskAgent, *, quote: str,
+    def __init__(self, exchange: Exchange, store: Storage, risk: RiskAgent, *, quote: str,
                  fee_rate: Decimal, maker_fee_rate: Decimal, slippage_bps: Decimal,
                  halts: HaltSwitch | None = None, emit: Callable[[str, dict], None] | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
@@ -371,13 +370,13 @@ class ExecutionAgent:
 
     def _cancel_one(self, order: Order, actor: str, reason: str | None) -> Order:
         done = self.exchange.cancel_order(order.id, order.symbol)
-        with self.store.db.begin() as conn:
-            self.journal.record_result(conn, order.client_order_id, order_id=order.id,
-                                       status=done.status, filled=done.filled,
-                                       average=done.average, fee=done.fee)
-            self.store.audit.record(actor, "order.cancel", order.symbol, reason,
-                                    {"order_id": order.id, "client_order_id": order.client_order_id,
-                                     "type": order.type, "status": done.status}, conn=conn)
+        with self.store.transaction() as tx:
+            tx.journal.record_result(order.client_order_id, order_id=order.id,
+                                     status=done.status, filled=done.filled,
+                                     average=done.average, fee=done.fee)
+            tx.audit.record(actor, "order.cancel", order.symbol, reason,
+                            {"order_id": order.id, "client_order_id": order.client_order_id,
+                             "type": order.type, "status": done.status})
         self.gate.publish("orders", {"action": "order.cancel", "order_id": order.id})
         return done
 
@@ -425,12 +424,12 @@ class ExecutionAgent:
         reset = getattr(self.exchange, "reset", None)
         if self.exchange.mode != "paper" or reset is None:
             raise UserInputError("paper reset works on the paper account only (this is live)")
-        with self.store.db.begin() as conn:
-            amount = reset(balance, conn)
-            self.journal.clear(self.exchange.name, conn)
-            self.risk.start_day(amount, conn)
-            self.store.audit.record(actor, "paper.reset", self.exchange.name, reason,
-                                    {"balance": str(amount), "quote": self.quote}, conn=conn)
+        with self.store.transaction() as tx:
+            amount = reset(balance, tx)  # the paper ledger lives in the same store: one commit
+            tx.journal.clear(self.exchange.name)
+            self.risk.start_day(amount, tx)
+            tx.audit.record(actor, "paper.reset", self.exchange.name, reason,
+                            {"balance": str(amount), "quote": self.quote})
         return amount
 
     # -- positions and reconciliation --------------------------------------------------------------

@@ -16,9 +16,7 @@ from volex.domain.orders import HaltState, utcnow
 from volex.errors import VolexError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from volex.adapters.storage.store import Store
+    from volex.ports import Storage
 
 __all__ = ["HALT_KEY", "HaltSwitch"]
 
@@ -29,16 +27,15 @@ log = logging.getLogger(__name__)
 class HaltSwitch:
     """Reads and flips the halt state; every flip is audited in the same transaction."""
 
-    def __init__(self, store: Store, *, emit: Callable[[str, dict], None] | None = None,
+    def __init__(self, store: Storage, *, emit: Callable[[str, dict], None] | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self._emit = emit
         self._clock = clock
 
-    def state(self, conn: Connection | None = None) -> HaltState:
+    def state(self) -> HaltState:
         """The current state, read from the store now."""
-        raw = (self.store.state.get_in(conn, HALT_KEY) if conn is not None
-               else self.store.state.get(HALT_KEY))
+        raw = self.store.state.get(HALT_KEY)
         return HaltState.model_validate(raw) if raw else HaltState()
 
     def halt(self, actor: str, reason: str | None = None, *, reduce_only: bool = False,
@@ -59,10 +56,10 @@ class HaltSwitch:
 
     def _write(self, state: HaltState, actor: str, action: str, reason: str | None,
                details: dict[str, Any] | None) -> None:
-        with self.store.db.begin() as conn:
-            self.store.state.set(HALT_KEY, state.model_dump(mode="json"), conn=conn)
-            self.store.audit.record(actor, action, "trading", reason,
-                                    {**(details or {}), "state": state.label}, conn=conn)
+        with self.store.transaction() as tx:
+            tx.state.set(HALT_KEY, state.model_dump(mode="json"))
+            tx.audit.record(actor, action, "trading", reason,
+                            {**(details or {}), "state": state.label})
         if self._emit is not None:  # after the commit: the store is the record, the bus notifies
             try:
                 self._emit("halt", {"state": state.model_dump(mode="json"), "actor": actor})

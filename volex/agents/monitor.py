@@ -100,10 +100,10 @@ class MonitorAgent:
         return Health(check.component, status, round(latency, 1), detail, hint)
 
 
-def store_probe(store: Callable[[], Any]) -> Callable[[], str]:
+def store_probe(database: Callable[[], Any]) -> Callable[[], str]:
     def probe() -> str:
-        instance = store()
-        revisions = instance.db.current_revisions()
+        instance = database()
+        revisions = instance.current_revisions()
         return f"{instance!r}: schema at {len(revisions)} head(s) {', '.join(sorted(revisions))}"
 
     return probe

@@ -23,8 +23,7 @@ from volex.domain.orders import Order, OrderRequest
 from volex.errors import NetworkError, TradingHalted, VolexError
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.store import Store
-    from volex.ports import Exchange
+    from volex.ports import Exchange, Storage
 
 __all__ = ["OrderGate"]
 
@@ -34,7 +33,7 @@ log = logging.getLogger(__name__)
 class OrderGate:
     """Sends orders to one venue through the halt check, the journal and the audit log."""
 
-    def __init__(self, exchange: Exchange, store: Store, halts: HaltSwitch,
+    def __init__(self, exchange: Exchange, store: Storage, halts: HaltSwitch,
                  emit: Callable[[str, dict], None] | None = None) -> None:
         self.exchange = exchange
         self.store = store
@@ -60,28 +59,25 @@ class OrderGate:
         """
         for request in requests:
             self._guard(request, actor, flatten)
-        with self.store.db.begin() as conn:
-            known = {r.client_order_id for r in requests
-                     if self.journal.exists(conn, r.client_order_id)}
+        known = {r.client_order_id for r in requests if self.journal.exists(r.client_order_id)}
         if known and len(known) == len(requests):  # sent before: never send it twice
             existing = self._lookup(requests)
             if existing is not None:
                 return existing
-        with self.store.db.begin() as conn:
+        with self.store.transaction() as tx:
             for request in requests:
                 details = request.model_dump(mode="json")
                 if request.client_order_id not in known:
-                    self.journal.record_pending(conn, exchange=self.exchange.name,
-                                                mode=self.exchange.mode, actor=actor,
-                                                request=details)
-                    self.store.inflight.hold(conn, self.exchange.name, request.client_order_id,
-                                             request.symbol, request.side, request.amount)
+                    tx.journal.record_pending(exchange=self.exchange.name,
+                                              mode=self.exchange.mode, actor=actor,
+                                              request=details)
+                    tx.inflight.hold(self.exchange.name, request.client_order_id,
+                                     request.symbol, request.side, request.amount)
                     if request.side == "buy" and (request.stop_loss_pct or request.take_profit_pct):
-                        self.store.intents.record(conn, self.exchange.name,
-                                                  request.client_order_id, request.symbol,
-                                                  request.stop_loss_pct, request.take_profit_pct)
-                self.store.audit.record(actor, "order.send", request.symbol, reason, details,
-                                        conn=conn)
+                        tx.intents.record(self.exchange.name, request.client_order_id,
+                                          request.symbol, request.stop_loss_pct,
+                                          request.take_profit_pct)
+                tx.audit.record(actor, "order.send", request.symbol, reason, details)
         try:
             orders = place()
         except NetworkError:
@@ -126,14 +122,14 @@ class OrderGate:
             details.update(order_id=order.id, filled=str(order.filled),
                            average=str(order.average), fee=str(order.fee),
                            fee_currency=order.fee_currency)
-        with self.store.db.begin() as conn:
-            self.journal.record_result(conn, request.client_order_id,
-                                       order_id=order.id if order else None, status=status,
-                                       filled=order.filled if order else ZERO,
-                                       average=order.average if order else None,
-                                       fee=order.fee if order else ZERO)
-            self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
-            self.store.inflight.settle_in(conn, self.exchange.name, [request.client_order_id])
+        with self.store.transaction() as tx:
+            tx.journal.record_result(request.client_order_id,
+                                     order_id=order.id if order else None, status=status,
+                                     filled=order.filled if order else ZERO,
+                                     average=order.average if order else None,
+                                     fee=order.fee if order else ZERO)
+            tx.audit.record(actor, action, request.symbol, reason, details)
+            tx.inflight.settle(self.exchange.name, [request.client_order_id])
         self.publish("orders", {"action": action, **details})
 
     def publish(self, topic: str, event: dict[str, Any]) -> None:

@@ -22,9 +22,8 @@ from volex.errors import DataUnavailable, NetworkError, UnknownSymbol
 if TYPE_CHECKING:
     import pandas as pd
 
-    from volex.adapters.storage.candles import CandleRepo
     from volex.domain.analysis import Analysis
-    from volex.ports import Cache, MarketData
+    from volex.ports import Cache, CandleCache, MarketData
 
 __all__ = ["DEFAULT_BARS", "ResearchAgent"]
 
@@ -39,7 +38,7 @@ def _ms(ts: pd.Timestamp) -> int:
 class ResearchAgent:
     """Market data for the other agents, from the best source available."""
 
-    def __init__(self, candles: CandleRepo, market_data: Callable[[str], MarketData],
+    def __init__(self, candles: CandleCache, market_data: Callable[[str], MarketData],
                  sample: Callable[[str, str], pd.DataFrame | None],
                  sample_timeframes: Callable[[str], list[str]], cache: Cache | None = None) -> None:
         self._repo = candles

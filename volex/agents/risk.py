@@ -19,8 +19,8 @@ from volex.domain.orders import HaltState, Market, OrderRequest, RiskCheck, Side
 from volex.domain.risk import RiskLimits
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.store import Store
     from volex.portfolio.allocator import Allocation
+    from volex.ports import Storage, UnitOfWork
 
 __all__ = ["DAY_KEY", "LIMITS_KEY", "AccountView", "RiskAgent"]
 
@@ -78,7 +78,7 @@ def _bounded(name: str, value: Decimal, limit: Decimal, show: Callable[[Decimal]
 class RiskAgent:
     """Limits (shared through the store, every change audited), sizing and checks."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, store: Storage, clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self._clock = clock
 
@@ -90,14 +90,13 @@ class RiskAgent:
 
     def set_limit(self, name: str, raw: str, actor: str, reason: str | None = None) -> RiskLimits:
         """Change one limit; bad names or values raise UserInputError and change nothing."""
-        with self.store.db.begin() as conn:
-            stored = self.store.state.get_in(conn, LIMITS_KEY)
+        with self.store.transaction() as tx:
+            stored = tx.state.get(LIMITS_KEY)
             before = RiskLimits.model_validate(stored) if stored else RiskLimits()
             after = before.with_value(name, raw)
-            self.store.state.set(LIMITS_KEY, after.model_dump(mode="json"), conn=conn)
-            self.store.audit.record(actor, "risk.set", name, reason,
-                                    {"from": str(getattr(before, name)),
-                                     "to": str(getattr(after, name))}, conn=conn)
+            tx.state.set(LIMITS_KEY, after.model_dump(mode="json"))
+            tx.audit.record(actor, "risk.set", name, reason,
+                            {"from": str(getattr(before, name)), "to": str(getattr(after, name))})
         return after
 
     # -- daily loss ---------------------------------------------------------------------------
@@ -115,10 +114,10 @@ class RiskAgent:
         with exact():
             return max(ZERO, (start - account.equity) / start * HUNDRED)
 
-    def start_day(self, equity: Decimal, conn: object | None = None) -> None:
+    def start_day(self, equity: Decimal, tx: UnitOfWork | None = None) -> None:
         """Take ``equity`` as today's starting point (the first look of a day, or a reset)."""
         value = {"day": self._clock().date().isoformat(), "equity": str(equity)}
-        self.store.state.set(DAY_KEY, value, conn=conn)
+        (tx or self.store).state.set(DAY_KEY, value)
 
     # -- sizing -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console
+from volex.commands.common import console, error_line, masked
 
 if TYPE_CHECKING:
     from volex.nl.command import Command
@@ -83,7 +83,7 @@ def run_argv(argv: list[str], obj: dict[str, Any]) -> int:
     except Exception as exc:  # a usage error from the vendored click: one line, not a trace
         if not hasattr(exc, "format_message"):
             raise
-        typer.echo(f"Error: {exc.format_message()}", err=True)
+        typer.echo(f"Error: {error_line(exc.format_message())}", err=True)
         return int(getattr(exc, "exit_code", 2))
     return result if isinstance(result, int) else 0
 
@@ -114,7 +114,7 @@ class Runner:
             typer.echo(HELP_TEXT)
             return 0
         if command.intent == "unknown":
-            typer.echo(unknown_reply(command), err=True)
+            typer.echo(masked(unknown_reply(command)), err=True)
             return 2
         source = " (read by the LLM: please check it)" if command.source == "llm" else ""
         console.print(f"Understood: {render_command(command)}{source}", markup=False, soft_wrap=True)
@@ -122,13 +122,13 @@ class Runner:
         try:
             plans = [(step, to_argv(step)) for step in steps]
         except UserInputError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {error_line(exc)}", err=True)
             return exc.exit_code
         for _, argvs in plans:
             for argv in argvs:
                 missing = command_missing(argv)
                 if missing:
-                    typer.echo(f"Error: {missing}", err=True)
+                    typer.echo(f"Error: {error_line(missing)}", err=True)
                     return 1
         for step, argvs in plans:
             for argv in argvs:

@@ -12,7 +12,8 @@ from rich.console import Console
 if TYPE_CHECKING:
     from volex.facade import Volex
 
-__all__ = ["actor_of", "confirm", "console", "err_console", "print_json", "volex"]
+__all__ = ["actor_of", "configure_front_end_logging", "confirm", "console", "err_console",
+           "error_line", "masked", "print_json", "volex"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -31,12 +32,38 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
     cached = root.obj.get("volex")
     if cached is not None and not overrides:
         return cached
+    configure_front_end_logging()
     session = {"offline": True} if root.obj.get("offline") else {}  # `volex shell --offline`
     instance = Volex(actor=actor_of(ctx), **{**session, **overrides})
     root.call_on_close(instance.close)
     if not overrides:
         root.obj["volex"] = instance
     return instance
+
+
+def configure_front_end_logging() -> None:
+    """The log file in $VOLEX_HOME/logs and Volex's warnings on stderr, for a command."""
+    from volex.config import volex_home
+    from volex.logging_setup import configure_logging
+
+    configure_logging(volex_home())
+
+
+def masked(text: str) -> str:
+    """``text`` with known secrets masked: those of the environment and the secrets file too,
+    even when the command failed before reading any."""
+    from volex.adapters.secrets import redact
+    from volex.config import volex_home
+
+    redact.remember_environment()
+    redact.remember_file(volex_home() / "secrets.toml")
+    return redact.redact_text(text)
+
+
+def error_line(error: BaseException | str) -> str:
+    """The first line of an error as every front end (CLI, shell, ask) prints it, masked."""
+    text = str(error)
+    return masked(text.splitlines()[0] if text else "")
 
 
 def print_json(data: Any) -> None:

@@ -44,8 +44,10 @@ def dashboard(
         Server(web_command(offline, timeframe, symbol, live), host=host, port=port,
                title="Volex dashboard").serve()
         return
+    from volex.commands.common import configure_front_end_logging
     from volex.tui.app import VolexApp
 
+    configure_front_end_logging()
     overrides: dict[str, bool] = {k: True for k, on in (("offline", offline), ("live", live)) if on}
     VolexApp(symbols=symbol or None, timeframe=timeframe, refresh_s=refresh, **overrides).run()
 

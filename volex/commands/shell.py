@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from volex.commands.common import console
+from volex.commands.common import console, error_line
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -153,9 +153,9 @@ def _run_line(line: str, commands: list[str], runner: Any, run_argv: Any) -> Non
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
     except (VolexError, ValueError) as exc:  # ValueError: shlex on unbalanced quotes
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {error_line(exc)}", err=True)
     except Exception as exc:  # noqa: BLE001 (a bug must not end the session)
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo(f"internal error: {type(exc).__name__}: {error_line(exc)}", err=True)
 
 
 def shell(ctx: typer.Context,

@@ -10,7 +10,7 @@ from volex.domain.analysis import CandleSource
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CandleSet"]
+__all__ = ["CachedSeries", "CandleSet"]
 
 
 @dataclass
@@ -26,3 +26,25 @@ class CandleSet:
     @property
     def last_close(self) -> float:
         return float(self.frame["close"].iloc[-1])
+
+
+@dataclass(frozen=True)
+class CachedSeries:
+    """One cached series: its range, size and the gaps in it (runs of missing bars)."""
+
+    exchange: str
+    symbol: str
+    timeframe: str
+    first_ts: int
+    last_ts: int
+    bars: int
+    gaps: list[tuple[int, int]]  # (first missing bar, last missing bar), epoch ms
+
+    @property
+    def missing_bars(self) -> int:
+        return sum(self._bars_between(a, b) for a, b in self.gaps)
+
+    def _bars_between(self, first: int, last: int) -> int:
+        from volex.domain.timeframes import timeframe_ms
+
+        return (last - first) // timeframe_ms(self.timeframe) + 1

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from volex.errors import UserInputError
 
-__all__ = ["LIMIT_HELP", "RiskLimits", "parse_limit_value"]
+__all__ = ["LIMIT_HELP", "Reservation", "RiskLimits", "parse_limit_value"]
 
 LIMIT_HELP: dict[str, str] = {
     "max_order_quote": "largest single order, in quote currency",
@@ -62,3 +63,14 @@ def parse_limit_value(name: str, raw: str) -> Decimal | int:
             raise UserInputError(f"bad value for {name}: {raw!r} is not a whole number")
         return int(value)
     return value
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """An order accepted but not yet settled, as the risk limits see it."""
+
+    symbol: str
+    side: str
+    amount: Decimal
+    notional: Decimal
+    cost: Decimal

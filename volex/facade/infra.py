@@ -69,7 +69,7 @@ class InfraFacade(FacadeBase):
 
         rt, settings = self.runtime, self.settings
         checks = [
-            m.Check("store", m.store_probe(lambda: rt.store),
+            m.Check("store", m.store_probe(lambda: rt.database),
                     "is the database up and VOLEX_DATABASE_URL right? then: volex db upgrade"),
             m.Check("event bus", m.bus_probe(lambda: rt.bus),
                     "start Redis (redis-server), or unset bus.url / VOLEX_BUS_URL"),
@@ -117,7 +117,7 @@ class InfraFacade(FacadeBase):
         """Copy a SQLite store (``sqlite:///path`` or a path) into the configured database."""
         from volex.adapters.storage.migrate_from import copy_database
 
-        report = copy_database(source, self.runtime.store.db, merge=merge, progress=progress)
+        report = copy_database(source, self.runtime.database, merge=merge, progress=progress)
         self.runtime.store.audit.record(self.actor, "db.migrate_from", report.source,
                                         details={"rows": report.rows_written, "merge": merge})
         return report

@@ -11,9 +11,8 @@ from volex.domain.timeframes import normalize_timeframe
 from volex.facade.base import FacadeBase
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.candles import CachedSeries
     from volex.domain.analysis import Analysis
-    from volex.domain.candles import CandleSet
+    from volex.domain.candles import CachedSeries, CandleSet
 
 __all__ = ["MarketFacade"]
 

@@ -71,10 +71,10 @@ class ChannelBook:
         modes = {kind: "on" for kind in on} | {kind: "silent" for kind in silent}
         channel = Channel(name=name, service=service, modes=modes, level=level)
         self.secrets.set(secret_name(name), {"secret": url.strip()})
-        with self.store.db.begin() as conn:
-            self.store.notify.save_channel(channel, conn)
-            self.store.audit.record(actor, "notify.add", name, None,
-                                    {"service": service, "modes": modes, "level": level}, conn=conn)
+        with self.store.transaction() as tx:
+            self.store.notify.save_channel(channel, tx.connection)
+            tx.audit.record(actor, "notify.add", name, None,
+                            {"service": service, "modes": modes, "level": level})
         return channel
 
     def set_modes(self, name: str, changes: dict[str, str], actor: str,
@@ -89,10 +89,10 @@ class ChannelBook:
         modes = {k: v for k, v in ({**channel.modes, **changes}).items() if v != "off"}
         updated = Channel(name=channel.name, service=channel.service, modes=modes,
                           level=level or channel.level, last_sent_ms=channel.last_sent_ms)
-        with self.store.db.begin() as conn:
-            self.store.notify.save_channel(updated, conn)
-            self.store.audit.record(actor, "notify.set", name, None,
-                                    {"modes": modes, "level": updated.level}, conn=conn)
+        with self.store.transaction() as tx:
+            self.store.notify.save_channel(updated, tx.connection)
+            tx.audit.record(actor, "notify.set", name, None,
+                            {"modes": modes, "level": updated.level})
         return updated
 
     def get(self, name: str) -> Channel:
@@ -115,9 +115,9 @@ class ChannelBook:
 
     def remove(self, name: str, actor: str) -> None:
         channel = self.get(name)
-        with self.store.db.begin() as conn:
-            self.store.notify.remove_channel(channel.name, conn)
-            self.store.audit.record(actor, "notify.remove", channel.name, conn=conn)
+        with self.store.transaction() as tx:
+            self.store.notify.remove_channel(channel.name, tx.connection)
+            tx.audit.record(actor, "notify.remove", channel.name)
         self.secrets.delete(secret_name(channel.name))
 
     def url(self, name: str) -> str | None:

@@ -268,9 +268,9 @@ class Watch:
             text = self.sources.summary(now)
         except Exception as exc:  # noqa: BLE001 - a summary that cannot be made says why
             text = f"summary unavailable: {str(exc).splitlines()[0] if str(exc) else exc}"
-        with self.store.db.begin() as conn:
-            self.store.state.set(_SUMMARY_KEY, today, conn=conn)
-            self.store.audit.record(ACTOR, "monitor.summary", today, text, conn=conn)
+        with self.store.transaction() as tx:
+            tx.state.set(_SUMMARY_KEY, today)
+            tx.audit.record(ACTOR, "monitor.summary", today, text)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,7 +8,6 @@ the facade plans, checks risk, halts and places orders; this module asks and sho
 from __future__ import annotations
 
 import asyncio
-import inspect
 import shlex
 import sys
 from decimal import Decimal
@@ -18,7 +17,7 @@ from rich.text import Text
 from textual import work
 
 from volex.errors import RiskRejected, TradingHalted
-from volex.tui.feed import EventRow, attr
+from volex.tui.feed import EventRow
 from volex.tui.widgets.modals import ConfirmModal, OutputModal, TradePlanModal, TradeTicketModal
 
 if TYPE_CHECKING:
@@ -54,14 +53,6 @@ def _dec(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _accepted(method: Any, arguments: dict[str, Any]) -> dict[str, Any]:
-    """Only the keywords ``method`` takes (a missing optional feature is simply not passed)."""
-    parameters = inspect.signature(method).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-        return arguments
-    return {k: v for k, v in arguments.items() if k in parameters}
-
-
 class DashboardActions:
     """Mixed into the app: one worker per thing a trader can ask for."""
 
@@ -70,13 +61,6 @@ class DashboardActions:
         self._local_events += 1
         self.events_feed.add([EventRow(id=f"local-{self._local_events}", at=self.clock(),
                                        kind=kind, text=text, level=level)])
-
-    def missing(self: VolexApp, method: str) -> bool:
-        """True (and says so) when the facade has no ``method`` yet."""
-        if hasattr(self.volex, method):
-            return False
-        self.notify(f"{method} is not available in this build", severity="warning")
-        return True
 
     async def attempt(self: VolexApp, what: str, call: Any, *args: Any, quiet: bool = False,
                       **kwargs: Any) -> tuple[bool, Any]:
@@ -97,8 +81,6 @@ class DashboardActions:
     @work(group="control", exit_on_error=False)
     async def action_halt(self: VolexApp, reason: str | None = None) -> None:
         """Halt trading after one confirmation; works whatever state the data sources are in."""
-        if self.missing("halt"):
-            return
         body = "No order will leave Volex until you resume." + (f"\nReason: {reason}" if reason else "")
         if not await self.push_screen_wait(ConfirmModal("Halt trading?", body, yes_label="Halt",
                                                         danger=True)):
@@ -113,8 +95,6 @@ class DashboardActions:
     @work(group="control", exit_on_error=False)
     async def action_resume(self: VolexApp) -> None:
         """Resume trading after a confirmation."""
-        if self.missing("resume"):
-            return
         if not await self.push_screen_wait(ConfirmModal(
                 "Resume trading?", "Orders will be sent again.", yes_label="Resume")):
             return
@@ -125,7 +105,7 @@ class DashboardActions:
         await self.reload_halt()
 
     async def reload_halt(self: VolexApp) -> None:
-        section = await asyncio.to_thread(self.feed.call, "halt_state")
+        section = await asyncio.to_thread(self.feed.call, self.volex.halt_state)
         self.show_halt(section)
         self.refresh_data()
 
@@ -140,10 +120,7 @@ class DashboardActions:
 
     async def trade(self: VolexApp, command: Command) -> None:
         """Plan the trade, show the plan, and place it only when the trader says yes."""
-        if self.missing("plan_trade") or self.missing("trade"):
-            return
-        arguments = _accepted(self.volex.plan_trade, trade_arguments(command))
-        done, plan = await self.attempt("trade", self.volex.plan_trade, **arguments)
+        done, plan = await self.attempt("trade", self.volex.plan_trade, **trade_arguments(command))
         if not done:
             return
         if not await self.push_screen_wait(TradePlanModal(plan)):
@@ -152,19 +129,15 @@ class DashboardActions:
         done, result = await self.attempt("trade", self.volex.trade, plan)
         if not done:
             return
-        order = attr(result, "order", default=result)
-        status = attr(order, "status", default="sent")
-        words = (f"{attr(order, 'side', default='')} {attr(order, 'amount', default='')} "
-                 f"{attr(order, 'symbol', default='')}: {status}")
-        self.note("order", words, "good" if status in ("closed", "open") else "warning")
+        order = result.order
+        words = f"{order.side} {order.amount} {order.symbol}: {order.status}"
+        self.note("order", words, "good" if order.status in ("closed", "open") else "warning")
         self.notify(f"order {words}")
         self.refresh_data()
         self.load_chart()  # the fill's marker
 
     @work(group="control", exit_on_error=False)
     async def cancel_order(self: VolexApp, order_id: str, symbol: str) -> None:
-        if self.missing("cancel"):
-            return
         if not await self.push_screen_wait(ConfirmModal(f"Cancel order {order_id} ({symbol})?")):
             return
         done, _ = await self.attempt("cancel", self.volex.cancel, order_id)

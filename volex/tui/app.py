@@ -22,7 +22,6 @@ from textual.worker import get_current_worker
 from volex.domain.timeframes import normalize_timeframe
 from volex.tui.actions import DashboardActions
 from volex.tui.feed import (
-    NOT_AVAILABLE,
     PARTS,
     ChartData,
     DashboardData,
@@ -209,8 +208,7 @@ class VolexApp(DashboardActions, App[None]):
                 feed.add(data.events.value or [])
                 set_subtitle(feed, "")
             else:
-                set_subtitle(feed, ("not available" if data.events.error == NOT_AVAILABLE
-                                    else f"stale: {data.events.error}"))
+                set_subtitle(feed, f"stale: {data.events.error}")
 
     def _show_market(self, data: DashboardData) -> None:
         quotes = [self._remember_signal(q) for q in data.quotes or []]
@@ -231,8 +229,7 @@ class VolexApp(DashboardActions, App[None]):
         banner = screen.query_one(HaltBanner)
         banner.show(section)
         status = screen.query_one(StatusBar)
-        status.show_trading(banner.label if section.ok else
-                            ("n/a" if section.error == NOT_AVAILABLE else "unknown"))
+        status.show_trading(banner.label if section.ok else "unknown")
 
     def _remember_signal(self, quote: Any) -> Any:
         if quote.signal is not None or quote.confidence is not None:
@@ -286,7 +283,7 @@ class VolexApp(DashboardActions, App[None]):
     def on_events_feed_alert(self, event: EventsFeed.Alert) -> None:
         """A halt or an error from elsewhere (another process, an agent) pops up too."""
         found = event.event
-        mine = getattr(self.volex, "actor", "dashboard")
+        mine = self.volex.actor
         if found.actor not in (None, mine) and found.at >= self._started:
             self.notify(found.text, title=found.kind.upper(), severity="error")
 
@@ -328,7 +325,7 @@ def _trading_mode(volex: Volex) -> str:
     """PAPER or LIVE as the facade runs it (live needs the config and the --live switch)."""
     try:
         return str(volex.status()["mode"])
-    except Exception:  # noqa: BLE001 - no status (store down, older facade): say what config says
+    except Exception:  # noqa: BLE001 - the store is down: say what the config says
         return volex.settings.trading.mode
 
 

@@ -1,9 +1,8 @@
 """What the dashboard reads, gathered from the facade into plain view data.
 
 Every read goes through ``volex.Volex``; nothing here touches an agent or an adapter. Each
-panel's read is separate: a method the facade does not have (yet) gives a section that says
-"not available", a read that fails gives a section that says why, so one failing data source
-shows as stale on its panel and never takes the screen down. These functions block (network,
+panel's read is separate: a read that fails gives a section that says why, so one failing
+data source shows as stale on its panel and never takes the screen down. These functions block (network,
 database, models) and run in worker threads, never on the UI thread.
 """
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
     from volex.facade import Volex
 
 __all__ = [
-    "NOT_AVAILABLE",
     "ChartData",
     "DashboardData",
     "DashboardFeed",
@@ -32,7 +30,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-NOT_AVAILABLE = "not available"
 Clock = Callable[[], datetime]
 
 
@@ -182,11 +179,9 @@ class DashboardFeed:
         # time, so the first of them builds (and reconciles) the execution side alone.
         self._account = threading.Lock()
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Section[Any]:
-        """``volex.<name>(...)`` as a Section: not available, failed, or the value."""
-        method = getattr(self.volex, name, None)
-        if method is None:
-            return Section(error=NOT_AVAILABLE)
+    @staticmethod
+    def call(method: Callable[..., T], *args: Any, **kwargs: Any) -> Section[T]:
+        """``method(...)`` (a facade call) as a Section: the value, or why it failed."""
         try:
             return Section(value=method(*args, **kwargs))
         except Exception as exc:  # noqa: BLE001 - a failing source shows as stale, not a crash
@@ -196,7 +191,7 @@ class DashboardFeed:
 
     def quote(self, symbol: str, timeframe: str) -> Quote:
         """Last close and 24h change of ``symbol`` from its ``timeframe`` candles."""
-        got = self.call("candles", symbol, timeframe, bars=_day_of_bars(timeframe))
+        got = self.call(self.volex.candles, symbol, timeframe, bars=_day_of_bars(timeframe))
         if not got.ok:
             return Quote(symbol=symbol, error=got.error)
         candles = got.value
@@ -214,10 +209,10 @@ class DashboardFeed:
 
     def signals(self, symbols: list[str], timeframe: str) -> Section[list[Any]]:
         """The signal agent's current decisions for ``symbols`` (one batch)."""
-        got = self.call("signals", symbols, timeframe)
+        got = self.call(self.volex.signals, symbols, timeframe)
         if not got.ok:
             return got
-        return Section(value=list(attr(got.value, "decisions", default=got.value) or []))
+        return Section(value=list(got.value.decisions))
 
     def quotes(self, symbols: Iterable[str], timeframe: str,
                decisions: Section[list[Any]] | None = None) -> list[Quote]:
@@ -242,7 +237,7 @@ class DashboardFeed:
 
     def events(self, limit: int = 100) -> Section[list[EventRow]]:
         """Recent audit records (halts, orders, fills, risk blocks) as feed lines."""
-        got = self.call("audit", limit=limit)
+        got = self.call(self.volex.audit, limit=limit)
         if not got.ok:
             return Section(error=got.error)
         return Section(value=[event_from_audit(r) for r in got.value or []
@@ -250,7 +245,7 @@ class DashboardFeed:
 
     def health(self) -> Section[dict[str, str]]:
         """Each component's status (ok, warn, fail, off) from the facade's doctor."""
-        got = self.call("doctor")
+        got = self.call(self.volex.doctor)
         if not got.ok:
             return Section(error=got.error)
         return Section(value={str(attr(h, "component")): str(attr(h, "status"))
@@ -261,12 +256,12 @@ class DashboardFeed:
         """One part of a refresh: control (halt, events), account or market (``slow`` adds
         signals and health, which take seconds)."""
         if part == "control":
-            return DashboardData(at=self.clock(), halt=self.call("halt_state"),
+            return DashboardData(at=self.clock(), halt=self.call(self.volex.halt_state),
                                  events=self.events())
         if part == "account":
             with self._account:
-                return DashboardData(at=self.clock(), positions=self.call("positions"),
-                                     orders=self.call("orders"), fills=self.call("fills"))
+                return DashboardData(at=self.clock(), positions=self.call(self.volex.positions),
+                                     orders=self.call(self.volex.orders), fills=self.call(self.volex.fills))
         decisions = self.signals(symbols, timeframe) if slow else None
         return DashboardData(at=self.clock(), quotes=self.quotes(symbols, timeframe, decisions),
                              decisions=decisions, health=self.health() if slow else None)
@@ -281,7 +276,7 @@ class DashboardFeed:
         """Candles for the chart; raises a VolexError the caller shows as stale."""
         candles = self.volex.candles(symbol, timeframe, bars=bars)
         with self._account:
-            fills = self.call("fills", symbol)
+            fills = self.call(self.volex.fills, symbol)
         frame = candles.frame.tail(bars).reset_index(drop=True)
         last = frame["timestamp"].iloc[-1].to_pydatetime() if len(frame) else None
         return ChartData(symbol=candles.symbol, timeframe=timeframe, frame=frame,

@@ -156,9 +156,8 @@ def test_a_resting_entry_gets_its_stop_and_target_when_reconciled_after_it_fills
 
 def test_an_order_that_never_reached_the_venue_is_marked_so(world: World) -> None:
     request = OrderRequest(symbol="BTC/USDT", side="buy", amount=Decimal("0.001"))
-    with world.store.db.begin() as conn:
-        world.execution.journal.record_pending(conn, exchange="paper", mode="paper", actor="cli",
-                                               request=request.model_dump(mode="json"))
+    world.execution.journal.record_pending(exchange="paper", mode="paper", actor="cli",
+                                           request=request.model_dump(mode="json"))
     assert world.execution.reconcile() == [f"{request.client_order_id}: never reached paper"]
     assert world.execution.journal.get(request.client_order_id)["status"] == "rejected"
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -48,6 +48,9 @@ from volex.domain.ledger import (
 from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker, utcnow
 from volex.domain.symbols import split_symbol
 from volex.errors import InsufficientFunds, InvalidOrder, UnknownSymbol, VolexError
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.store import SqlUnitOfWork
 
 __all__ = ["Ledger", "PaperExchange"]
 
@@ -262,18 +265,23 @@ class PaperExchange:
             filled.extend(self._match(sym, ticker))
         return filled
 
-    def reset(self, balance: Decimal | None = None, conn: Connection | None = None) -> Decimal:
-        """Wipe the paper account and start again with ``balance`` of the quote asset."""
+    def reset(self, balance: Decimal | None = None, tx: SqlUnitOfWork | None = None) -> Decimal:
+        """Wipe the paper account and start again with ``balance`` of the quote asset
+        (inside ``tx``, a unit of work of the store that holds the ledger, when given)."""
         amount = Decimal(str(balance)) if balance is not None else self.starting_balance
         if amount <= 0:
             raise InvalidOrder("paper: the starting balance must be positive")
-        if conn is None:
+        if tx is None:
             with self.db.begin() as own:
-                return self.reset(amount, own)
+                self._reset(amount, own)
+        else:
+            self._reset(amount, tx.connection)
+        return amount
+
+    def _reset(self, amount: Decimal, conn: Connection) -> None:
         for table in (paper_fills, paper_orders, paper_positions, paper_assets, paper_account):
             conn.execute(delete(table))
         self._create_account(conn, amount)
-        return amount
 
     # -- internals ------------------------------------------------------------------------------
 

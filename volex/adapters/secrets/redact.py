@@ -23,6 +23,7 @@ __all__ = [
     "SecretValues",
     "forget_all",
     "install",
+    "install_record_factory",
     "mask_notify_urls",
     "mask_url_passwords",
     "redact_text",
@@ -209,7 +210,6 @@ _installed_factory = False
 def install(logger: logging.Logger | None = None) -> RedactingFilter:
     """Put a RedactingFilter on ``logger`` (the root by default), its handlers and the record
     factory; idempotent."""
-    global _installed_factory
     logger = logger or logging.getLogger()
     found = next((f for f in logger.filters if isinstance(f, RedactingFilter)), None)
     flt = found or RedactingFilter()
@@ -218,16 +218,27 @@ def install(logger: logging.Logger | None = None) -> RedactingFilter:
     for handler in logger.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(flt)
-    if not _installed_factory:
-        previous = logging.getLogRecordFactory()
-
-        def factory(*args, **kwargs) -> logging.LogRecord:
-            record = previous(*args, **kwargs)
-            # Records of child loggers skip the root logger's own filters, and handlers added
-            # later have none: masking every record at birth covers both.
-            _scrub(record)
-            return record
-
-        logging.setLogRecordFactory(factory)
-        _installed_factory = True
+    install_record_factory()
     return flt
+
+
+def install_record_factory() -> None:
+    """Mask every log record at birth, whoever logs it and wherever it goes; idempotent.
+
+    This masks, it configures nothing: no handler, no level. A library (``Volex()``) calls
+    it; only front ends add handlers (``volex.logging_setup``).
+    """
+    global _installed_factory
+    if _installed_factory:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        # Records of child loggers skip the root logger's own filters, and handlers added
+        # later have none: masking every record at birth covers both.
+        _scrub(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed_factory = True

@@ -19,7 +19,7 @@ from sqlalchemy import (
     update,
 )
 
-from volex.adapters.storage.db import Database
+from volex.adapters.storage.db import SqlRepository
 from volex.adapters.storage.tables import metadata
 from volex.domain.alerts import Alert
 
@@ -49,33 +49,37 @@ def _alert(row) -> Alert:
                  triggered_price=Decimal(row.triggered_price) if row.triggered_price else None)
 
 
-class AlertRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class AlertRepo(SqlRepository):
+    """Implements ``volex.ports.AlertBook``."""
 
-    def add(self, symbol: str, condition: str, price: Decimal, note: str | None, conn=None) -> Alert:
+    def add(self, symbol: str, condition: str, price: Decimal, note: str | None) -> Alert:
         row = {"symbol": symbol, "condition": condition, "price": str(price), "note": note,
                "created_ts": int(time.time() * 1000)}
-        new_id = conn.execute(insert(alerts).values(**row)).inserted_primary_key[0]
-        return self.get(new_id, conn)
+        with self.begin() as conn:
+            new_id = conn.execute(insert(alerts).values(**row)).inserted_primary_key[0]
+            return _alert(conn.execute(select(alerts).where(alerts.c.id == new_id)).one())
 
-    def get(self, alert_id: int, conn) -> Alert | None:
-        row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
+    def get(self, alert_id: int) -> Alert | None:
+        with self.begin() as conn:
+            row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
         return _alert(row) if row else None
 
     def list(self, *, include_triggered: bool = False) -> list[Alert]:
         query = select(alerts).order_by(alerts.c.id)
         if not include_triggered:
             query = query.where(alerts.c.triggered_ts.is_(None))
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             return [_alert(r) for r in conn.execute(query)]
 
-    def remove(self, alert_id: int, conn) -> bool:
-        return conn.execute(delete(alerts).where(alerts.c.id == alert_id)).rowcount > 0
+    def remove(self, alert_id: int) -> bool:
+        with self.begin() as conn:
+            return conn.execute(delete(alerts).where(alerts.c.id == alert_id)).rowcount > 0
 
-    def mark_triggered(self, alert_id: int, price: Decimal, conn) -> bool:
+    def mark_triggered(self, alert_id: int, price: Decimal) -> bool:
         """Fire an alert once: False when another process fired it first."""
-        result = conn.execute(update(alerts).where(alerts.c.id == alert_id,
-                                                   alerts.c.triggered_ts.is_(None))
-                              .values(triggered_ts=int(time.time() * 1000), triggered_price=str(price)))
+        with self.begin() as conn:
+            result = conn.execute(update(alerts).where(alerts.c.id == alert_id,
+                                                       alerts.c.triggered_ts.is_(None))
+                                  .values(triggered_ts=int(time.time() * 1000),
+                                          triggered_price=str(price)))
         return result.rowcount == 1

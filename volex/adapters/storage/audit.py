@@ -9,28 +9,23 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from volex.adapters.storage.db import Database
+from volex.adapters.storage.db import SqlRepository
 from volex.adapters.storage.tables import audit_log
 from volex.domain.audit import AuditRecord
 
 __all__ = ["AuditRepo"]
 
 
-class AuditRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class AuditRepo(SqlRepository):
+    """Implements ``volex.ports.AuditLog``."""
 
     def record(self, actor: str, action: str, subject: str | None = None, reason: str | None = None,
-               details: dict[str, Any] | None = None, conn: Connection | None = None) -> None:
-        """Write one record; pass ``conn`` to make it part of the caller's transaction."""
+               details: dict[str, Any] | None = None) -> None:
         row = {"ts": int(time.time() * 1000), "actor": actor, "action": action, "subject": subject,
                "reason": reason, "pid": os.getpid(),
                "details": json.dumps(details, default=str, sort_keys=True) if details else None}
-        if conn is not None:
+        with self.begin() as conn:
             conn.execute(insert(audit_log), row)
-            return
-        with self.db.begin() as own:
-            own.execute(insert(audit_log), row)
 
     def after(self, after_id: int, limit: int = 500, conn: Connection | None = None
               ) -> list[AuditRecord]:
@@ -51,6 +46,6 @@ class AuditRepo:
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if since_ms is not None:
             query = query.where(audit_log.c.ts >= since_ms)
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             rows = conn.execute(query).mappings().all()
         return [AuditRecord.from_row(r) for r in reversed(rows)]

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, select
 
-from volex.adapters.storage.db import Database
+from volex.adapters.storage.db import SqlRepository
 from volex.adapters.storage.tables import candles as table
+from volex.domain.candles import CachedSeries
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CachedSeries", "CandleRepo", "upsert"]
-
-
-@dataclass(frozen=True)
-class CachedSeries:
-    """One cached series: its range, size and the gaps in it (runs of missing bars)."""
-
-    exchange: str
-    symbol: str
-    timeframe: str
-    first_ts: int
-    last_ts: int
-    bars: int
-    gaps: list[tuple[int, int]]  # (first missing bar, last missing bar), epoch ms
-
-    @property
-    def missing_bars(self) -> int:
-        return sum(self._bars_between(a, b) for a, b in self.gaps)
-
-    def _bars_between(self, first: int, last: int) -> int:
-        from volex.domain.timeframes import timeframe_ms
-
-        return (last - first) // timeframe_ms(self.timeframe) + 1
+__all__ = ["CandleRepo", "upsert"]
 
 
 def upsert(conn, values: list[dict], conflict_cols: list[str], update_cols: list[str], tbl) -> None:
@@ -54,9 +32,8 @@ def upsert(conn, values: list[dict], conflict_cols: list[str], update_cols: list
         conn.execute(stmt, values[start:start + 5000])
 
 
-class CandleRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class CandleRepo(SqlRepository):
+    """Implements ``volex.ports.CandleCache``."""
 
     def save(self, exchange: str, symbol: str, timeframe: str, frame: pd.DataFrame) -> int:
         """Upsert ``frame`` (timestamp, open, high, low, close, volume); returns rows written."""
@@ -69,7 +46,7 @@ class CandleRepo:
              "open": o, "high": h, "low": lo, "close": c, "volume": v}
             for t, o, h, lo, c, v in zip(ts, *cols, strict=True)
         ]
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             upsert(conn, rows, ["exchange", "symbol", "timeframe", "ts"],
                    ["open", "high", "low", "close", "volume"], table)
         return len(rows)
@@ -88,7 +65,7 @@ class CandleRepo:
                        table.c.volume).where(and_(*cond)).order_by(table.c.ts.desc())
         if limit:
             query = query.limit(limit)
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             rows = conn.execute(query).all()
         frame = pd.DataFrame(rows[::-1], columns=["timestamp", "open", "high", "low", "close", "volume"])
         frame["timestamp"] = pd.to_datetime(frame["timestamp"].astype("int64"), unit="ms", utc=True)
@@ -96,7 +73,7 @@ class CandleRepo:
         return frame.astype({c: "float64" for c in ("open", "high", "low", "close", "volume")})
 
     def last_ts(self, exchange: str, symbol: str, timeframe: str) -> int | None:
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             return conn.execute(select(func.max(table.c.ts)).where(
                 table.c.exchange == exchange, table.c.symbol == symbol,
                 table.c.timeframe == timeframe)).scalar()
@@ -105,7 +82,7 @@ class CandleRepo:
         """Every cached series with its range and gaps."""
         from volex.domain.timeframes import timeframe_ms
 
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             keys = conn.execute(select(table.c.exchange, table.c.symbol, table.c.timeframe)
                                 .distinct().order_by(table.c.exchange, table.c.symbol,
                                                      table.c.timeframe)).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event, inspect, text
@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from volex.errors import ConfigError, StorageError
 
-__all__ = ["Database", "lock_number", "redact_url", "schema_heads"]
+__all__ = ["Database", "SqlRepository", "lock_number", "redact_url", "schema_heads"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _REV = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -162,6 +162,19 @@ class Database:
 def lock_number(key: str) -> int:
     """A stable signed 64-bit number for an advisory lock named ``key``."""
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+class SqlRepository:
+    """A repository over ``db``: each call commits on its own, unless the repository belongs
+    to a unit of work (``conn`` given), whose transaction it then joins."""
+
+    def __init__(self, db: Database, conn: Connection | None = None) -> None:
+        self.db = db
+        self._conn = conn
+
+    def begin(self) -> AbstractContextManager[Connection]:
+        """The unit of work's connection, or a transaction of this call's own."""
+        return nullcontext(self._conn) if self._conn is not None else self.db.begin()
 
 
 def _first_line(exc: Exception) -> str:

@@ -11,7 +11,7 @@ import json
 from sqlalchemy import BigInteger, Column, Float, String, Table, Text, select
 
 from volex.adapters.storage.candles import upsert
-from volex.adapters.storage.db import Database
+from volex.adapters.storage.db import SqlRepository
 from volex.adapters.storage.tables import metadata
 from volex.strategies.lifecycle import LifecycleState, StrategyRecord
 
@@ -29,14 +29,11 @@ strategy_state = Table(
 )
 
 
-class StrategyRepo:
+class StrategyRepo(SqlRepository):
     """Lifecycle records keyed by strategy name (a template name or a user file's name)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
     def get(self, name: str) -> StrategyRecord | None:
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             row = conn.execute(select(strategy_state).where(strategy_state.c.name == name)
                                ).mappings().first()
         return _record(row) if row else None
@@ -47,11 +44,11 @@ class StrategyRepo:
                                if record.best_params is not None else None),
                "objective": record.objective, "score": record.score,
                "updated_ts": record.updated_ts}
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             upsert(conn, [row], ["name"], [c for c in row if c != "name"], strategy_state)
 
     def all(self) -> list[StrategyRecord]:
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             rows = conn.execute(select(strategy_state).order_by(strategy_state.c.name)
                                 ).mappings().all()
         return [_record(r) for r in rows]

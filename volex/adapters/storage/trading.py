@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Connection,
     Index,
     Integer,
     String,
@@ -26,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from volex.adapters.storage.db import Database
+from volex.adapters.storage.db import SqlRepository
 from volex.adapters.storage.tables import metadata
 
 __all__ = ["OrderJournal", "dec", "journal", "paper_account", "paper_assets", "paper_fills",
@@ -131,45 +130,47 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class OrderJournal:
-    """The execution agent's record of every order it sent, on any venue."""
+class OrderJournal(SqlRepository):
+    """The execution agent's record of every order it sent, on any venue
+    (implements ``volex.ports.OrderJournal``)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def record_pending(self, conn: Connection, *, exchange: str, mode: str, actor: str,
+    def record_pending(self, *, exchange: str, mode: str, actor: str,
                        request: dict[str, Any]) -> None:
         """Note an order about to be sent (its fate is unknown until the venue answers)."""
         now = _now_ms()
-        conn.execute(insert(journal), {
-            "client_order_id": request["client_order_id"], "exchange": exchange, "mode": mode,
-            "order_id": None, "symbol": request["symbol"], "side": request["side"],
-            "type": request["type"], "amount": str(request["amount"]),
-            "price": None if request.get("price") is None else str(request["price"]),
-            "status": "pending", "filled": "0", "average": None, "fee": "0", "actor": actor,
-            "request": json.dumps(request, default=str), "created_ts": now, "updated_ts": now})
+        with self.begin() as conn:
+            conn.execute(insert(journal), {
+                "client_order_id": request["client_order_id"], "exchange": exchange, "mode": mode,
+                "order_id": None, "symbol": request["symbol"], "side": request["side"],
+                "type": request["type"], "amount": str(request["amount"]),
+                "price": None if request.get("price") is None else str(request["price"]),
+                "status": "pending", "filled": "0", "average": None, "fee": "0", "actor": actor,
+                "request": json.dumps(request, default=str), "created_ts": now,
+                "updated_ts": now})
 
-    def record_result(self, conn: Connection, client_order_id: str, *, order_id: str | None,
-                      status: str, filled: Decimal = Decimal(0), average: Decimal | None = None,
+    def record_result(self, client_order_id: str, *, order_id: str | None, status: str,
+                      filled: Decimal = Decimal(0), average: Decimal | None = None,
                       fee: Decimal = Decimal(0)) -> None:
-        conn.execute(update(journal).where(journal.c.client_order_id == client_order_id).values(
-            order_id=order_id, status=status, filled=str(filled),
-            average=None if average is None else str(average), fee=str(fee),
-            updated_ts=_now_ms()))
+        with self.begin() as conn:
+            conn.execute(update(journal).where(journal.c.client_order_id == client_order_id)
+                         .values(order_id=order_id, status=status, filled=str(filled),
+                                 average=None if average is None else str(average), fee=str(fee),
+                                 updated_ts=_now_ms()))
 
-    def exists(self, conn: Connection, client_order_id: str) -> bool:
-        return conn.execute(select(journal.c.client_order_id).where(
-            journal.c.client_order_id == client_order_id)).first() is not None
+    def exists(self, client_order_id: str) -> bool:
+        with self.begin() as conn:
+            return conn.execute(select(journal.c.client_order_id).where(
+                journal.c.client_order_id == client_order_id)).first() is not None
 
     def get(self, client_order_id: str) -> dict[str, Any] | None:
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             row = conn.execute(select(journal).where(
                 journal.c.client_order_id == client_order_id)).mappings().first()
         return dict(row) if row else None
 
     def unsettled(self, exchange: str) -> list[dict[str, Any]]:
         """Orders sent to ``exchange`` whose last known status is pending or open."""
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             rows = conn.execute(select(journal).where(
                 journal.c.exchange == exchange, journal.c.status.in_(("pending", "open")))
                 .order_by(journal.c.created_ts)).mappings().all()
@@ -177,9 +178,10 @@ class OrderJournal:
 
     def symbols(self, exchange: str) -> set[str]:
         """Every market an order was ever sent to on ``exchange``."""
-        with self.db.begin() as conn:
+        with self.begin() as conn:
             return set(conn.execute(select(journal.c.symbol).where(
                 journal.c.exchange == exchange).distinct()).scalars())
 
-    def clear(self, exchange: str, conn: Connection) -> None:
-        conn.execute(journal.delete().where(journal.c.exchange == exchange))
+    def clear(self, exchange: str) -> None:
+        with self.begin() as conn:
+            conn.execute(journal.delete().where(journal.c.exchange == exchange))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
-from volex.tui.feed import NOT_AVAILABLE, Section, attr
+from volex.tui.feed import Section, attr
 from volex.tui.widgets import fmt
 
 __all__ = ["HaltBanner", "StatusBar", "freshness"]
@@ -162,8 +162,7 @@ class StatusBar(Horizontal):
 
     def show_health(self, section: Section[dict[str, str]]) -> None:
         if not section.ok:
-            self._set("health", "agents: n/a" if section.error == NOT_AVAILABLE
-                      else f"agents: unknown ({section.error})")
+            self._set("health", f"agents: unknown ({section.error})")
             return
         states = {str(k): str(v) for k, v in (section.value or {}).items()}
         for agent, state in states.items():
