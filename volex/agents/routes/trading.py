@@ -36,6 +36,7 @@ class PlanRequest(BaseModel):
     take_profit: _Amount | None = None
     if_confident: bool = False
     min_confidence: _Amount | None = None
+    timeframe: str | None = Field(None, pattern=r"^[0-9]{1,3}[mhdwM]$")
 
 
 class TradeRequest(BaseModel):
@@ -70,7 +71,7 @@ def _plan(volex: Volex, req: PlanRequest) -> Any:
     return volex.plan_trade(req.symbol, req.side, amount=req.amount, quote=req.quote,
                             percent=req.percent, limit=req.limit, stop_loss=req.stop_loss,
                             take_profit=req.take_profit, if_confident=req.if_confident,
-                            min_confidence=req.min_confidence)
+                            min_confidence=req.min_confidence, timeframe=req.timeframe)
 
 
 def _dump(items: list[Any]) -> list[dict[str, Any]]:
