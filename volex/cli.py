@@ -83,7 +83,9 @@ def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None
         import traceback
 
         typer.echo(masked("".join(traceback.format_exception(exc))), err=True, nl=False)
-    typer.echo(f"Error: {message}", err=True)
+    from volex.domain.printable import printable
+
+    typer.echo(f"Error: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 

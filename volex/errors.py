@@ -19,6 +19,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     │   ├── InvalidOrder            precision, minimums, unknown order
     │   └── AuthenticationError
     ├── StorageError                database unreachable or inconsistent
+    │   ├── CorruptStore            the database file is damaged (integrity check fails)
     │   └── LeaseHeld               another autopilot holds the account's lease
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
@@ -40,6 +41,7 @@ __all__ = [
     "BusError",
     "Cancelled",
     "ConfigError",
+    "CorruptStore",
     "DataFileError",
     "DataUnavailable",
     "ExchangeError",
@@ -127,6 +129,10 @@ class AuthenticationError(ExchangeError):
 
 class StorageError(VolexError):
     pass
+
+
+class CorruptStore(StorageError):
+    """Never swallowed as "no data": every answer read from a damaged store is suspect."""
 
 
 class LeaseHeld(StorageError):

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from volex.errors import ConfigError, StorageError
+from volex.errors import ConfigError, CorruptStore, StorageError
 
 __all__ = ["Database", "SqlRepository", "lock_number", "redact_url", "schema_heads"]
 
@@ -87,7 +87,7 @@ class Database:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StorageError(f"database error ({self.dialect}): {_first_line(exc)}") from exc
+            raise self._translate(exc) from exc
 
     @contextmanager
     def locked(self, key: str) -> Iterator[Connection]:
@@ -110,7 +110,33 @@ class Database:
                     raise
                 conn.commit()
         except SQLAlchemyError as exc:
-            raise StorageError(f"database error ({self.dialect}): {_first_line(exc)}") from exc
+            raise self._translate(exc) from exc
+
+    def _translate(self, exc: SQLAlchemyError) -> StorageError:
+        """The VolexError for a database error; a damaged SQLite file names the way out."""
+        detail = _first_line(exc)
+        if self.dialect == "sqlite" and any(m in detail for m in _CORRUPT_MARKERS):
+            return CorruptStore(self.damaged(detail))
+        return StorageError(f"database error ({self.dialect}): {detail}")
+
+    def damaged(self, detail: str) -> str:
+        """One line: the store is damaged, why, and the way out."""
+        return (f"the store {redact_url(self.url)} is damaged ({detail}): run `volex db check`, "
+                "then restore a backup or copy what is readable into a new store with "
+                "`volex db migrate-from`")
+
+    def integrity(self, *, full: bool = False) -> list[str]:
+        """SQLite's ``quick_check`` (``integrity_check`` if ``full``): its problems, [] if ok.
+        PostgreSQL checks its own pages; there this is always []."""
+        if self.dialect != "sqlite":
+            return []
+        pragma = "integrity_check" if full else "quick_check"
+        try:
+            with self.engine.connect() as conn:
+                rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {pragma}(20)")]
+        except SQLAlchemyError as exc:
+            return [_first_line(exc)]
+        return [] if rows == ["ok"] else rows
 
     def current_revisions(self) -> set[str]:
         with self.begin() as conn:
@@ -157,6 +183,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_CORRUPT_MARKERS = ("malformed", "file is not a database", "database corrupt")
 
 
 def lock_number(key: str) -> int:
