@@ -273,3 +273,15 @@ def test_it_starts_only_when_confirmed(sample: str, clock) -> None:
     assert result.exit_code == 1 and "not started" in result.output
     assert "send PAPER orders on its own?" in result.output
     assert _orders_by_runner() == []
+
+
+def test_with_no_size_the_portfolio_allocator_gives_the_buy_one_slot(sample: str,
+                                                                     clock) -> None:
+    _promote("backtested", "paper")
+    assert run("risk", "set", "max_open_positions", "5").exit_code == 0
+    bar = _bar(_run(sample))
+    assert bar["action"] == "buy"
+    [position] = [p for p in _json("positions") if p["symbol"] == "BTC/USDT"]
+    cost = Decimal(position["amount"]) * Decimal(position["entry_price"])
+    # 10,000 USDT of equity over 5 slots: 2,000 USDT, as a 5-slot portfolio backtest sizes it.
+    assert Decimal(1990) < cost <= Decimal(2000)
