@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from volex.backtest.metrics import Metrics
     from volex.backtest.portfolio_service import PortfolioRun
     from volex.backtest.service import BacktestRun
+    from volex.backtest.walkforward import WalkForwardResult
 
 __all__ = ["METRIC_ROWS", "fmt_metric", "metrics_table", "register"]
 
@@ -87,7 +88,7 @@ def _render(run: BacktestRun, chart: bool) -> None:
         console.print(metrics_table(f"Walk-forward, {len(wf.folds)} folds (objective "
                                     f"{wf.objective}): only out-of-sample results are real",
                                     [("out-of-sample", r.metrics), ("in-sample", wf.in_sample)]))
-        console.print(_folds_table(run))
+        console.print(folds_table(run.walk_forward))
     if chart and len(r.equity) > 1:
         from volex.backtest.chart import equity_chart
 
@@ -96,10 +97,11 @@ def _render(run: BacktestRun, chart: bool) -> None:
                                                   f"{r.strategy} {r.symbol}: equity", width)))
 
 
-def _folds_table(run: BacktestRun) -> Table:
+def folds_table(walk: WalkForwardResult) -> Table:
+    """Each walk-forward fold: its windows, the parameters the search chose, both scores."""
     from rich.table import Table
 
-    summary = run.walk_forward.summary() if run.walk_forward else {"folds": []}
+    summary = walk.summary()
     table = Table("Fold", "Train", "Test", "Best params", "In-sample", "Out-of-sample",
                   show_edge=False)
     for fold in summary["folds"]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.backtest import metrics_table
+from volex.commands.backtest import folds_table, metrics_table
 from volex.commands.common import console, err_console, print_json, volex
 from volex.commands.portfolio_options import (
     MaxAssetPct,
@@ -33,6 +33,8 @@ def _render(run: OptimizeRun, top: int) -> None:
     console.print(f"[bold]{result.strategy}[/] on [bold]{result.symbol}[/] · {result.method} "
                   f"search · objective {result.objective} · {len(result.trials)} trials"
                   f"{f' · study {result.study}' if result.study else ''} · {run.source}")
+    for note in run.notes:
+        console.print(f"[yellow]! {note}[/]")
     names = list(result.best.params)
     table = Table("#", *names, result.objective, "Return", "Max DD", "Trades", show_edge=False,
                   title=f"Top {min(top, len(result.trials))}", title_justify="left")
@@ -48,6 +50,7 @@ def _render(run: OptimizeRun, top: int) -> None:
             f"Walk-forward, {len(wf.folds)} folds: out-of-sample (what the search would have "
             "earned) vs in-sample", [("out-of-sample", wf.out_of_sample.metrics),
                                      ("in-sample", wf.in_sample)]))
+        console.print(folds_table(wf))
     best = ", ".join(f"{k}={v}" for k, v in result.best.params.items())
     if run.saved is not None:
         console.print(f"saved best parameters to {result.strategy}: {best}")

@@ -56,7 +56,7 @@ class StrategyFacade(FacadeBase):
 
         change = change_state(self.strategy_store, name, state, file)
         self.runtime.store.audit.record(self.actor, "strategy.state", change["strategy"],
-                                        details=change)
+                                        f"{change['from']} -> {change['to']}", details=change)
         return change
 
     def backtest(self, strategy: str, symbols: list[str], *, timeframe: str | None = None,
@@ -72,7 +72,8 @@ class StrategyFacade(FacadeBase):
         from volex.backtest.service import Window, run_backtests
 
         return run_backtests(self._candle_loader(offline), self.strategy_store, strategy, symbols,
-                             timeframe=timeframe, window=Window(days, since, until), data=data,
+                             timeframe=self._window_timeframe(timeframe, data),
+                             window=Window(days, since, until), data=data,
                              params=params, walk_forward=walk_forward, strategy_file=strategy_file,
                              config=self._backtest_config(cash, fee, slippage_bps, stop_loss_pct,
                                                           take_profit_pct), on_step=on_step)
@@ -131,7 +132,7 @@ class StrategyFacade(FacadeBase):
 
         run = run_optimization(
             self._candle_loader(offline), self.strategy_store if save else None, strategy, symbol,
-            timeframe=timeframe,
+            timeframe=self._window_timeframe(timeframe, data),
             window=Window(days, since, until), data=data, method=method, trials=trials,
             objective=objective, walk_forward=walk_forward, jobs=jobs, storage=storage,
             study=study, fixed=params, config=self._backtest_config(cash, fee, slippage_bps),
@@ -202,6 +203,14 @@ class StrategyFacade(FacadeBase):
             details={"strategy": spec.strategy.name, "timeframe": spec.timeframe,
                      "params": spec.params, "mode": spec.mode, "once": once})
         self.runtime.strategy_runner.run(spec, on_bar, once=once)
+
+    def _window_timeframe(self, timeframe: str | None, data: str | Path | None) -> str | None:
+        """The timeframe to size a window with: a data file's own is inferred, else config's.
+
+        Without it the loader fell back to its default bar count, and --days 3000 quietly
+        tested the last 1,000 bars.
+        """
+        return timeframe if timeframe or data else self.settings.timeframe
 
     def _candle_loader(self, offline: bool | None) -> Callable[..., CandleSet]:
         def load(symbol: str, timeframe: str | None, data: str | Path | None,
