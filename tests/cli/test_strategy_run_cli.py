@@ -318,3 +318,15 @@ def test_a_level_rule_may_be_entered_while_it_holds(tmp_path: Path, clock) -> No
     line = _bar(run("strategy", "run", "rsi_reversion", "btc", "--data", str(path), "--once",
                     "--yes", "--json", "--quote", "500", "-p", "lower=45", "-p", "upper=80"))
     assert (line["target"], line["action"]) == ("long", "buy")
+
+
+def test_with_no_size_the_portfolio_allocator_gives_the_buy_one_slot(sample: str,
+                                                                     clock) -> None:
+    _promote("backtested", "paper")
+    assert run("risk", "set", "max_open_positions", "5").exit_code == 0
+    bar = _bar(_run(sample))
+    assert bar["action"] == "buy"
+    [position] = [p for p in _json("positions") if p["symbol"] == "BTC/USDT"]
+    cost = Decimal(position["amount"]) * Decimal(position["entry_price"])
+    # 10,000 USDT of equity over 5 slots: 2,000 USDT, as a 5-slot portfolio backtest sizes it.
+    assert Decimal(1990) < cost <= Decimal(2000)

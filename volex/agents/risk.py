@@ -156,7 +156,7 @@ class RiskAgent:
                 why = (f"risk agent: {limits.risk_per_trade_pct}% of equity at risk with a "
                        f"{stop_loss_pct}% stop")
             else:
-                got = self._allocation(symbol, fee_rate, account, limits, price, position)
+                got = self.allocation(symbol, price, fee_rate, account, limits)
                 # A refused buy is still sized at one slot, so the checks say which limit
                 # stops it and by how much.
                 wanted = account.equity / limits.max_open_positions if got.refused else got.stake
@@ -176,14 +176,24 @@ class RiskAgent:
         return sized, f"{why} -> {money(sized * price, account.quote)}"
 
     @staticmethod
-    def _allocation(symbol: str, fee_rate: Decimal, account: AccountView, limits: RiskLimits,
-                    price: Decimal, position: Decimal) -> Allocation:
-        """What the portfolio allocator grants a new buy: the sizing a backtest uses."""
+    def allocation(symbol: str, price: Decimal, fee_rate: Decimal, account: AccountView,
+                   limits: RiskLimits, stake: str = "slots",
+                   atr: Decimal | None = None) -> Allocation:
+        """What the portfolio allocator grants a new buy of ``symbol``, in exact quote.
+
+        The sizing a ``--portfolio`` backtest uses, under the stored limits
+        (``max_open_positions``, ``max_asset_pct``, ``max_exposure_pct``,
+        ``risk_per_trade_pct``); the autopilot asks this for each entry signal.
+        """
         from volex.portfolio.allocator import AllocationRules, Book, allocate
 
-        book = Book(equity=account.equity, cash=account.free_quote / (1 + fee_rate),
-                    open_positions=account.positions_besides(symbol), exposure=account.exposure)
-        return allocate(AllocationRules.from_limits(limits), book, price=price, held=position)
+        with exact():
+            held = account.values.get(symbol, ZERO) + account.pending_buys.get(symbol, ZERO)
+            book = Book(equity=account.equity, cash=account.free_quote / (1 + fee_rate),
+                        open_positions=account.positions_besides(symbol),
+                        exposure=account.exposure)
+            return allocate(AllocationRules.from_limits(limits, stake=stake), book, price=price,
+                            atr=atr, held=held)
 
     # -- checks -------------------------------------------------------------------------------
 

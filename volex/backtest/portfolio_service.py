@@ -37,8 +37,9 @@ class LoadedPortfolio:
     notes: list[str]
 
     def describe(self) -> str:
-        kinds = sorted(set(self.sources.values()))
-        return kinds[0] if len(kinds) == 1 else "; ".join(kinds)
+        """Where the candles came from, each kind of source once (details per symbol: JSON)."""
+        kinds = dict.fromkeys(source.split(",")[0] for source in self.sources.values())
+        return "; ".join(kinds)
 
 
 @dataclass
@@ -49,10 +50,12 @@ class PortfolioRun:
     source: str
     walk_forward: WalkForwardResult | None = None
     notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # symbol -> its candles' source
 
     def to_dict(self, with_trades: bool = True) -> dict[str, Any]:
         out = self.result.to_dict(with_trades)
         out["source"] = self.source
+        out["sources"] = self.sources
         if self.walk_forward is not None:
             out["walk_forward"] = self.walk_forward.summary()
         return out
@@ -67,7 +70,8 @@ def load_portfolio(loader: CandleLoader, symbols: list[str], rules: AllocationRu
     if data is not None and len(symbols) > 1:
         raise UserInputError("--data holds one market; a portfolio of several loads each "
                              "symbol from the exchange, the cache or the bundled sample")
-    names, bars, sources, notes = [], [], {}, []
+    names, bars, sources = [], [], {}
+    notes: dict[str, list[str]] = {}
     frame = None
     for i, symbol in enumerate(symbols):
         if on_step:
@@ -78,9 +82,11 @@ def load_portfolio(loader: CandleLoader, symbols: list[str], rules: AllocationRu
         names.append(candles.symbol)
         bars.append(own)
         sources[candles.symbol] = candles.source.describe()
-        notes.extend(f"{candles.symbol}: {n}" for n in candles.notes)
+        for note in candles.notes:
+            notes.setdefault(note, []).append(candles.symbol)
         frame = frame or candles.timeframe
-    return LoadedPortfolio(Portfolio(make_basket(names, bars), rules), sources, frame, notes)
+    said = [f"{', '.join(who)}: {note}" for note, who in notes.items()]
+    return LoadedPortfolio(Portfolio(make_basket(names, bars), rules), sources, frame, said)
 
 
 def portfolio_walk(strategy: Strategy, portfolio: Portfolio, k: int, config: BacktestConfig,
@@ -128,4 +134,5 @@ def run_portfolio_backtest(loader: CandleLoader, store: StrategyStateStore, stra
         result = run_portfolio(strategy, loaded.portfolio.basket, resolved, config, rules,
                                loaded.timeframe)
     mark_backtested(store, strategy.name)
-    return PortfolioRun(result, loaded.describe(), walk, loaded.notes)  # type: ignore[arg-type]
+    return PortfolioRun(result, loaded.describe(), walk,  # type: ignore[arg-type]
+                        loaded.notes, loaded.sources)

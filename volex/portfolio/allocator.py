@@ -6,7 +6,9 @@ One rule for every caller, so a backtest's sizing is the sizing a trade gets:
   numba and calls it in its bar loop (floats);
 - live and paper sizing (the risk agent, hence ``volex trade`` with no size and
   ``volex strategy run``) call :func:`allocate` with ``Decimal`` values;
-- the autopilot calls :func:`allocate` once per entry signal of a closed bar, in
+- the autopilot asks ``RiskAgent.allocation(symbol, price, fee_rate, account, limits)``
+  (this function on the account as the risk agent sees it, under the stored limits), or
+  calls :func:`allocate` itself once per entry signal of a closed bar, in
   :func:`entry_order` order, updating the :class:`Book` after each accepted entry::
 
       rules = AllocationRules.from_limits(risk.limits(), stake="slots")

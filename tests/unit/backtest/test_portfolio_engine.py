@@ -95,6 +95,9 @@ def test_the_engine_agrees_with_the_reference_on_every_trade(case: tuple,
     # Equity = cash + positions at their marks, at every bar; open positions likewise.
     np.testing.assert_allclose(fast.equity, slow.equity, rtol=1e-9)
     assert fast.equity[-1] == pytest.approx(slow.equity[-1], rel=1e-9)
+    # Every position is closed by the end: the account made exactly what its trades made.
+    assert fast.equity[-1] == pytest.approx(config.cash + log.pnl.sum(), rel=1e-9,
+                                            abs=1e-9 * config.cash)
     assert fast.open_positions.tolist() == slow.open_positions
     assert np.all(fast.open_positions <= rules.max_open)
     assert np.all(fast.equity >= 0) and np.all((fast.exposure >= 0) & (fast.exposure <= 1 + 1e-9))

@@ -57,3 +57,19 @@ def test_risk_show_lists_the_portfolio_limits_and_risk_set_changes_them() -> Non
 
     limits = json.loads(run("risk", "show", "--json").stdout)
     assert (limits["max_open_positions"], limits["max_asset_pct"]) == (3, "40")
+
+
+def test_the_risk_agent_asks_the_allocator_with_the_stored_limits(store: Store) -> None:
+    from volex.agents.risk import AccountView
+
+    world = make_world(store, limits=RiskLimits(max_open_positions=2))
+    account = AccountView(quote="USDT", equity=Decimal(10_000), free_quote=Decimal(10_000))
+    limits = world.risk.limits()
+    got = world.risk.allocation("ETH/USDT", Decimal(3000), Decimal("0.001"), account, limits,
+                                stake="volatility", atr=Decimal(60))
+    # 1% of equity at risk over 2 ATR (120 on 3,000, a 4% move): a 2,500 USDT position, exact.
+    assert got.refused is None and got.stake == Decimal(2500)
+    full = AccountView(quote="USDT", equity=Decimal(10_000), free_quote=Decimal(4_000),
+                       values={"BTC/USDT": Decimal(3_000), "DOGE/USDT": Decimal(3_000)})
+    refused = world.risk.allocation("ETH/USDT", Decimal(3000), Decimal("0.001"), full, limits)
+    assert refused.refused == "max_open"
