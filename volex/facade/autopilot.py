@@ -298,8 +298,15 @@ class AutopilotFacade(FacadeBase):
         if stop is not None and stop >= 100:
             raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
                                  f"not {stop_loss}")
+        rules = None
+        if quote is None and pct is None and stop is None:
+            # No size given: entries share the account through the portfolio allocator, under
+            # the stored risk limits (slots = max_open_positions), as the risk agent sizes.
+            from volex.portfolio.allocator import AllocationRules
+
+            rules = AllocationRules.from_limits(self.runtime.risk.limits())
         return Sizing(quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
-                      take_profit_pct=decimal_arg("--take-profit", take_profit))
+                      take_profit_pct=decimal_arg("--take-profit", take_profit), rules=rules)
 
 
 def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,

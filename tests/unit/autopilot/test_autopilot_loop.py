@@ -100,7 +100,7 @@ def test_a_second_autopilot_is_refused_naming_the_holder(files: tuple[Path, Path
 @pytest.mark.parametrize(("args", "message"), [
     (["--mode", "scalping"], "--mode is signals or strategy NAME"),
     (["--mode", "strategy"], "--mode strategy needs a strategy"),
-    (["--since", "2025-01-01"], "--since, --until and --cash go with --replay"),
+    (["--since", "2025-01-01"], "--since, --until, --cash and --portfolio go with --replay"),
 ])
 def test_bad_input_is_a_one_line_error(args: list[str], message: str) -> None:
     assert message in one_line_error(run("run", "--watchlist", "BTC/USDT", *args, "--yes",
