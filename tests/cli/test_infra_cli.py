@@ -142,8 +142,9 @@ def test_doctor_embedded_default(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("doctor", "--json")
     rows = {r["component"]: r for r in json.loads(result.stdout)}
     assert set(rows) == {"store", "event bus", "outbox", "cache", "secrets", "exchange binance",
-                         "llm local"}
+                         "autopilot", "llm local"}
     assert rows["store"]["status"] == "ok" and "sqlite" in rows["store"]["detail"]
+    assert rows["autopilot"]["status"] == "off" and "not running" in rows["autopilot"]["detail"]
     assert rows["event bus"]["status"] == "ok" and "in-process" in rows["event bus"]["detail"]
     assert rows["exchange binance"]["status"] == "off"
     assert all(r["latency_ms"] is not None for r in rows.values())

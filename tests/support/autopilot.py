@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "volex" / "data" / "BTC_USDT_2h.csv.gz"
 STRATEGY = ["--mode", "strategy:sma_cross", "-p", "fast=3", "-p", "slow=8"]
 
-__all__ = ["STRATEGY", "AutopilotProcess", "bars", "btc_file", "orders", "wait_for"]
+__all__ = ["STRATEGY", "AutopilotProcess", "bars", "btc_file", "orders", "random_walk_files",
+           "wait_for"]
 
 
 def btc_file(path: Path, rows: int) -> Path:
@@ -90,3 +91,27 @@ def wait_for(check: Callable[[], object], timeout: float, what: str) -> object:
             return value
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def random_walk_files(folder: Path, markets: int, days: int, *, timeframe_min: int = 5,
+                      seed: int = 7) -> tuple[list[str], list[Path]]:
+    """``markets`` synthetic candle files (a random walk each) of ``days`` days of bars."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    bars = days * 24 * 60 // timeframe_min
+    stamps = pd.date_range("2026-01-01", periods=bars, freq=f"{timeframe_min}min")
+    names, files = [], []
+    for i in range(markets):
+        close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.003, bars)))
+        open_ = np.concatenate([[close[0]], close[:-1]])
+        frame = pd.DataFrame({"timestamp": stamps, "open": open_,
+                              "high": np.maximum(open_, close) * 1.001,
+                              "low": np.minimum(open_, close) * 0.999, "close": close,
+                              "volume": rng.uniform(10, 100, bars)})
+        path = folder / f"SYN{i}_USDT_{timeframe_min}m.csv"
+        frame.to_csv(path, index=False)
+        names.append(f"SYN{i}/USDT")
+        files.append(path)
+    return names, files

@@ -77,12 +77,40 @@ class Chain:
         self.timeframe = timeframe
         self.sizing = sizing
         self.actor = actor
+        # The newest record per market (write-through: this process holds the lease, so it
+        # is the journal's only writer) and, during a pass, the holdings read once for all
+        # markets and the no-trade records written together. Bounded by the watchlist.
+        self._last: dict[str, BarRecord | None] = {}
+        self._held: dict[str, Decimal] | None = None
+        self._quiet: list[BarRecord] = []
+
+    def begin_pass(self) -> None:
+        """Read the holdings once for this pass (each market trades only its own asset)."""
+        exchange = self.execution.exchange
+        quote = self.execution.quote
+        self._held = {}
+        for asset, balance in exchange.balances().items():
+            if asset != quote and balance.total > 0:
+                symbol = f"{asset}/{quote}"
+                market = exchange.market(symbol)
+                amount = market.round_amount(balance.total)
+                if market.min_amount is None or amount >= market.min_amount:
+                    self._held[symbol] = amount
+
+    def end_pass(self) -> None:
+        """Journal the pass's no-trade bars in one transaction."""
+        self._held = None
+        quiet, self._quiet = self._quiet, []
+        if quiet:
+            self.repo.put_many(self.account, self.holder_id, quiet, self._wall_ms())
 
     def handle(self, symbol: str) -> BarRecord | None:
         """Act on ``symbol``'s newest closed bar unless done; None when nothing is new."""
         now = self.clock.now()
         latest = self.decider.latest_bar(symbol, now)
-        last = self.repo.last(self.account, symbol, self.timeframe)
+        if symbol not in self._last:
+            self._last[symbol] = self.repo.last(self.account, symbol, self.timeframe)
+        last = self._last[symbol]
         if latest is None or (last is not None and last.bar_ms >= latest and last.stage == "done"):
             return None
         if last is not None and last.stage != "done":
@@ -127,7 +155,8 @@ class Chain:
         """buy, sell, or None (the record is then done: no trade, and why)."""
         decision = record.decision or {}
         target = decision.get("target", "hold")
-        position = holding(self.execution.exchange, symbol)
+        position = (self._held.get(symbol, Decimal(0)) if self._held is not None
+                    else holding(self.execution.exchange, symbol))
         entered = bool(decision.get("entered"))
         why = decision.get("why", "")
         if target == "long" and position <= 0 and entered and decision.get("source", "").startswith(
@@ -148,6 +177,10 @@ class Chain:
     def _finish(self, record: BarRecord, action: str, detail: str, *, entered: bool) -> None:
         record.stage, record.action, record.detail = "done", action, detail
         record.decision = {**(record.decision or {}), "entered": entered}
+        if self._held is not None and record.client_order_id is None:
+            self._last[record.symbol] = record  # nothing was sent: journaled with the pass
+            self._quiet.append(record)
+            return
         self._put(record)
 
     def _send(self, symbol: str, record: BarRecord) -> None:
@@ -278,5 +311,8 @@ class Chain:
         return "vxa" + hashlib.sha256(key.encode()).hexdigest()[:29]
 
     def _put(self, record: BarRecord) -> None:
-        self.repo.put(self.account, self.holder_id, record,
-                      int(self.clock.wall().timestamp() * 1000))
+        self.repo.put(self.account, self.holder_id, record, self._wall_ms())
+        self._last[record.symbol] = record
+
+    def _wall_ms(self) -> int:
+        return int(self.clock.wall().timestamp() * 1000)

@@ -119,6 +119,12 @@ class Autopilot:
         allocator all together (one book for the bar, as in the portfolio backtest).
         """
         handled, pending = 0, []
+        try:
+            self.chain.begin_pass()
+        except VolexError as exc:  # the venue cannot be read: every market waits
+            for symbol in self.symbols:
+                self._problem(symbol, f"holdings not read: {str(exc).splitlines()[0]}")
+            return 0
         for symbol in self.symbols:
             try:
                 record = self.chain.handle(symbol)
@@ -129,6 +135,7 @@ class Autopilot:
                 pending.append(record)
                 continue
             handled += self._handled(symbol, record)
+        self.chain.end_pass()  # the no-trade bars, journaled before any entry is sent
         for record, error in self.chain.enter(pending):
             if error is not None:
                 self._failed(record.symbol, error)

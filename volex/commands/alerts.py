@@ -145,6 +145,9 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     console.print(f"Store: {info['store']}   Bus: {info['bus']}   Cache: {info['cache']}   LLM: {info['llm']}")
     console.print(f"Watchlist: {', '.join(info['watchlist'])}   Active alerts: {info['active_alerts']}"
                   f"   Cached series: {info['cached_series']}")
+    pilot = info["autopilot"]
+    where = f" at {pilot['host']} pid {pilot['pid']}" if pilot.get("running") else ""
+    console.print(f"Autopilot: {pilot['status']}{where}   (volex run status)")
 
 
 def register(app: typer.Typer) -> None:

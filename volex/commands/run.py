@@ -8,6 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.portfolio_options import (
+    MaxAssetPct,
+    MaxExposurePct,
+    MaxOpen,
+    PortfolioFlag,
+    PortfolioOptions,
+    Stake,
+    StakeAmount,
+    portfolio_rules,
+)
 
 if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import BarRecord
@@ -70,6 +80,12 @@ def run(
         "--until", help="Replay up to this date (UTC).")] = None,
     cash: Annotated[float | None, typer.Option(
         "--cash", help="Replay's starting cash, split equally across markets.")] = None,
+    portfolio: PortfolioFlag = False,
+    max_open: MaxOpen = None,
+    stake: Stake = None,
+    stake_amount: StakeAmount = None,
+    max_asset_pct: MaxAssetPct = None,
+    max_exposure_pct: MaxExposurePct = None,
     standby: Annotated[bool, typer.Option(
         "--standby", help="If another autopilot runs, wait and take over when it stops.")
     ] = False,
@@ -96,14 +112,17 @@ def run(
     overrides = {k: v for k, v in (("offline", offline or None), ("live", live or None)) if v}
     app = volex(ctx, **overrides)
     out = err_console if as_json else console
+    options = PortfolioOptions(portfolio, max_open, stake, stake_amount, max_asset_pct,
+                               max_exposure_pct)
     if replay:
         _replay(app, watchlist, timeframe, kind, name, parse_param_args(param), data, since,
-                until, cash, file, as_json, live)
+                until, cash, file, as_json, live, portfolio_rules(app, options))
         return
-    if since or until or cash is not None:
+    if since or until or cash is not None or portfolio or options.given:
         from volex.errors import UserInputError
 
-        raise UserInputError("--since, --until and --cash go with --replay")
+        raise UserInputError("--since, --until, --cash and --portfolio go with --replay "
+                             "(live, the risk limits size entries: volex risk)")
 
     def on_bar(record: BarRecord) -> None:
         if as_json:
@@ -138,7 +157,7 @@ def run(
 def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
             name: str | None, params: dict[str, Any], data: list[Path] | None,
             since: str | None, until: str | None, cash: float | None, file: Path | None,
-            as_json: bool, live: bool) -> None:
+            as_json: bool, live: bool, rules: Any) -> None:
     """`volex run --replay`: the autopilot on history; the backtest's JSON shape."""
     from volex.commands.backtest import metrics_table
     from volex.errors import UserInputError
@@ -150,7 +169,7 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
     report = app.replay_autopilot(
         watchlist=watchlist.split(",") if watchlist else None, timeframe=timeframe, mode=kind,
         strategy=name, params=params, data=data, since=since, until=until, cash=cash,
-        file=file)
+        file=file, rules=rules)
     if as_json:
         payload = [r.to_dict() for r in report.results]
         print_json(payload[0] if len(payload) == 1 else payload)

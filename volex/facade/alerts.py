@@ -50,5 +50,6 @@ class AlertFacade(FacadeBase):
             "watchlist": settings.watchlist,
             "active_alerts": len(self.alerts()),
             "cached_series": len(self.cached_data()),
+            "autopilot": self.autopilot_summary(),  # type: ignore[attr-defined]
             "home": str(settings.home),
         }

@@ -167,6 +167,32 @@ class AutopilotFacade(FacadeBase):
             out["positions_error"] = str(exc).splitlines()[0]
         return out
 
+    def autopilot_summary(self) -> dict[str, Any]:
+        """The autopilot's lease and heartbeat only (the store, nothing else): for `status`
+        and `doctor`, which must answer with the venue or the network down."""
+        from datetime import UTC, datetime
+
+        now_ms = int(datetime.now(UTC).timestamp() * 1000)
+        states = self.runtime.store.autopilot.state(self.autopilot_account, now_ms)
+        if not states:
+            return {"account": self.autopilot_account, "running": False,
+                    "status": "NOT RUNNING"}
+        return {"account": self.autopilot_account, **_lease_view(states[0], now_ms)}
+
+    def autopilot_probe(self) -> str:
+        """`volex doctor`'s autopilot line: running and beating, stopped, or dead."""
+        from volex.agents.monitor import Degraded, Off
+
+        state = self.autopilot_summary()
+        if state["status"] in ("NOT RUNNING", "STOPPED"):
+            raise Off(f"{state['status'].lower()} on {state['account']} (start it: volex run)")
+        where = f"{state['host']} pid {state['pid']}"
+        if not state["running"]:
+            raise Degraded(f"dead: {where} stopped beating at {state['heartbeat'][:19]} "
+                           "without stopping cleanly; a --standby or a new volex run takes over")
+        return (f"{state['status']} on {state['account']} at {where}, heartbeat "
+                f"{state['heartbeat_age_s']}s ago")
+
     def stop_autopilot(self) -> bool:
         """Ask the running autopilot to stop after its current step (audited)."""
         asked = self.runtime.store.autopilot.request_stop(self.autopilot_account)
@@ -298,8 +324,15 @@ class AutopilotFacade(FacadeBase):
         if stop is not None and stop >= 100:
             raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
                                  f"not {stop_loss}")
+        rules = None
+        if quote is None and pct is None and stop is None:
+            # No size given: entries share the account through the portfolio allocator, under
+            # the stored risk limits (slots = max_open_positions), as the risk agent sizes.
+            from volex.portfolio.allocator import AllocationRules
+
+            rules = AllocationRules.from_limits(self.runtime.risk.limits())
         return Sizing(quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
-                      take_profit_pct=decimal_arg("--take-profit", take_profit))
+                      take_profit_pct=decimal_arg("--take-profit", take_profit), rules=rules)
 
 
 def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,

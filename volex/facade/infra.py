@@ -88,6 +88,8 @@ class InfraFacade(FacadeBase):
                 m.exchange_probe(lambda v=venue: rt.market_data(v).markets(),
                                  lambda v=venue: rt.secrets.where(v), settings.offline),
                 "check the network (or set offline = true); keys: volex secrets check"))
+        checks.append(m.Check("autopilot", self.autopilot_probe,  # type: ignore[attr-defined]
+                              "start it with volex run; see volex run status and volex run logs"))
         checks.append(m.Check(f"llm {settings.llm.provider}", self._llm_probe,
                               "set OPENAI_API_KEY (or volex secrets set openai --key-only), "
                               'llm.base_url, or llm.provider = "local"'))

@@ -182,6 +182,24 @@ def _halt(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
     return symbols
 
 
+_AUTOPILOT_STOP = re.compile(r"\b(?:stop|halt|pause|turn (?:it )?off|shut|kill|end|switch off)\b")
+_AUTOPILOT_START = re.compile(r"\b(?:start|run|launch|turn (?:it )?on|begin|switch on|enable)\b")
+
+
+def _autopilot(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
+    text = out["text"].lower()
+    if _AUTOPILOT_STOP.search(text):
+        out["autopilot"] = "stop"
+    elif _AUTOPILOT_START.search(text):
+        out["autopilot"] = "start"
+    else:  # "what is the autopilot doing?", "autopilot status"
+        out["autopilot"] = "status"
+    for pattern in (_AUTOPILOT_STOP, _AUTOPILOT_START):
+        scan.take(pattern)
+    scan.take(re.compile(r"\b(?:what|is|the|doing|status|up to|how|going)\b"))
+    return symbols
+
+
 def _risk(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
     setting = out.pop("setting", None)
     numbers = find_numbers(scan)
@@ -246,6 +264,7 @@ _INTENT_FIELDS = {
     "trade": _trade,
     "cancel": _cancel,
     "halt": _halt,
+    "autopilot": _autopilot,
     "risk": _risk,
     "alert": _alert,
     "backtest": _research,

@@ -32,6 +32,7 @@ Intent = Literal[
     "backtest",
     "optimize",
     "dashboard",
+    "autopilot",
     "help",
     "sequence",
     "unknown",
@@ -96,6 +97,7 @@ class Command(BaseModel):
     setting: RiskSetting | None = None
     value: float | None = None
     order_id: str | None = None
+    autopilot: Literal["start", "stop", "status"] | None = None
     steps: list[Command] = Field(default_factory=list)
     error: str | None = None
     text: str = ""
@@ -109,6 +111,8 @@ class Command(BaseModel):
             return any(step.would_trade for step in self.steps)
         if self.intent == "risk":
             return self.setting is not None
+        if self.intent == "autopilot":
+            return self.autopilot in ("start", "stop")
         return self.intent in TRADING_INTENTS
 
     def to_json(self) -> dict:

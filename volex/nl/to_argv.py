@@ -97,6 +97,17 @@ def _halt(command: Command) -> list[list[str]]:
     return [argv]
 
 
+def _autopilot(command: Command) -> list[list[str]]:
+    if command.autopilot in ("stop", "status"):
+        return [["run", command.autopilot]]
+    argv = ["run"]
+    if command.symbols:
+        argv += ["--watchlist", ",".join(command.symbols)]
+    if command.strategy:
+        argv += ["--mode", f"strategy:{command.strategy}"]
+    return [[*argv, *_timeframe(command)]]
+
+
 def _risk(command: Command) -> list[list[str]]:
     if command.setting is None:
         return [["risk", "show"]]
@@ -162,6 +173,7 @@ _BUILDERS: dict[str, Callable[[Command], list[list[str]]]] = {
     "positions": _plain("positions"),
     "balance": _plain("balance"),
     "halt": _halt,
+    "autopilot": _autopilot,
     "resume": _plain("resume"),
     "status": _plain("status"),
     "risk": _risk,

@@ -100,7 +100,7 @@ def test_a_second_autopilot_is_refused_naming_the_holder(files: tuple[Path, Path
 @pytest.mark.parametrize(("args", "message"), [
     (["--mode", "scalping"], "--mode is signals or strategy NAME"),
     (["--mode", "strategy"], "--mode strategy needs a strategy"),
-    (["--since", "2025-01-01"], "--since, --until and --cash go with --replay"),
+    (["--since", "2025-01-01"], "--since, --until, --cash and --portfolio go with --replay"),
 ])
 def test_bad_input_is_a_one_line_error(args: list[str], message: str) -> None:
     assert message in one_line_error(run("run", "--watchlist", "BTC/USDT", *args, "--yes",
@@ -121,3 +121,17 @@ def test_status_and_stop_with_no_autopilot() -> None:
     assert status["running"] is False and status["status"] == "NOT RUNNING"
     stopped = run("run", "stop")
     assert stopped.exit_code == 0 and "no autopilot is running" in stopped.output
+
+
+def test_status_and_doctor_show_a_dead_autopilot(files: tuple[Path, Path]) -> None:
+    """An autopilot killed without stopping: its lease expired while RUNNING."""
+    with Volex(offline=True) as app:
+        long_ago = int(datetime.now(UTC).timestamp() * 1000) - 120_000
+        app.runtime.store.autopilot.acquire("paper:paper", Holder("x", "other-host", 4242),
+                                            long_ago, 30_000, {"watchlist": ["BTC/USDT"]})
+    status = json.loads(run("run", "status", "--json").stdout)
+    assert status["running"] is False and status["status"] == "DEAD (lease expired)"
+    assert "Autopilot: DEAD (lease expired)" in run("status").output
+    rows = {r["component"]: r for r in json.loads(run("doctor", "--json").stdout)}
+    assert rows["autopilot"]["status"] == "warn"
+    assert "other-host pid 4242 stopped beating" in rows["autopilot"]["detail"]

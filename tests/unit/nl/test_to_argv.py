@@ -34,6 +34,10 @@ CASES = [
     ("close everything", [["halt", "--flatten"]]),
     ("halt, reduce only", [["halt", "--reduce-only"]]),
     ("resume trading", [["resume"]]),
+    ("start the autopilot on btc and eth hourly",
+     [["run", "--watchlist", "BTC/USDT,ETH/USDT", "--timeframe", "1h"]]),
+    ("stop the autopilot", [["run", "stop"]]),
+    ("what is the autopilot doing?", [["run", "status"]]),
     ("status", [["status"]]),
     ("show my risk limits", [["risk", "show"]]),
     ("set max daily loss to 3%", [["risk", "set", "max_daily_loss_pct", "3"]]),
@@ -85,7 +89,8 @@ def test_argv_is_accepted_by_the_real_command_when_it_exists(text: str, _argv: o
         command = root.commands.get(argv[0])  # type: ignore[attr-defined]
         assert command is not None, f"`volex {argv[0]}` does not exist"
         args = argv[1:]
-        while hasattr(command, "commands") and args:  # a group: descend to the subcommand
+        # a group: descend to the subcommand (a group that runs itself takes options first)
+        while hasattr(command, "commands") and args and not args[0].startswith("-"):
             command = command.commands.get(args[0])
             assert command is not None, f"`volex {' '.join(argv[:2])}` does not exist"
             args = args[1:]

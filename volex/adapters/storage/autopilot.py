@@ -208,17 +208,27 @@ class AutopilotRepo:
 
     def put(self, account: str, holder_id: str, record: BarRecord, now_ms: int) -> None:
         """Write (or move on) one bar's record."""
-        row = {"account": account, "symbol": record.symbol, "timeframe": record.timeframe,
-               "bar_ts": record.bar_ms, "stage": record.stage, "action": record.action,
-               "detail": record.detail[:2000], "decision": json.dumps(record.decision or {},
-                                                                     default=str),
-               "client_order_id": record.client_order_id, "order_id": record.order_id,
-               "holder": holder_id, "updated_ts": now_ms}
+        self.put_many(account, holder_id, [record], now_ms)
+
+    def put_many(self, account: str, holder_id: str, records: list[BarRecord],
+                 now_ms: int) -> None:
+        """Write several bars' records in one transaction."""
+        rows = [self._row(account, holder_id, r, now_ms) for r in records]
         with self.db.begin() as conn:
-            upsert(conn, [row], ["account", "symbol", "timeframe", "bar_ts"],
-                   [c for c in row if c not in ("account", "symbol", "timeframe", "bar_ts")],
+            upsert(conn, rows, ["account", "symbol", "timeframe", "bar_ts"],
+                   [c for c in rows[0] if c not in ("account", "symbol", "timeframe", "bar_ts")],
                    autopilot_bars)
-        record.updated_ms = now_ms
+        for record in records:
+            record.updated_ms = now_ms
+
+    @staticmethod
+    def _row(account: str, holder_id: str, record: BarRecord, now_ms: int) -> dict[str, Any]:
+        return {"account": account, "symbol": record.symbol, "timeframe": record.timeframe,
+                "bar_ts": record.bar_ms, "stage": record.stage, "action": record.action,
+                "detail": record.detail[:2000],
+                "decision": json.dumps(record.decision or {}, default=str),
+                "client_order_id": record.client_order_id, "order_id": record.order_id,
+                "holder": holder_id, "updated_ts": now_ms}
 
     def last(self, account: str, symbol: str, timeframe: str) -> BarRecord | None:
         """The newest bar journaled for one market."""
