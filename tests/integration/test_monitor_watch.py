@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from tests.support.cli import run
-from volex.facade import Volex
 from volex.adapters.storage.autopilot import Holder
+from volex.facade import Volex
 from volex.monitor.sources import autopilot_heartbeats
 from volex.monitor.watch import Watch
 
