@@ -119,6 +119,7 @@ class NotifySettings(BaseModel):
 class MonitorSettings(BaseModel):
     """The watch (`volex monitor`, and inside `volex run`): detector thresholds and actions."""
 
+    in_run: bool = True                           # `volex run` runs the watch beside the autopilot
     poll_s: float = Field(0.5, gt=0, le=60)       # audit log -> notifications
     interval_s: float = Field(60.0, gt=0)         # detectors and component checks
     timeframe: str | None = None                  # candles watched (default: timeframe)

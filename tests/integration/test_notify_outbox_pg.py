@@ -57,3 +57,44 @@ def test_two_workers_on_one_postgres_store_send_each_event_once(
         first.close()
         second.close()
         hook.close()
+
+
+def test_when_the_store_is_down_people_are_told_directly_once_then_told_it_is_back(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+    hook = HookServer()
+    name = pg_url.rsplit("/", 1)[1]
+    admin = create_engine(pg_url.rsplit("/", 1)[0] + "/test", isolation_level="AUTOCOMMIT")
+    app = Volex(actor="cli", database_url=pg_url,
+                notify={"timeout_s": 2.0, "retry_base_s": 0.05, "group_window_s": 0.0})
+    try:
+        app.notify_add(f"json://127.0.0.1:{hook.port}/hook", name="webhook",
+                       events="components,halts")
+        watch = app.watch()
+        watch.notify_once()
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              f"WHERE datname = '{name}'"))
+        report = watch.check()
+        watch.check()
+        assert report.components["store"] == "fail"
+        assert hook.wait_for(1, timeout_s=5)
+        time.sleep(0.3)
+        assert [r.body["title"] for r in hook.received] == ["store down"]
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        watch.check()
+        deadline = time.monotonic() + 5
+        while len(hook.received) < 2 and time.monotonic() < deadline:
+            watch.notify_once()
+            time.sleep(0.05)
+        assert [r.body["title"] for r in hook.received] == ["store down", "store back"]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+        app.close()
+        hook.close()

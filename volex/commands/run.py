@@ -150,7 +150,8 @@ def run(
     if not pilot.start(standby=standby, on_wait=waiting):
         return
     out.print(f"running (pid {pilot.lease.holder.pid}); stop it with `volex run stop`")
-    outcome = pilot.run()
+    with app.watch_beside():  # notifications, detectors, the dead man's switch ([monitor])
+        outcome = pilot.run()
     out.print(f"autopilot ended: {outcome.ended} ({outcome.bars} bars handled)")
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +79,44 @@ class MonitorFacade(FacadeBase):
         ``volex.monitor.watch``)."""
         return self._watch
 
+    @contextmanager
+    def watch_beside(self) -> Iterator[None]:
+        """Run the watch in a thread while the block runs (`volex run` around the autopilot).
+
+        The watch gets a Volex of its own (its own connections and agents), so it shares
+        nothing in memory with the host: to the store it is one more process. Off with
+        ``[monitor] in_run = false`` (e.g. when `volex monitor` runs on its own).
+        """
+        if not self.settings.monitor.in_run:
+            yield
+            return
+        stop = threading.Event()
+        thread = threading.Thread(target=self._watch_thread, args=(stop,), daemon=True,
+                                  name="volex-monitor")
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=self.settings.notify.timeout_s + 15)
+
+    def _watch_thread(self, stop: threading.Event) -> None:
+        """The body of ``watch_beside``: everything is built here, off the host's thread, so
+        the host (renewing a lease) is not held up by the watch starting."""
+        from volex.facade import Volex
+
+        other = None
+        try:
+            other = Volex(self.settings, actor="monitor", live=self.runtime.live)
+            other.watch().run(stop, first_check_s=self.settings.monitor.interval_s)
+            other.watch().notify_once()  # what the host did last (its stop) goes out too
+            other.watch().dispatcher.wait_idle(self.settings.notify.timeout_s + 5)
+        except Exception:  # the host goes on without its watch, and says so
+            log.exception("the monitor beside the autopilot stopped")
+        finally:
+            if other is not None:
+                other.close()
+
     @cached_property
     def _watch(self) -> Watch:
         from volex.monitor.dispatch import Dispatcher
@@ -84,7 +125,7 @@ class MonitorFacade(FacadeBase):
 
         rt = self.runtime
         dispatcher = Dispatcher(rt.store.notify, rt.store.audit, rt.notifier,
-                                self._channels.url, self.settings.notify)
+                                lambda name: self._channels.url(name), self.settings.notify)
 
         def halt(reason: str, reduce_only: bool) -> None:
             state = rt.halts.state()
@@ -108,6 +149,11 @@ class MonitorFacade(FacadeBase):
                 log.warning("heartbeat URL not readable: %s", exc)
         remember_notify_url(url)
         return url
+
+    def close(self) -> None:
+        if "_watch" in self.__dict__:
+            self._watch.dispatcher.close()
+        super().close()
 
     def monitor_check(self) -> dict[str, Any]:
         """Every detector and component check once, notifications sent; a report."""

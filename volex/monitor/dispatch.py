@@ -80,6 +80,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="volex-notify")
         self._inflight: dict[str, Future] = {}
         self._urls: dict[str, tuple[int, str | None]] = {}
+        self._known: list[Channel] = []  # the channels last read, for when the store is down
         self._lock = threading.Lock()
 
     def _now_ms(self) -> int:
@@ -91,7 +92,7 @@ class Dispatcher:
         """Queue the events of audit records written since the last pump; returns how many
         notifications were queued. The first pump of a new store starts at the present."""
         now = self._now_ms()
-        channels = self.repo.channels()
+        channels = self._known = self.repo.channels()
         queued = 0
         with self.repo.db.begin() as conn:
             cursor = self.repo.cursor(conn)
@@ -145,12 +146,35 @@ class Dispatcher:
             started.append(name)
         return started
 
+    def send_direct(self, event: MonitorEvent) -> int:
+        """Send ``event`` now to the channels last read, bypassing the outbox: for when the
+        store itself (and so the outbox) is down. One try per channel; returns how many
+        channels it went to."""
+        sent = 0
+        for channel in self._known:
+            mode = channel.mode(event.kind)
+            if mode == "off" or not level_at_least(event.level, channel.level):
+                continue
+            message = Notification(event.title, event.body, event.level, mode == "silent")
+            self._pool.submit(self._send_now, channel.name, message)
+            sent += 1
+        return sent
+
+    def _send_now(self, name: str, message: Notification) -> None:
+        try:
+            url = self._url(name, self._now_ms())
+            if url is not None:
+                self.notifier.send(url, message)
+        except VolexError as exc:
+            log.warning("direct notification to %s failed: %s", name, exc)
+
     def wait_idle(self, timeout_s: float) -> None:
         """Wait for the sends in flight (tests and a clean shutdown)."""
+        from concurrent.futures import wait
+
         with self._lock:
             futures = list(self._inflight.values())
-        for future in futures:
-            future.result(timeout=timeout_s)
+        wait(futures, timeout=timeout_s)
 
     def _send(self, channel: Channel, waiting: bool) -> None:
         now = self._now_ms()

@@ -79,7 +79,7 @@ class WatchSources:
         out = {}
         for health in self.volex.doctor():
             out[health.component] = (health.status, health.detail)
-            if health.component == "exchange" and health.status == "ok" and health.latency_ms:
+            if health.component.startswith("exchange") and health.status == "ok" and health.latency_ms:
                 self._latencies.append(float(health.latency_ms))
         return out
 

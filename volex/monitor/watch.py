@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from volex.errors import VolexError
+from volex.errors import StorageError, VolexError
 from volex.monitor import detectors as d
+from volex.monitor.events import MonitorEvent
 
 if TYPE_CHECKING:
     from volex.adapters.storage.store import Store
@@ -79,6 +80,7 @@ class Watch:
         self._next_ping: datetime | None = None
         self._checking = threading.Lock()
         self._problems: list[str] = []
+        self._store_down = False  # told people directly; say "back" through the log when it is
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -103,18 +105,21 @@ class Watch:
         except VolexError as exc:
             log.warning("notifications: %s", exc)
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, *, first_check_s: float = 0.0) -> None:
         """Until ``stop``: notifications every ``poll_s``, checks every ``interval_s`` in a
-        thread of their own (a slow probe never holds up a halt notification)."""
-        checker = threading.Thread(target=self._check_loop, args=(stop,), daemon=True,
-                                   name="volex-monitor-checks")
+        thread of their own (a slow probe never holds up a halt notification), the first
+        one after ``first_check_s`` (a host starting up is left alone that long)."""
+        checker = threading.Thread(target=self._check_loop, args=(stop, first_check_s),
+                                   daemon=True, name="volex-monitor-checks")
         checker.start()
         while not stop.is_set():
             self.tick(check=False)
             stop.wait(self.settings.poll_s)
         checker.join(timeout=2.0)
 
-    def _check_loop(self, stop: threading.Event) -> None:
+    def _check_loop(self, stop: threading.Event, first_check_s: float) -> None:
+        if stop.wait(first_check_s):
+            return
         while not stop.is_set():
             try:
                 self.check()
@@ -151,9 +156,27 @@ class Watch:
             report.findings = [f for f, _ in findings]
             details = self._components(report)
             report.components = {name: status for name, (status, _) in details.items()}
-            self._record(findings, report, details)
-            self._summary(now)
+            try:
+                self._record(findings, report, details)
+                self._summary(now)
+            except StorageError as exc:
+                self._store_lost(now, str(exc), report)
+                return report
+            if self._store_down:
+                self._store_down = False
+                self.store.audit.record(ACTOR, "monitor.back", "store", "the store answers again")
             return report
+
+    def _store_lost(self, now: datetime, why: str, report: WatchReport) -> None:
+        """The store is down: nothing can be recorded or queued, so tell people directly, once."""
+        report.problems.append(f"store: {why}")
+        report.components["store"] = "fail"
+        if self._store_down:
+            return
+        self._store_down = True
+        self.dispatcher.send_direct(MonitorEvent(
+            key=f"store-down:{int(now.timestamp())}", at=now, kind="components",
+            level="critical", title="store down", body=why))
 
     def _action(self, finding: d.Finding) -> str:
         return self.settings.actions.get(finding.detector, "notify")
