@@ -169,3 +169,10 @@ def test_help_and_halt_do_not_import_the_news_libraries():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fetch_watch_keeps_fetching(server):
+    result = run("news", "fetch", "--watch", "--every", "0.01", "--rounds", "2", "--json")
+    assert result.exit_code == 0, result.output
+    rounds = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rounds) == 2 and rounds[0]["new"]["CoinDesk"] == 4 and rounds[1]["new"]["CoinDesk"] == 0
