@@ -107,6 +107,10 @@ def test_unreachable_sources_leave_stored_news_and_a_note(server):
     assert "tok-SECRET" not in result.output
     sources = run("news", "sources").output
     assert "failing" in sources and "tok-SECRET" not in sources
+    server_home = config_path().parent
+    logs = "".join(f.read_text() for f in server_home.glob("logs/*"))
+    assert "auth_token" in logs and "tok-SECRET" not in logs  # the token is masked in logs
+    assert "tok-SECRET" not in (server_home / "volex.db").read_bytes().decode("latin-1")
     assert "surges past $73" in flat(run("news", "BTC", "--offline").output).lower()
 
 
