@@ -92,3 +92,29 @@ def test_too_short_a_history_says_so_in_one_line(candles_file: Path, tmp_path: P
     line = _one_line_error(run("model", "train", "BTC/USDT", "-t", "2h", "--data", str(short)),
                            code=1)
     assert "too few" in line
+
+
+def test_train_with_sentiment_says_whether_the_features_beat_the_model_without(
+        candles_file: Path) -> None:
+    """Fear & Greed history in the store covering the file: the walk-forward runs with and
+    without sentiment features on the same bars, and the verdict is stated."""
+    from datetime import UTC, datetime, timedelta
+
+    from volex.adapters.storage.store import Store
+    from volex.config import load_settings
+
+    frame = pd.read_csv(candles_file, parse_dates=["timestamp"])
+    first = frame["timestamp"].iloc[0].to_pydatetime().replace(tzinfo=UTC)
+    days = (frame["timestamp"].iloc[-1] - frame["timestamp"].iloc[0]).days + 1
+    store = Store(load_settings().db_url)
+    start = first.replace(hour=0, minute=0, second=0)
+    store.news.add_fear_greed([(start + timedelta(days=d), (d * 7) % 101, "Neutral")
+                               for d in range(days)], datetime.now(UTC))
+    store.close()
+    result = run("model", "train", "BTC/USDT", "--timeframe", "2h", "--data", str(candles_file),
+                 "--with-sentiment", "--json")
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)["sentiment"]
+    assert verdict["bars_with_news"] >= 100 and verdict["bars_evaluated"] > 0
+    assert verdict["beats"] == (verdict["log_loss_with"] < verdict["log_loss_without"])
+    assert ("do not beat" in verdict["verdict"]) != verdict["beats"]

@@ -107,6 +107,10 @@ def test_unreachable_sources_leave_stored_news_and_a_note(server):
     assert "tok-SECRET" not in result.output
     sources = run("news", "sources").output
     assert "failing" in sources and "tok-SECRET" not in sources
+    server_home = config_path().parent
+    logs = "".join(f.read_text() for f in server_home.glob("logs/*"))
+    assert "auth_token" in logs and "tok-SECRET" not in logs  # the token is masked in logs
+    assert "tok-SECRET" not in (server_home / "volex.db").read_bytes().decode("latin-1")
     assert "surges past $73" in flat(run("news", "BTC", "--offline").output).lower()
 
 
@@ -169,3 +173,10 @@ def test_help_and_halt_do_not_import_the_news_libraries():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fetch_watch_keeps_fetching(server):
+    result = run("news", "fetch", "--watch", "--every", "0.01", "--rounds", "2", "--json")
+    assert result.exit_code == 0, result.output
+    rounds = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rounds) == 2 and rounds[0]["new"]["CoinDesk"] == 4 and rounds[1]["new"]["CoinDesk"] == 0

@@ -40,6 +40,9 @@ def test_rss_items_come_out_as_plain_text_with_times_and_only_web_links(server, 
     assert hostile.title == "Solana Network Outage Halts Block Production"  # script and tags gone
     assert "alert" not in hostile.summary and "evil" not in hostile.summary
     assert hostile.link == ""  # a javascript: link is dropped
+    url = server.route("/ctl", "<rss version='2.0'><channel><item><title>x</title>"
+                               "<link>https://x.example/a\x1b[2Jb</link></item></channel></rss>")
+    assert [i.link for i in FeedSource("Ctl", url, client, 2).fetch()] == [""]
     assert all(i.published_at is not None and i.published_at.tzinfo for i in items)
 
 

@@ -128,3 +128,24 @@ def test_a_failing_source_does_not_stop_the_others_and_the_budget_holds(store, s
     assert report.new["Decrypt"] == 3
     states = store.news.source_states()
     assert states["Broken"]["last_error"] and states["Decrypt"]["last_ok"] == NOW
+
+
+def test_a_fetch_is_due_after_the_refresh_interval_and_not_right_after_a_failure(store, server):
+    clock = Clock(NOW)
+    agent = agent_for(store, server, clock)
+    assert agent.due()
+    agent.fetch(["BTC"])
+    assert not agent.due()
+    clock.now = NOW + timedelta(minutes=16)
+    assert agent.due()
+    server.route("/coindesk", b"", status=503)
+    agent.fetch(["BTC"])  # CoinDesk fails, the others answer: news is fresh again
+    assert not agent.due()
+    for path in ("/decrypt", "/reddit", "/cp", "/fng"):
+        server.route(path, b"", status=503)
+    clock.now = NOW + timedelta(minutes=40)
+    agent.fetch(["BTC"])  # everything fails: no new try for two minutes
+    clock.now += timedelta(minutes=1)
+    assert not agent.due()
+    clock.now += timedelta(minutes=2)
+    assert agent.due()

@@ -16,6 +16,7 @@ from volex.agents.monitor import Health
 from volex.domain.analysis import Analysis
 from volex.domain.audit import AuditRecord
 from volex.domain.candles import CandleSet
+from volex.domain.news import NewsReport
 from volex.domain.orders import Fill, HaltReport, HaltState, Order, Position
 from volex.domain.signals import SignalBoard
 from volex.facade import Volex
@@ -96,6 +97,28 @@ class FixedVolex(Volex):
         return [AuditRecord(id=i, at=NOW - timedelta(minutes=30 - i), actor="dashboard",
                             action=action, subject=subject, reason=reason, details=details)
                 for i, (action, subject, reason, details) in enumerate(rows, 1)]
+
+    def news(self, symbols: list[str], **_: Any) -> NewsReport:
+        """Three stored items and a summary per watched asset, as `volex news` reads them."""
+        from volex.agents.news import scored_item
+        from volex.domain.news import FearGreed, RawItem, SentimentSummary, SentimentWindow
+
+        heads = [("CoinDesk", "Bitcoin Surges Past $112K as ETF Inflows Soar", 40),
+                 ("Decrypt", "Exchange Hack Drains $50 Million in ETH", 90),
+                 ("Reddit", "Still HODL, bitcoin <b>to the moon</b>", 200)]
+        items = [scored_item(RawItem(source=src, title=title, link=f"https://x.example/{i}",
+                                     published_at=NOW - timedelta(minutes=ago)),
+                             NOW - timedelta(minutes=ago - 5)) for i, (src, title, ago)
+                 in enumerate(heads)]
+        summaries = [SentimentSummary(asset=s.split("/")[0], as_of=NOW, windows=[
+            SentimentWindow(window="24h", items=2, mean=0.41, bullish=2, bearish=0, trend=0.1),
+            SentimentWindow(window="7d", items=9, mean=0.12, bullish=5, bearish=3, trend=None)])
+            for s in symbols]
+        fear_greed = FearGreed(day=NOW.replace(hour=0, minute=0), value=71,
+                               classification="Greed", available_at=NOW)
+        return NewsReport(as_of=NOW, since=NOW - timedelta(days=7), items=items,
+                          summaries=summaries, fear_greed=fear_greed,
+                          last_fetch=NOW - timedelta(minutes=4), offline=True)
 
     def doctor(self) -> list[Health]:
         return [Health("store", "ok", 1.0, ""), Health("event bus", "warn", 0.0, ""),

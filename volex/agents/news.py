@@ -25,11 +25,12 @@ from volex.errors import VolexError
 if TYPE_CHECKING:
     from volex.adapters.storage.news import NewsRepo
 
-__all__ = ["WINDOWS", "FetchReport", "NewsAgent"]
+__all__ = ["RETRY_AFTER", "WINDOWS", "FetchReport", "NewsAgent"]
 
 log = logging.getLogger(__name__)
 WINDOWS: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
 _FEAR_GREED_RECENT_DAYS = 10
+RETRY_AFTER = timedelta(minutes=2)
 
 
 @dataclass
@@ -75,9 +76,15 @@ class NewsAgent:
     # -- fetching ------------------------------------------------------------------------
 
     def due(self) -> bool:
-        """True when the last successful fetch is older than the refresh interval."""
-        last = self.repo.last_fetch()
-        return last is None or self.clock() - last >= self.refresh
+        """True when the last successful fetch is older than the refresh interval, and no
+        fetch failed in the last ``RETRY_AFTER`` (without a network, reading stored news must
+        not wait out the fetch budget every time)."""
+        now, last = self.clock(), self.repo.last_fetch()
+        if last is not None and now - last < self.refresh:
+            return False
+        failed = self.repo.last_failure()
+        return failed is None or now - failed >= min(RETRY_AFTER, self.refresh) \
+            or (last is not None and last >= failed)
 
     def fetch(self, assets: Sequence[str], only: str | None = None) -> FetchReport:
         """Fetch every source (or the one named ``only``) at once, within the time budget."""

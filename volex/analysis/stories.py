@@ -35,21 +35,26 @@ def normalise_title(title: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
-def _numbers(words: set[str]) -> set[str]:
-    return {w for w in words if any(c.isdigit() for c in w)}
+def _numbers(words: set[str]) -> frozenset[str]:
+    return frozenset(w for w in words if not w.isalpha() and any(c.isdigit() for c in w))
 
 
 def same_story(a: str, b: str) -> bool:
     """True when two normalised titles tell the same story."""
+    wa, wb = set(a.split()), set(b.split())
+    return _same(a, wa, _numbers(wa), b, wb, _numbers(wb))
+
+
+def _same(a: str, wa: set[str], na: frozenset[str], b: str, wb: set[str],
+          nb: frozenset[str]) -> bool:
     if a == b:
         return True
-    wa, wb = set(a.split()), set(b.split())
     if not wa or not wb:
         return False
-    numbers_a, numbers_b = _numbers(wa), _numbers(wb)
-    if numbers_a and numbers_b and numbers_a != numbers_b:
+    if na and nb and na != nb:
         return False  # "falls below $60000" on Monday, "falls below $58000" on Tuesday
-    if len(wa & wb) / len(wa | wb) >= _MERGE_OVERLAP and len(wa & wb) >= 3:
+    shared = len(wa & wb)
+    if shared >= 3 and shared / len(wa | wb) >= _MERGE_OVERLAP:
         return True
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return matcher.real_quick_ratio() >= _MERGE_RATIO and matcher.quick_ratio() >= _MERGE_RATIO \
@@ -57,28 +62,33 @@ def same_story(a: str, b: str) -> bool:
 
 
 class StoryIndex:
-    """Recent headlines by word, so a new one is compared only with those sharing words."""
+    """Recent headlines by word, so a new one is compared only with the few sharing most
+    words with it."""
+
+    _CANDIDATES = 20
 
     def __init__(self) -> None:
-        self._titles: list[tuple[str, str]] = []  # (normalised title, story id)
+        self._titles: list[tuple[str, set[str], frozenset[str], str]] = []
         self._by_word: dict[str, list[int]] = {}
 
     def add(self, title: str, story: str) -> None:
+        words = set(title.split())
         index = len(self._titles)
-        self._titles.append((title, story))
-        for word in set(title.split()):
+        self._titles.append((title, words, _numbers(words), story))
+        for word in words:
             self._by_word.setdefault(word, []).append(index)
 
     def find(self, title: str) -> str | None:
         """The story of an indexed headline telling the same story as ``title``, if any."""
         words = set(title.split())
+        numbers = _numbers(words)
         shared = Counter(i for w in words for i in self._by_word.get(w, ()))
         need = max(2, len(words) // 3)
-        for index, count in shared.most_common():
+        for index, count in shared.most_common(self._CANDIDATES):
             if count < need:
                 break
-            other, story = self._titles[index]
-            if same_story(title, other):
+            other, other_words, other_numbers, story = self._titles[index]
+            if _same(title, words, numbers, other, other_words, other_numbers):
                 return story
         return None
 

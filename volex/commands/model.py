@@ -85,18 +85,36 @@ def train(
     model: str = typer.Option(None, "--model", "-m", help="random_forest (default), lightgbm or hist_gradient_boosting."),
     data: Path = _TRAIN_DATA,
     offline: bool = _OFFLINE,
+    with_sentiment: bool = typer.Option(False, "--with-sentiment", help="Also evaluate the same walk-forward with sentiment features (stored news, Fear & Greed) and say whether they beat the model without them."),
     as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
 ) -> None:
     """Train on the history available, evaluate walk-forward, calibrate and save."""
     kind = _kind(model)
     app = volex(ctx)
+    comparison = None
     with err_console.status(f"training {symbol}: walk-forward folds, calibration, final fit"):
-        meta = app.train_model(symbol, timeframe, model=kind, data=data, offline=offline or None)
+        if with_sentiment:
+            meta, comparison = app.train_model_with_sentiment(
+                symbol, timeframe, model=kind, data=data, offline=offline or None)
+        else:
+            meta = app.train_model(symbol, timeframe, model=kind, data=data,
+                                   offline=offline or None)
     if as_json:
-        print_json(meta.model_dump(mode="json"))
+        print_json(meta.model_dump(mode="json") | (
+            {"sentiment": comparison.model_dump(mode="json")} if comparison else {}))
         return
     for panel in render_report(meta.evaluation):
         console.print(panel)
+    if comparison is not None:
+        from rich.panel import Panel
+
+        console.print(Panel(
+            f"log loss {comparison.log_loss_without:.4f} without, {comparison.log_loss_with:.4f}"
+            f" with; accuracy {comparison.accuracy_without:.1%} without, "
+            f"{comparison.accuracy_with:.1%} with; {comparison.bars_with_news:,} of "
+            f"{comparison.bars_evaluated:,} evaluated bars had news\n"
+            f"[{'green' if comparison.beats else 'yellow'}]{comparison.verdict}[/]",
+            title="Sentiment features, walk-forward", title_align="left"))
     console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: {meta.training_rows:,} "
                   f"labelled bars {meta.first_bar:%Y-%m-%d} .. {meta.last_bar:%Y-%m-%d}, "
                   f"trained in {meta.evaluation.seconds:.1f} s")

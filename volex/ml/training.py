@@ -66,9 +66,13 @@ class Evaluation:
         return target
 
 
-def prepare_dataset(candles: pd.DataFrame, timeframe: str, spec: ModelSpec) -> Dataset:
-    """Features and labels of every bar that has both."""
+def prepare_dataset(candles: pd.DataFrame, timeframe: str, spec: ModelSpec,
+                    extra: np.ndarray | None = None) -> Dataset:
+    """Features and labels of every bar that has both; ``extra`` columns (one row per
+    candle, e.g. sentiment as of each bar's close) are appended to the features."""
     features = build_features(candles, timeframe, as_array=True)
+    if extra is not None:
+        features = np.hstack([features, extra])
     close = candles["close"].to_numpy(dtype=np.float64)
     labels = make_labels(close, spec.horizon, spec.threshold)
     past = past_direction(close, spec.horizon, spec.threshold)
@@ -98,11 +102,12 @@ def _notes(report: EvaluationReport) -> list[str]:
 
 
 def evaluate_model(candles: pd.DataFrame, symbol: str, timeframe: str,
-                   settings: Any = None, *, spec: ModelSpec | None = None) -> Evaluation:
+                   settings: Any = None, *, spec: ModelSpec | None = None,
+                   extra: np.ndarray | None = None) -> Evaluation:
     """Purged walk-forward evaluation with nested calibration, next to the baselines."""
     spec = spec or ModelSpec.from_settings(settings)
     started = time.perf_counter()
-    data = prepare_dataset(candles, timeframe, spec)
+    data = prepare_dataset(candles, timeframe, spec, extra)
     try:
         folds = purged_walk_forward_splits(len(data.labels), spec.n_folds, spec.purge_bars,
                                            MIN_TRAIN_ROWS)
@@ -149,11 +154,13 @@ def _predictions_frame(stamps: Any, proba: np.ndarray, actual: np.ndarray) -> pd
 
 
 def train_model(candles: pd.DataFrame, symbol: str, timeframe: str, settings: Any = None,
-                *, spec: ModelSpec | None = None) -> TrainedModel:
-    """Evaluate walk-forward, then fit the final model and its out-of-sample calibrator."""
+                *, spec: ModelSpec | None = None,
+                evaluation: Evaluation | None = None) -> TrainedModel:
+    """Evaluate walk-forward (unless ``evaluation`` of the same candles and spec is given),
+    then fit the final model and its out-of-sample calibrator."""
     spec = spec or ModelSpec.from_settings(settings)
     started = time.perf_counter()
-    evaluation = evaluate_model(candles, symbol, timeframe, spec=spec)
+    evaluation = evaluation or evaluate_model(candles, symbol, timeframe, spec=spec)
     data = prepare_dataset(candles, timeframe, spec)
     estimator = _estimator_factory(spec)()
     with openmp_threads(spec.n_jobs):

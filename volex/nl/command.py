@@ -19,6 +19,7 @@ __all__ = [
 Intent = Literal[
     "analyze",
     "signals",
+    "news",
     "trade",
     "cancel",
     "orders",

@@ -169,6 +169,14 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 ),
             ),
             (
+                52,
+                "news",
+                (
+                    r"\b(?:news|headlines?|sentiment|fear(?:ful)?|greed(?:y)?|fear (?:and|&) greed|"
+                    r"mood|what (?:are )?people (?:are )?saying|crowd|social media|reddit)\b"
+                ),
+            ),
+            (
                 50,
                 "analyze",
                 (

@@ -7,6 +7,7 @@ one argv per invocation (a sequence, or a trade on several symbols, gives severa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from volex.errors import UserInputError
@@ -56,6 +57,17 @@ def _analyze(command: Command) -> list[list[str]]:
 
 def _signals(command: Command) -> list[list[str]]:
     return [["signals", *command.symbols, *_timeframe(command)]]
+
+
+_NEWS_SPAN = ((re.compile(r"\b(?:this|last|past) week\b|\bweekly\b"), "7d"),
+              (re.compile(r"\b(?:this|last|past) month\b"), "30d"))
+
+
+def _news(command: Command) -> list[list[str]]:
+    """``volex news`` for the symbols (none: every item, and Fear & Greed for the mood)."""
+    since = f"{command.lookback_days}d" if command.lookback_days else next(
+        (span for pattern, span in _NEWS_SPAN if pattern.search(command.text.lower())), None)
+    return [["news", *command.symbols, *(["--since", since] if since else [])]]
 
 
 def _trade(command: Command) -> list[list[str]]:
@@ -167,6 +179,7 @@ def _plain(name: str) -> Callable[[Command], list[list[str]]]:
 _BUILDERS: dict[str, Callable[[Command], list[list[str]]]] = {
     "analyze": _analyze,
     "signals": _signals,
+    "news": _news,
     "trade": _trade,
     "cancel": _cancel,
     "orders": _orders,

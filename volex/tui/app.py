@@ -37,6 +37,7 @@ from volex.tui.widgets.chart import CHART_STYLES, TIMEFRAMES, PriceChart, render
 from volex.tui.widgets.commandbar import CommandBar
 from volex.tui.widgets.decisions import DecisionsPanel
 from volex.tui.widgets.events import EventsFeed
+from volex.tui.widgets.news import NewsPanel, news_events
 from volex.tui.widgets.positions import PositionsPanel
 from volex.tui.widgets.statusbar import HaltBanner, StatusBar, freshness
 from volex.tui.widgets.watchlist import Watchlist
@@ -201,6 +202,11 @@ class VolexApp(DashboardActions, App[None]):
         for name in ("positions", "orders", "fills"):
             if getattr(data, name) is not None:
                 positions.show(name, getattr(data, name))
+        if data.news is not None:
+            screen.query_one(NewsPanel).show(data.news, self.selected)
+            if data.news.ok:
+                self.events_feed.add(news_events(data.news.value,
+                                                 {s.split("/")[0] for s in self.symbols}))
         if data.events is not None:
             self._events_ok = data.events.ok
             feed = self.events_feed
@@ -254,6 +260,7 @@ class VolexApp(DashboardActions, App[None]):
         if event.symbol != self.selected:
             self.selected = event.symbol
             self.load_chart()
+            self.screen_stack[0].query_one(NewsPanel).select(event.symbol)
 
     def on_price_chart_size_changed(self) -> None:
         if self.selected is not None:

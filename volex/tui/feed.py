@@ -100,6 +100,7 @@ class DashboardData:
     decisions: Section[list[Any]] | None = None
     events: Section[list[EventRow]] | None = None
     health: Section[dict[str, str]] | None = None
+    news: Section[Any] | None = None
 
 
 # Parts read by separate workers, so a slow one (the market, over the network) never holds
@@ -264,7 +265,12 @@ class DashboardFeed:
                                      orders=self.call(self.volex.orders), fills=self.call(self.volex.fills))
         decisions = self.signals(symbols, timeframe) if slow else None
         return DashboardData(at=self.clock(), quotes=self.quotes(symbols, timeframe, decisions),
-                             decisions=decisions, health=self.health() if slow else None)
+                             decisions=decisions, health=self.health() if slow else None,
+                             news=self.news(symbols) if slow else None)
+
+    def news(self, symbols: list[str]) -> Section[Any]:
+        """The watchlist's news over 7 days (fetched first when due, unless offline)."""
+        return self.call("news", symbols, since=self.clock() - timedelta(days=7), limit=60)
 
     def snapshot(self, symbols: list[str], timeframe: str, *, slow: bool = True) -> DashboardData:
         """Every part of one refresh."""

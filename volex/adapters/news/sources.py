@@ -30,9 +30,12 @@ _TICKER = re.compile(r"^[A-Z0-9]{2,10}$")
 
 
 def _link(raw: object) -> str:
-    """Only http(s) links survive: a feed may offer ``javascript:`` or ``data:``."""
+    """Only plain http(s) links survive: a feed may offer ``javascript:`` or ``data:``, or
+    hide spaces and terminal control characters in a URL."""
     text = str(raw or "").strip()
-    return text if urlsplit(text).scheme in {"http", "https"} and len(text) <= 2000 else ""
+    if len(text) > 2000 or any(ord(c) <= 32 or 127 <= ord(c) < 160 for c in text):
+        return ""
+    return text if urlsplit(text).scheme in {"http", "https"} else ""
 
 
 def _when(parsed: Any) -> datetime | None:

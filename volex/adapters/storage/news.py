@@ -228,6 +228,10 @@ class NewsRepo:
         with self.db.begin() as conn:
             return _dt(conn.execute(select(func.max(news_source_state.c.last_ok_ts))).scalar())
 
+    def last_failure(self) -> datetime | None:
+        with self.db.begin() as conn:
+            return _dt(conn.execute(select(func.max(news_source_state.c.last_error_ts))).scalar())
+
 
 def _reading(row) -> FearGreed:
     return FearGreed(day=_dt(row["day_ts"]), value=row["value"],

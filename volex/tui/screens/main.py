@@ -15,6 +15,7 @@ from volex.tui.widgets.chart import PriceChart
 from volex.tui.widgets.commandbar import CommandBar
 from volex.tui.widgets.decisions import DecisionsPanel
 from volex.tui.widgets.events import EventsFeed
+from volex.tui.widgets.news import NewsPanel
 from volex.tui.widgets.positions import PositionsPanel
 from volex.tui.widgets.statusbar import HaltBanner, StatusBar
 from volex.tui.widgets.watchlist import Watchlist
@@ -43,6 +44,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield Watchlist(self.symbols, id="watchlist")
                 yield DecisionsPanel(id="decisions")
+                yield NewsPanel(id="news")
             with Vertical(id="right"):
                 yield PriceChart(id="chart")
                 with Horizontal(id="bottom"):
