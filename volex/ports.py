@@ -5,7 +5,7 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 
-__all__ = ["LLM", "Cache", "EventBus", "Exchange", "MarketData", "SecretStore", "TokenUsage"]
+__all__ = ["LLM", "Cache", "EventBus", "Exchange", "Executor", "MarketData", "SecretStore",
+           "TokenUsage"]
 
 
 @runtime_checkable
@@ -184,3 +185,23 @@ class LLM(Protocol):
     def complete_json(
         self, system: str, user: str, schema: type[ModelT]
     ) -> tuple[ModelT | None, TokenUsage]: ...
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """Runs independent pieces of heavy work (grid slices, markets, folds) somewhere else:
+    a local process pool or a Dask cluster. ``fn`` and the items must pickle; results come
+    back in the items' order whatever order they finish in, and a piece whose worker died
+    is run again elsewhere (the cluster's job), never lost."""
+
+    where: str
+
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> Iterator[_R]:
+        """``fn(item)`` for each item, yielded in order as each becomes available."""
+        ...
+
+    def close(self) -> None: ...

@@ -7,6 +7,7 @@ trading, alerts, infrastructure); every part reaches agents only through the run
 from __future__ import annotations
 
 from volex.facade.alerts import AlertFacade
+from volex.facade.cluster import ClusterFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
@@ -19,8 +20,8 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, RemoteTradingFacade,
-            TradingFacade, AlertFacade, InfraFacade, TokenFacade):
+class Volex(MarketFacade, ModelFacade, SignalFacade, ClusterFacade, StrategyFacade,
+            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

@@ -1,0 +1,65 @@
+"""`volex optimize --cluster`: the grid on real `dask scheduler` / `dask worker` processes on
+loopback (or a local pool) gives the same result as one process, and a worker killed mid-grid
+has its slices redone elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.cli import one_line_error, run
+from tests.support.dask_cluster import loopback_cluster
+from volex import Volex
+
+SEARCH = {"timeframe": "2h", "days": 1500}
+
+
+def _same(here: dict, there: dict) -> None:
+    there = dict(there)
+    assert there.pop("ran_on")
+    assert here == there
+
+
+@pytest.fixture(scope="module")
+def local_answer() -> dict:
+    with Volex(offline=True) as volex:
+        return volex.optimize("sma_cross", "BTC/USDT", **SEARCH).to_dict()
+
+
+def test_a_dask_cluster_and_a_local_pool_give_the_one_process_answer(local_answer: dict) -> None:
+    with loopback_cluster(2) as cluster, Volex(offline=True) as volex:
+        on_dask = volex.optimize("sma_cross", "BTC/USDT", cluster=cluster.address, **SEARCH)
+        assert on_dask.result.extra["ran_on"] == f"Dask cluster {cluster.address}"
+        _same(local_answer, on_dask.to_dict())
+        shown = run("optimize", "sma_cross", "BTC/USDT", "-t", "2h", "--days", "1500",
+                    "--offline", "--cluster", cluster.address, "--json")
+        assert shown.exit_code == 0, shown.output
+        _same(local_answer, json.loads(shown.stdout))
+    with Volex(offline=True) as volex:
+        _same(local_answer, volex.optimize("sma_cross", "BTC/USDT", cluster="local:2",
+                                           **SEARCH).to_dict())
+
+
+def test_a_worker_killed_mid_grid_loses_no_slice(local_answer: dict) -> None:
+    with loopback_cluster(2) as cluster, Volex(offline=True) as volex:
+        killed = []
+
+        def kill_after_the_first(done: int, total: int, best: object) -> None:
+            if not killed:
+                cluster.kill_worker(0)
+                killed.append(done)
+
+        answer = volex.optimize("sma_cross", "BTC/USDT", cluster=cluster.address,
+                                on_progress=kill_after_the_first, **SEARCH)
+        assert killed and killed[0] < 20, "the worker died after the grid was done"
+        assert cluster.workers[0].poll() is not None
+    _same(local_answer, answer.to_dict())
+
+
+def test_cluster_addresses_and_searches_it_cannot_run() -> None:
+    assert "say local, local:N or a Dask scheduler" in one_line_error(
+        run("optimize", "sma_cross", "BTC/USDT", "--offline", "--cluster", "nowhere"))
+    assert "needs --storage" in one_line_error(
+        run("optimize", "sma_cross", "BTC/USDT", "--offline", "--cluster", "local",
+            "--method", "bayes"))
