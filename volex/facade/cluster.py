@@ -123,14 +123,18 @@ class ClusterFacade(StrategyFacade):
         kept = [r for r in runs if r is not None]
         if not kept:
             raise UserInputError(f"{found.name}: no grid point satisfies the constraints")
+        skipped = 0
         if storage is None:
             trials_found = sorted((t for r in kept for t in r.result.trials),
                                   key=lambda t: t.value, reverse=True)
         else:  # each worker's answer covers the study so far: the last one covers it all
-            trials_found = max(kept, key=lambda r: len(r.result.trials)).result.trials
+            last = max(kept, key=lambda r: len(r.result.trials)
+                       + r.result.extra.get("skipped_by_constraints", 0)).result
+            trials_found, skipped = last.trials, last.extra.get("skipped_by_constraints", 0)
         result = OptimizationResult(found.name, kept[0].result.symbol, method, objective,
                                     trials_found, study=study if storage else None,
-                                    extra={"skipped_by_constraints": 0, "ran_on": executor.where})
+                                    extra={"skipped_by_constraints": skipped,
+                                           "ran_on": executor.where})
         saved = self._save_best(found.name, result, objective) if save else None
         return OptimizeRun(result, kept[0].source, None, saved)
 
