@@ -1,4 +1,4 @@
-"""`volex optimize --cluster`: the grid on real `dask scheduler` / `dask worker` processes on
+"""`volex optimize|backtest --cluster`: the grid (and markets) on real `dask scheduler` / `dask worker` processes on
 loopback (or a local pool) gives the same result as one process, and a worker killed mid-grid
 has its slices redone elsewhere."""
 
@@ -36,6 +36,10 @@ def test_a_dask_cluster_and_a_local_pool_give_the_one_process_answer(local_answe
                     "--offline", "--cluster", cluster.address, "--json")
         assert shown.exit_code == 0, shown.output
         _same(local_answer, json.loads(shown.stdout))
+        markets = ["BTC/USDT", "ETH/USDT", "DOGE/USDT"]
+        here = [r.to_dict() for r in volex.backtest("ema_cross", markets, timeframe="2h")]
+        there = volex.backtest("ema_cross", markets, timeframe="2h", cluster=cluster.address)
+        assert [r.to_dict() for r in there] == here
     with Volex(offline=True) as volex:
         _same(local_answer, volex.optimize("sma_cross", "BTC/USDT", cluster="local:2",
                                            **SEARCH).to_dict())
@@ -76,3 +80,23 @@ def test_an_optuna_study_keeps_its_storage_and_runs_its_trials_on_workers(tmp_pa
 
     study = optuna.load_study(study_name="shared", storage=storage)
     assert len([t for t in study.trials if t.state.is_finished()]) == 8
+
+
+def test_backtests_of_many_markets_on_a_local_pool_match_and_mark_the_strategy(
+        tmp_path) -> None:
+    from tests.conftest import shared_data
+
+    with Volex(offline=True) as volex:
+        markets = ["BTC/USDT", "DOGE/USDT"]
+        here = [r.to_dict() for r in volex.backtest("sma_cross", markets, timeframe="2h",
+                                                    walk_forward=2)]
+        there = volex.backtest("sma_cross", markets, timeframe="2h", walk_forward=2,
+                               cluster="local:2")
+        assert [r.to_dict() for r in there] == here
+        assert volex.strategy("sma_cross")["state"] == "backtested"
+        shown = run("backtest", "rsi_reversion", "BTC/USDT", "--data",
+                    str(shared_data("BTC_USDT_2h.csv")), "--cluster", "local:1", "--json")
+        plain = run("backtest", "rsi_reversion", "BTC/USDT", "--data",
+                    str(shared_data("BTC_USDT_2h.csv")), "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout) == json.loads(plain.stdout)

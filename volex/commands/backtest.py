@@ -135,6 +135,9 @@ def backtest(
         help="A Python file defining your own strategy.")] = None,
     offline: Annotated[bool, typer.Option(
         help="Use only cached candles or the bundled sample.")] = False,
+    cluster: Annotated[str | None, typer.Option(
+        help="Run each market on a Dask scheduler (tcp://HOST:8786) or local[:N] processes "
+             "(default: [cluster] address, else this process).")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print metrics and trades as JSON.")] = False,
     report: Annotated[Path | None, typer.Option(
@@ -153,7 +156,7 @@ def backtest(
             strategy, symbols, timeframe=timeframe, days=days, since=since, until=until,
             data=data, params=params, cash=cash, fee=fee, slippage_bps=slippage_bps,
             stop_loss_pct=stop_loss, take_profit_pct=take_profit, walk_forward=walk_forward,
-            strategy_file=file, offline=offline or None,
+            strategy_file=file, offline=offline or None, cluster=cluster,
             on_step=lambda done, total, what: progress.update(task, completed=done, total=total,
                                                               description=what))
     if report is not None:

@@ -1,4 +1,8 @@
-"""Heavy work on an executor: `volex optimize --cluster` (a Dask cluster, or a local pool).
+"""Heavy work on an executor: `volex optimize|backtest --cluster` (Dask, or a local pool).
+
+A backtest over many markets is one piece per market (its walk-forward folds included),
+each an ordinary service call (``run_backtests``) on a worker with the candles and the
+strategy's saved parameters this machine read; the lifecycle is updated here afterwards.
 
 A grid search is cut into slices, one per value of the strategy's first free parameter;
 each slice is an ordinary service call (``run_optimization``) on a worker, with the candles
@@ -18,10 +22,11 @@ from volex.facade.strategies import StrategyFacade
 
 if TYPE_CHECKING:
     from volex.backtest.engine import BacktestConfig
-    from volex.backtest.service import OptimizeRun, Window
+    from volex.backtest.service import BacktestRun, OptimizeRun, Window
     from volex.domain.candles import CandleSet
+    from volex.strategies.lifecycle import StrategyRecord
 
-__all__ = ["ClusterFacade", "Slice", "run_slice"]
+__all__ = ["ClusterFacade", "Market", "Slice", "run_market", "run_slice"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,47 @@ class Slice:
     trials: int | None = None
     storage: str | None = None
     study: str | None = None
+
+
+@dataclass(frozen=True)
+class Market:
+    """One market's backtest, everything a worker needs (it must pickle)."""
+
+    strategy: str
+    strategy_file: str | None
+    record: StrategyRecord
+    candles: CandleSet
+    window: Window
+    params: dict[str, Any] | None
+    config: BacktestConfig
+    walk_forward: int | None
+
+
+class _Saved:
+    """The strategy's record as this machine read it; a worker changes no lifecycle."""
+
+    def __init__(self, record: StrategyRecord) -> None:
+        self.record = record
+
+    def get(self, name: str) -> StrategyRecord | None:
+        return self.record if name == self.record.name else None
+
+    def put(self, record: StrategyRecord) -> None:
+        """Ignored: the client marks the strategy backtested once every market is done."""
+
+    def all(self) -> list[StrategyRecord]:
+        return [self.record]
+
+
+def run_market(piece: Market) -> BacktestRun:
+    """Backtest one market through the service (on a worker)."""
+    from volex.backtest.service import run_backtests
+
+    [run] = run_backtests(_Preloaded(piece.candles), _Saved(piece.record), piece.strategy,
+                          [piece.candles.symbol], timeframe=piece.candles.timeframe,
+                          window=piece.window, params=piece.params, config=piece.config,
+                          walk_forward=piece.walk_forward, strategy_file=piece.strategy_file)
+    return run
 
 
 class _Preloaded:
@@ -80,6 +126,48 @@ class ClusterFacade(StrategyFacade):
             return super().optimize(strategy, symbol, **options)
         return self._optimize_on(where, strategy, symbol, **options)
 
+    def backtest(self, strategy: str, symbols: list[str], *, cluster: str | None = None,
+                 **options: Any) -> list[BacktestRun]:
+        """As StrategyFacade.backtest; with ``cluster`` each market runs on a worker."""
+        where = cluster or self.settings.cluster.address
+        if where is None:
+            return super().backtest(strategy, symbols, **options)
+        return self._backtest_on(where, strategy, symbols, **options)
+
+    def _backtest_on(self, where: str, strategy: str, symbols: list[str], *,
+                     timeframe: str | None = None, days: float | None = None, since: Any = None,
+                     until: Any = None, data: Any = None, params: dict[str, Any] | None = None,
+                     cash: float | None = None, fee: float | None = None,
+                     slippage_bps: float = 0.0, stop_loss_pct: float | None = None,
+                     take_profit_pct: float | None = None, walk_forward: int | None = None,
+                     strategy_file: Any = None, offline: bool | None = None,
+                     on_step: Any = None) -> list[BacktestRun]:
+        from volex.adapters.executor import build_executor
+        from volex.backtest.service import Window
+        from volex.strategies.lifecycle import mark_backtested, record_of
+        from volex.strategies.registry import get_strategy
+
+        if not symbols:
+            raise UserInputError("name at least one SYMBOL to backtest")
+        found = get_strategy(strategy, strategy_file)
+        window, load = Window(days, since, until), self._candle_loader(offline)
+        config = self._backtest_config(cash, fee, slippage_bps, stop_loss_pct, take_profit_pct)
+        record = record_of(self.strategy_store, found.name)
+        pieces = [Market(found.name, str(strategy_file) if strategy_file else None, record,
+                         _candles(load, symbol, timeframe, data, window), window, params,
+                         config, walk_forward) for symbol in symbols]
+        executor = build_executor(where)
+        runs: list[BacktestRun] = []
+        try:
+            for run in executor.map(run_market, pieces):
+                runs.append(run)
+                if on_step:
+                    on_step(len(runs), len(pieces), run.result.symbol)
+        finally:
+            executor.close()
+        mark_backtested(self.strategy_store, found.name)
+        return runs
+
     def _optimize_on(self, where: str, strategy: str, symbol: str, *,
                      timeframe: str | None = None, days: float | None = None,
                      since: Any = None, until: Any = None, data: Any = None,
@@ -104,8 +192,7 @@ class ClusterFacade(StrategyFacade):
         found = get_strategy(strategy, strategy_file)
         fixed = {k: found.param(k).coerce(v) for k, v in (params or {}).items()}
         window = Window(days, since, until)
-        candles = self._candle_loader(offline)(symbol, timeframe, data,
-                                               None if data else window.bars_needed(timeframe))
+        candles = _candles(self._candle_loader(offline), symbol, timeframe, data, window)
         base = Slice(found.name, str(strategy_file) if strategy_file else None, candles, window,
                      fixed, self._backtest_config(cash, fee, slippage_bps), objective, method,
                      storage=storage, study=study)
@@ -147,6 +234,18 @@ class ClusterFacade(StrategyFacade):
                                         details={"params": saved.best_params,
                                                  "objective": objective})
         return saved
+
+
+def _candles(load: Any, symbol: str, timeframe: str | None, data: Any,
+             window: Window) -> CandleSet:
+    """What the service would load for ``symbol``; a file's bar length read from the file."""
+    candles = load(symbol, timeframe, data, None if data else window.bars_needed(timeframe))
+    if data is not None and timeframe is None:
+        from volex.ml.features import infer_timeframe
+
+        stamps = candles.frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+        candles.timeframe = infer_timeframe(stamps[:10_001])
+    return candles
 
 
 def _pieces(base: Slice, strategy: Any, fixed: dict[str, Any], trials: int | None,
