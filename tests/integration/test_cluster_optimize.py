@@ -100,3 +100,32 @@ def test_backtests_of_many_markets_on_a_local_pool_match_and_mark_the_strategy(
                     str(shared_data("BTC_USDT_2h.csv")), "--json")
         assert shown.exit_code == 0, shown.output
         assert json.loads(shown.stdout) == json.loads(plain.stdout)
+
+
+def _flat(value: object, path: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _flat(item, f"{path}.{key}").items()}
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in _flat(item, f"{path}[{i}]").items()}
+    return {path: value}
+
+
+def test_models_of_several_markets_train_on_workers_as_they_would_here(volex_home) -> None:
+    def comparable(meta: dict) -> dict:
+        """Same model, same scores; the time it took differs, and sums of probabilities
+        over threads may differ in the last bits (1e-12), so numbers compare to 1e-9."""
+        flat = {k: v for k, v in _flat(meta).items()
+                if not k.endswith((".seconds", ".trained_at", ".created_at"))}
+        return {k: pytest.approx(v, rel=1e-9) if isinstance(v, float) else v
+                for k, v in flat.items()}
+
+    trained = run("model", "train", "DOGE/USDT", "ETH/USDT", "-t", "2h", "--offline",
+                  "--cluster", "local:2", "--json")
+    assert trained.exit_code == 0, trained.output
+    there = json.loads(trained.stdout)
+    assert [m["symbol"] for m in there] == ["DOGE/USDT", "ETH/USDT"]
+    assert len(list((volex_home / "models").iterdir())) == 2, "both models saved here"
+    here = json.loads(run("model", "train", "DOGE/USDT", "-t", "2h", "--offline", "--json").stdout)
+    assert comparable(there[0]) == comparable(here)
+    assert "no --cluster" in one_line_error(
+        run("model", "train", "BTC/USDT", "--data", "x.csv", "--cluster", "local"))

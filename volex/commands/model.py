@@ -84,26 +84,42 @@ def render_report(report: EvaluationReport) -> list[RenderableType]:
 @model_app.command("train")
 def train(
     ctx: typer.Context,
-    symbol: str = _SYMBOL,
+    symbols: list[str] = typer.Argument(..., help="Symbol(s), e.g. BTC/USDT ETH/USDT (one "
+                                                  "label with --data)."),
     timeframe: str = _TIMEFRAME,
     model: str = typer.Option(None, "--model", "-m", help="random_forest (default), lightgbm or hist_gradient_boosting."),
     data: Path = _TRAIN_DATA,
     offline: bool = _OFFLINE,
+    cluster: str = typer.Option(None, "--cluster", help="Train each market on a Dask scheduler "
+                                "(tcp://HOST:8786) or local[:N] processes."),
     as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
 ) -> None:
     """Train on the history available, evaluate walk-forward, calibrate and save."""
+    from volex.errors import UserInputError
+
     kind = _kind(model)
     app = volex(ctx)
-    with err_console.status(f"training {symbol}: walk-forward folds, calibration, final fit"):
-        meta = app.train_model(symbol, timeframe, model=kind, data=data, offline=offline or None)
+    if data is not None and (len(symbols) > 1 or cluster is not None):
+        raise UserInputError("--data is one market's candles, trained here: give one symbol "
+                             "(its label) and no --cluster")
+    shown = ", ".join(symbols)
+    with err_console.status(f"training {shown}: walk-forward folds, calibration, final fit"):
+        if len(symbols) == 1 and cluster is None:
+            metas = [app.train_model(symbols[0], timeframe, model=kind, data=data,
+                                     offline=offline or None)]
+        else:
+            metas = app.train_models(symbols, timeframe, model=kind, offline=offline or None,
+                                     cluster=cluster)
     if as_json:
-        print_json(meta.model_dump(mode="json"))
+        dumped = [meta.model_dump(mode="json") for meta in metas]
+        print_json(dumped[0] if len(symbols) == 1 else dumped)
         return
-    for panel in render_report(meta.evaluation):
-        console.print(panel)
-    console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: {meta.training_rows:,} "
-                  f"labelled bars {meta.first_bar:%Y-%m-%d} .. {meta.last_bar:%Y-%m-%d}, "
-                  f"trained in {meta.evaluation.seconds:.1f} s")
+    for meta in metas:
+        for panel in render_report(meta.evaluation):
+            console.print(panel)
+        console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: "
+                      f"{meta.training_rows:,} labelled bars {meta.first_bar:%Y-%m-%d} .. "
+                      f"{meta.last_bar:%Y-%m-%d}, trained in {meta.evaluation.seconds:.1f} s")
 
 
 @model_app.command("list")

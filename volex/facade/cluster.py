@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from volex.backtest.engine import BacktestConfig
     from volex.backtest.service import BacktestRun, OptimizeRun, Window
     from volex.domain.candles import CandleSet
+    from volex.ml import ModelMetadata, ModelSpec
+    from volex.ml.predict import TrainedModel
     from volex.strategies.lifecycle import StrategyRecord
 
-__all__ = ["ClusterFacade", "Market", "Slice", "run_market", "run_slice"]
+__all__ = ["ClusterFacade", "Market", "Slice", "Training", "run_market", "run_slice",
+           "run_training"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,22 @@ def run_market(piece: Market) -> BacktestRun:
     return run
 
 
+@dataclass(frozen=True)
+class Training:
+    """One market's model training, everything a worker needs (it must pickle)."""
+
+    candles: CandleSet
+    spec: ModelSpec
+
+
+def run_training(piece: Training) -> TrainedModel:
+    """Evaluate walk-forward and fit one market's model (on a worker); saved by the client."""
+    from volex.ml import train_model
+
+    return train_model(piece.candles.frame, piece.candles.symbol, piece.candles.timeframe,
+                       spec=piece.spec)
+
+
 class _Preloaded:
     """A candle loader that returns the candles the client already loaded."""
 
@@ -125,6 +144,32 @@ class ClusterFacade(StrategyFacade):
         if where is None:
             return super().optimize(strategy, symbol, **options)
         return self._optimize_on(where, strategy, symbol, **options)
+
+    def train_models(self, symbols: list[str], timeframe: str | None = None, *,
+                     model: str | None = None, offline: bool | None = None,
+                     cluster: str | None = None) -> list[ModelMetadata]:
+        """Train one model per market, on ``cluster`` (or ``[cluster] address``) when given,
+        else one after another here; each is saved here as `volex model train` saves it."""
+        from volex.adapters.executor import build_executor
+        from volex.ml import ModelRegistry, ModelSpec
+        from volex.ml.training import TRAINING_BARS
+
+        where = cluster or self.settings.cluster.address
+        if where is None:
+            return [self.train_model(s, timeframe, model=model, offline=offline) for s in symbols]
+        spec = ModelSpec.from_settings(self.settings, kind=model)
+        pieces = [Training(self.candles(s, timeframe, offline=offline, bars=TRAINING_BARS), spec)
+                  for s in dict.fromkeys(symbols)]
+        registry = ModelRegistry(self.settings.home / "models")
+        executor = build_executor(where)
+        saved = []
+        try:
+            for trained in executor.map(run_training, pieces):
+                registry.save(trained)
+                saved.append(trained.metadata)
+        finally:
+            executor.close()
+        return saved
 
     def backtest(self, strategy: str, symbols: list[str], *, cluster: str | None = None,
                  **options: Any) -> list[BacktestRun]:
