@@ -158,6 +158,12 @@ class AgentSettings(BaseModel):
         return [self.url] if isinstance(self.url, str) else list(self.url or [])
 
 
+class ClusterSettings(BaseModel):
+    """Where heavy work goes (`--cluster` wins): a Dask scheduler, or local[:N] processes."""
+
+    address: str | None = Field(None, pattern=r"^((tcp|tls)://\S+:\d+|local(:\d+)?)$")
+
+
 class BotSettings(BaseModel):
     """`volex bot telegram`: the chat ids allowed to talk to Volex, each with its role."""
 
@@ -252,6 +258,7 @@ class Settings(BaseSettings):
     exchanges: dict[str, ExchangeSettings] = {}
     serve: ServeSettings = ServeSettings()
     bot: BotSettings = BotSettings()
+    cluster: ClusterSettings = ClusterSettings()
 
     @field_validator("agents")
     @classmethod

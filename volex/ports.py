@@ -5,7 +5,7 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["LLM", "AlertBook", "AuditLog", "Cache", "CandleCache", "EventBus", "Exchange",
-           "FearGreedFeed", "MarketData", "NewsSource", "Notification", "Notifier", "OrderJournal",
-           "OrdersInFlight", "ProtectionIntents",
-           "Repositories", "SecretStore", "SharedState", "Storage", "TokenUsage", "UnitOfWork"]
+           "Executor", "FearGreedFeed", "MarketData", "NewsSource", "Notification", "Notifier",
+           "OrderJournal", "OrdersInFlight", "ProtectionIntents", "Repositories", "SecretStore",
+           "SharedState", "Storage", "TokenUsage", "UnitOfWork"]
 
 
 @runtime_checkable
@@ -225,6 +225,23 @@ class LLM(Protocol):
     def complete_json(
         self, system: str, user: str, schema: type[ModelT]
     ) -> tuple[ModelT | None, TokenUsage]: ...
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """Runs independent pieces of heavy work (grid slices, markets, folds) somewhere else:
+    a local process pool or a Dask cluster. ``fn`` and the items must pickle; results come
+    back in the items' order whatever order they finish in, and a piece whose worker died
+    is run again elsewhere (the cluster's job), never lost."""
+
+    where: str
+
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> Iterator[_R]:
+        """``fn(item)`` for each item, yielded in order as each becomes available."""
 
 
 @dataclass(frozen=True)

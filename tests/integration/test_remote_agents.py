@@ -155,3 +155,14 @@ def test_replicas_share_the_calls_and_one_stopping_loses_none(tmp_path,
     second.close()
     assert failures == [], f"calls failed when a replica stopped: {failures[:3]}"
     assert len(results) == 40 and all(r == expected for r in results)
+
+
+def test_an_admin_may_train_remotely_and_it_is_audited(agent_server: Served,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOLEX_AGENT_SIGNAL_API_KEY", agent_server.tokens["admin"])
+    with _remote(agent_server.url) as remote:
+        decision = remote.decide("DOGE/USDT", "2h", offline=True, train=True, llm=False)
+    assert decision.symbol == "DOGE/USDT"
+    assert agent_server.volex.has_model("DOGE/USDT", "2h")
+    assert any(r.actor == "admin-token" and r.action == "model.train"
+               for r in agent_server.volex.audit())

@@ -38,6 +38,11 @@ ROLES: dict[tuple[str, str], str | None] = {
     ("GET", "/v1/status"): "viewer",
     ("GET", "/v1/audit"): "viewer",
     ("POST", "/v1/ask"): "viewer",
+    ("GET", "/v1/strategy/list"): "viewer",
+    ("PUT", "/v1/strategy/{name}/state"): "admin",
+    ("POST", "/v1/backtest/run"): "trader",
+    ("POST", "/v1/optimize/run"): "trader",
+    ("GET", "/v1/monitor/doctor"): "viewer",
 }
 BELOW = {"trader": "viewer", "admin": "trader"}
 
@@ -71,7 +76,7 @@ def test_every_route_has_its_role_and_no_route_lacks_one(app: App) -> None:
     assert served == set(ROLES), f"routes without a rule: {served - set(ROLES)}; " \
                                  f"rules without a route: {set(ROLES) - served}"
     for (method, path), role in ROLES.items():
-        url = path.replace("{name}", "max_open_orders")
+        url = path.replace("{name}", "sma_cross" if "strategy" in path else "max_open_orders")
         if role is None:
             assert app.call(method, url).status_code == 200
             continue
@@ -207,4 +212,4 @@ def test_serve_refuses_other_interfaces_without_tokens() -> None:
     assert "without tokens" in line and "volex tokens create" in line
     assert "both --tls-cert and --tls-key" in one_line_error(
         run("serve", "--tls-cert", "cert.pem"))
-    assert "cannot serve backtest" in one_line_error(run("serve", "--agents", "backtest"))
+    assert "cannot serve portfolio" in one_line_error(run("serve", "--agents", "portfolio"))

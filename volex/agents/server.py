@@ -24,18 +24,23 @@ __all__ = ["SERVABLE", "create_app"]
 
 
 def _routers() -> dict[str, Callable[[], list[APIRouter]]]:
-    from volex.agents.routes import meta, research, signal, trading
+    from volex.agents.routes import meta, research, research_jobs, signal, trading
 
     return {
         "research": lambda: [research.router()],
         "signal": lambda: [signal.router()],
         "risk": lambda: [trading.risk_router()],
         "execution": lambda: [trading.router(), trading.status_router()],
+        "strategy": lambda: [research_jobs.strategy_router()],
+        "backtest": lambda: [research_jobs.backtest_router()],
+        "optimize": lambda: [research_jobs.optimize_router()],
+        "monitor": lambda: [research_jobs.monitor_router()],
         "meta": lambda: [meta.router()],
     }
 
 
-SERVABLE = ("research", "signal", "risk", "execution", "meta")
+SERVABLE = ("research", "signal", "strategy", "risk", "execution", "backtest", "optimize",
+            "monitor", "meta")
 
 # HTTP refusals by status, as the VolexError the remote client raises again.
 _REFUSALS = {401: "AccessDenied", 403: "AccessDenied", 404: "UserInputError",

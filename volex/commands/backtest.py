@@ -146,6 +146,9 @@ def backtest(
         help="A Python file defining your own strategy.")] = None,
     offline: Annotated[bool, typer.Option(
         help="Use only cached candles or the bundled sample.")] = False,
+    cluster: Annotated[str | None, typer.Option(
+        help="Run each market on a Dask scheduler (tcp://HOST:8786) or local[:N] processes "
+             "(default: [cluster] address, else this process).")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print metrics and trades as JSON.")] = False,
     report: Annotated[Path | None, typer.Option(
@@ -177,10 +180,14 @@ def backtest(
             "walk_forward": walk_forward, "strategy_file": file, "offline": offline or None,
             "on_step": lambda done, total, what: progress.update(
                 task, completed=done, total=total, description=what)}
+        if rules is not None and cluster is not None:
+            from volex.errors import UserInputError
+
+            raise UserInputError("a --portfolio backtest runs on this machine: drop --cluster")
         if rules is not None:
             book = app.backtest_portfolio(strategy, symbols, rules, **kwargs)
         else:
-            runs = app.backtest(strategy, symbols, **kwargs)
+            runs = app.backtest(strategy, symbols, cluster=cluster, **kwargs)
     if rules is not None:
         _finish_portfolio(book, report, as_json, chart)
         return

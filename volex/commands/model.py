@@ -80,44 +80,64 @@ def render_report(report: EvaluationReport) -> list[RenderableType]:
 @model_app.command("train")
 def train(
     ctx: typer.Context,
-    symbol: str = _SYMBOL,
+    symbols: list[str] = typer.Argument(..., help="Symbol(s), e.g. BTC/USDT ETH/USDT (one "
+                                                  "label with --data)."),
     timeframe: str = _TIMEFRAME,
     model: str = typer.Option(None, "--model", "-m", help="random_forest (default), lightgbm or hist_gradient_boosting."),
     data: Path = _TRAIN_DATA,
     offline: bool = _OFFLINE,
     with_sentiment: bool = typer.Option(False, "--with-sentiment", help="Also evaluate the same walk-forward with sentiment features (stored news, Fear & Greed) and say whether they beat the model without them."),
+    cluster: str = typer.Option(None, "--cluster", help="Train each market on a Dask scheduler "
+                                "(tcp://HOST:8786) or local[:N] processes."),
     as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
 ) -> None:
     """Train on the history available, evaluate walk-forward, calibrate and save."""
+    from volex.errors import UserInputError
+
     kind = _kind(model)
     app = volex(ctx)
+    if data is not None and (len(symbols) > 1 or cluster is not None):
+        raise UserInputError("--data is one market's candles, trained here: give one symbol "
+                             "(its label) and no --cluster")
+    if with_sentiment and (len(symbols) > 1 or cluster is not None):
+        raise UserInputError("--with-sentiment compares one market here: give one symbol and "
+                             "no --cluster")
     comparison = None
-    with err_console.status(f"training {symbol}: walk-forward folds, calibration, final fit"):
+    shown = ", ".join(symbols)
+    with err_console.status(f"training {shown}: walk-forward folds, calibration, final fit"):
         if with_sentiment:
             meta, comparison = app.train_model_with_sentiment(
-                symbol, timeframe, model=kind, data=data, offline=offline or None)
+                symbols[0], timeframe, model=kind, data=data, offline=offline or None)
+            metas = [meta]
+        elif len(symbols) == 1 and cluster is None:
+            metas = [app.train_model(symbols[0], timeframe, model=kind, data=data,
+                                     offline=offline or None)]
         else:
-            meta = app.train_model(symbol, timeframe, model=kind, data=data,
-                                   offline=offline or None)
+            metas = app.train_models(symbols, timeframe, model=kind, offline=offline or None,
+                                     cluster=cluster)
     if as_json:
-        print_json(meta.model_dump(mode="json") | (
-            {"sentiment": comparison.model_dump(mode="json")} if comparison else {}))
+        dumped = [meta.model_dump(mode="json") for meta in metas]
+        if comparison is not None:
+            dumped[0] |= {"sentiment": comparison.model_dump(mode="json")}
+        print_json(dumped[0] if len(symbols) == 1 else dumped)
         return
-    for panel in render_report(meta.evaluation):
-        console.print(panel)
-    if comparison is not None:
-        from rich.panel import Panel
+    for meta in metas:
+        for panel in render_report(meta.evaluation):
+            console.print(panel)
+        if comparison is not None:
+            from rich.panel import Panel
 
-        console.print(Panel(
-            f"log loss {comparison.log_loss_without:.4f} without, {comparison.log_loss_with:.4f}"
-            f" with; accuracy {comparison.accuracy_without:.1%} without, "
-            f"{comparison.accuracy_with:.1%} with; {comparison.bars_with_news:,} of "
-            f"{comparison.bars_evaluated:,} evaluated bars had news\n"
-            f"[{'green' if comparison.beats else 'yellow'}]{comparison.verdict}[/]",
-            title="Sentiment features, walk-forward", title_align="left"))
-    console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: {meta.training_rows:,} "
-                  f"labelled bars {meta.first_bar:%Y-%m-%d} .. {meta.last_bar:%Y-%m-%d}, "
-                  f"trained in {meta.evaluation.seconds:.1f} s")
+            console.print(Panel(
+                f"log loss {comparison.log_loss_without:.4f} without, "
+                f"{comparison.log_loss_with:.4f} with; accuracy "
+                f"{comparison.accuracy_without:.1%} without, {comparison.accuracy_with:.1%} "
+                f"with; {comparison.bars_with_news:,} of {comparison.bars_evaluated:,} evaluated "
+                f"bars had news\n[{'green' if comparison.beats else 'yellow'}]"
+                f"{comparison.verdict}[/]",
+                title="Sentiment features, walk-forward", title_align="left"))
+        console.print(f"saved {meta.symbol} {meta.timeframe} {meta.kind}: "
+                      f"{meta.training_rows:,} labelled bars {meta.first_bar:%Y-%m-%d} .. "
+                      f"{meta.last_bar:%Y-%m-%d}, trained in {meta.evaluation.seconds:.1f} s")
 
 
 @model_app.command("list")

@@ -82,6 +82,9 @@ def optimize(
         help="Optuna RDB storage URL shared by several processes, e.g. "
              "postgresql+psycopg://user@host/db.")] = None,
     study: Annotated[str | None, typer.Option(help="Study name in --storage.")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        help="Run the search on a Dask scheduler (tcp://HOST:8786) or local[:N] processes "
+             "(default: [cluster] address, else this process).")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Fix a parameter, NAME=VALUE (repeatable).")] = None,
     cash: Annotated[float | None, typer.Option(help="Starting cash (default 10000).")] = None,
@@ -132,7 +135,7 @@ def optimize(
                            storage=storage, study=study, params=fixed, cash=cash, fee=fee,
                            slippage_bps=slippage_bps, save=save, strategy_file=file,
                            offline=offline or None, on_progress=on_progress,
-                           portfolio=rules)
+                           portfolio=rules, cluster=cluster)
     if as_json:
         print_json(run.to_dict())
         return

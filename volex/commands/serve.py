@@ -12,8 +12,8 @@ from volex.errors import UserInputError
 
 __all__ = ["register"]
 
-AGENTS_HELP = ("Agents to serve, comma-separated: research, signal, risk, execution, meta "
-               "(default: all).")
+AGENTS_HELP = ("Agents to serve, comma-separated: research, signal, strategy, risk, execution, "
+               "backtest, optimize, monitor, meta (default: all).")
 
 
 def _loopback(host: str) -> bool:

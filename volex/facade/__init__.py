@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from volex.facade.alerts import AlertFacade
 from volex.facade.autopilot import AutopilotFacade
+from volex.facade.cluster import ClusterFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
@@ -22,9 +23,9 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, RemoteTradingFacade,
-            TradingFacade, AlertFacade, InfraFacade, MonitorFacade, AutopilotFacade, NewsFacade,
-            TokenFacade):
+class Volex(MarketFacade, ModelFacade, SignalFacade, ClusterFacade, StrategyFacade,
+            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
+            AutopilotFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

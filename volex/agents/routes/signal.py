@@ -11,6 +11,7 @@ from volex.agents.routes import Viewer, ViewerToken
 from volex.agents.wire import CandlesWire, Symbol, Timeframe, candles_from_wire
 from volex.auth import ApiToken, Role
 from volex.domain.timeframes import normalize_timeframe
+from volex.facade import Volex
 
 __all__ = ["BatchRequest", "DecideRequest", "router"]
 
@@ -31,11 +32,17 @@ class BatchRequest(BaseModel):
     review: bool = True
 
 
-def _may_train(token: ApiToken, train: bool) -> None:
-    """Training overwrites the model trading uses: only an admin's request may do it."""
-    if train and token.role < Role.admin:
+def _may_train(volex: Volex, token: ApiToken, train: bool, batch: list[CandlesWire]) -> None:
+    """Training overwrites the model trading uses: only an admin's request may do it (audited)."""
+    if not train:
+        return
+    if token.role < Role.admin:
         raise HTTPException(403, f"training a model needs an admin token; {token.name!r} is "
                                  f"only {token.role.name}")
+    for candles in batch:
+        volex.runtime.store.audit.record(token.name, "model.train", candles.symbol,
+                                         details={"timeframe": candles.timeframe,
+                                                  "bars": len(candles.rows), "remote": True})
 
 
 def router() -> APIRouter:
@@ -49,7 +56,7 @@ def router() -> APIRouter:
     @api.post("/decide")
     def decide(req: DecideRequest, volex: Viewer,
                token: ViewerToken) -> dict[str, Any]:
-        _may_train(token, req.train)
+        _may_train(volex, token, req.train, [req.candles])
         decision = volex.runtime.signal.decide(candles_from_wire(req.candles), train=req.train,
                                                review=req.review)
         return decision.model_dump(mode="json")
@@ -57,7 +64,7 @@ def router() -> APIRouter:
     @api.post("/decide_batch")
     def decide_batch(req: BatchRequest, volex: Viewer,
                      token: ViewerToken) -> list[dict[str, Any]]:
-        _may_train(token, req.train)
+        _may_train(volex, token, req.train, req.batch)
         batch = [candles_from_wire(c) for c in req.batch]
         decisions = volex.runtime.signal.decide_batch(batch, train=req.train, review=req.review)
         return [d.model_dump(mode="json") for d in decisions]
