@@ -18,6 +18,9 @@ import typer
 from volex.cli import app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+# Commands documented under the name people type: `volex ui` is `volex dashboard`, and
+# `volex news BTC` runs the news group's default command, `show`.
+ALIASES = {"ui": "dashboard", "news show": "news"}
 
 
 def _commands() -> dict[str, tuple[set[tuple[str, ...]], bool]]:
@@ -53,6 +56,9 @@ def _readme_options(known: set[str]) -> dict[str, set[str]]:
                          if " ".join(words[:n]) in known), None)
             if path is not None:
                 said.setdefault(path, set()).update(re.findall(r"--[a-z][a-z0-9-]*", span))
+    for alias, name in ALIASES.items():
+        if name in said:
+            said[alias] = said[name]
     return said
 
 
@@ -69,7 +75,7 @@ def test_every_command_has_a_readme_row_naming_each_of_its_options(path: str) ->
     assert not missing, f"`volex {path}` --help has {missing}, which its README row never names"
 
 
-@pytest.mark.parametrize("path", sorted(SAID))
+@pytest.mark.parametrize("path", sorted(p for p in SAID if not COMMANDS[p][1]))
 def test_every_option_the_readme_names_exists(path: str) -> None:
     real = {o for longs in COMMANDS[path][0] for o in longs}
     assert not SAID[path] - real, f"the README names {sorted(SAID[path] - real)} for `volex {path}`"
