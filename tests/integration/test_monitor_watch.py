@@ -221,3 +221,14 @@ def test_a_remote_agent_going_down_and_coming_back_is_announced(
             server.shutdown()
         events = [(e.kind, e.title) for e in app.events() if e.kind == "components"]
     assert events == [("components", "agent signal down"), ("components", "agent signal back")]
+
+
+def test_tick_checks_once_per_interval_for_a_host_loop(app: Volex) -> None:
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    clock, sources = [now], FakeSources(now)
+    watch = _watch(app, sources, clock)
+    assert watch.tick() is not None          # the first tick checks
+    assert watch.tick() is None              # the next ones only send notifications...
+    clock[0] = now + timedelta(seconds=app.settings.monitor.interval_s)
+    sources.last_bar = clock[0] - timedelta(hours=3)
+    assert watch.tick() is not None          # ...until interval_s has passed
