@@ -34,18 +34,19 @@ if TYPE_CHECKING:
 __all__ = ["Runtime", "prepare_home"]
 
 
-def prepare_home(home: Path) -> None:
-    """Create VOLEX_HOME and its log folder, or say in one line why they cannot be used."""
+def prepare_home(home: Path, *, logs: bool = False) -> None:
+    """Create VOLEX_HOME (and with ``logs`` its log folder), or say in one line why they
+    cannot be used. Logging itself is the front end's to set up: a library configures none."""
     import os
 
     from volex.errors import ConfigError
-    from volex.logging_setup import configure_logging
 
     try:
         home.mkdir(parents=True, exist_ok=True)
         if not os.access(home, os.W_OK | os.X_OK):
             raise PermissionError(13, "Permission denied", str(home))
-        configure_logging(home)
+        if logs:
+            (home / "logs").mkdir(exist_ok=True)
     except OSError as exc:
         where = exc.filename or home
         why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)

@@ -45,10 +45,13 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
 
 def configure_front_end_logging() -> None:
     """The log file in $VOLEX_HOME/logs and Volex's warnings on stderr, for a command."""
+    from volex.bootstrap import prepare_home
     from volex.config import volex_home
     from volex.logging_setup import configure_logging
 
-    configure_logging(volex_home())
+    home = volex_home()
+    prepare_home(home, logs=True)  # a home that cannot be used: one line, before any log file
+    configure_logging(home)
 
 
 def masked(text: str) -> str:
