@@ -7,11 +7,13 @@ Everything is built on first use, so a command only pays for what it touches
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from volex.config import ExchangeSettings, Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from volex.adapters.bus.outbox import Events
@@ -26,9 +28,29 @@ if TYPE_CHECKING:
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
     from volex.domain.news import SentimentFacts
-    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
+    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "prepare_home"]
+
+
+def prepare_home(home: Path) -> None:
+    """Create VOLEX_HOME and its log folder, or say in one line why they cannot be used."""
+    import os
+
+    from volex.errors import ConfigError
+    from volex.logging_setup import configure_logging
+
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not os.access(home, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(home))
+        configure_logging(home)
+    except OSError as exc:
+        where = exc.filename or home
+        why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)
+               else exc.strerror or str(exc))
+        raise ConfigError(f"VOLEX_HOME {home} cannot be used: {where}: {why} "
+                          "(point VOLEX_HOME at a writable folder)") from None
 
 
 class Runtime:
@@ -37,16 +59,18 @@ class Runtime:
     def __init__(self, settings: Settings, *, live: bool = False) -> None:
         self.settings = settings
         self.live = live  # the command asked for --live (trading.mode must also be "live")
-        self._market_data: dict[str, MarketData] = {}
-        from volex.logging_setup import configure_logging
+        # "now" for the paper venue, risk, halts and execution: the autopilot sets its own clock
+        # (simulated in a replay) before anything is built.
+        from volex.domain.orders import utcnow
 
-        configure_logging(settings.home)
+        self.clock: Callable[[], datetime] = utcnow
+        self._market_data: dict[str, MarketData] = {}
+        prepare_home(settings.home)
 
     @cached_property
     def store(self) -> Store:
         from volex.adapters.storage.store import Store
 
-        self.settings.home.mkdir(parents=True, exist_ok=True)
         store = Store(self.settings.db_url)
         if store.db.dialect == "postgresql":  # TimescaleDB hypertables where available
             from volex.adapters.storage.timescale import ensure_hypertables
@@ -67,17 +91,24 @@ class Runtime:
                 api_base=where.api_base)
         return self._market_data[exchange]
 
-    def agent_url(self, name: str) -> str | None:
-        """The URL of agent ``name`` when it runs on another machine (`[agents.NAME] url`)."""
+    def agent_url(self, name: str) -> list[str]:
+        """The URLs of agent ``name`` when it runs elsewhere (`[agents.NAME] url`, one or more)."""
         agent = self.settings.agents.get(name)
-        return agent.url if agent else None
+        return agent.urls() if agent else []
+
+    def agent_token(self, name: str) -> str | None:
+        """The token shown to remote agent ``name`` (secret ``agent-NAME``)."""
+        from volex.agents.remote import agent_token
+
+        return agent_token(self.secrets, name)
 
     @cached_property
     def research(self) -> Research:
         if url := self.agent_url("research"):
             from volex.agents.remote import RemoteResearch
 
-            return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3))
+            return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3),
+                                  token=self.agent_token("research"))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
         from volex.agents.research import ResearchAgent
 
@@ -138,7 +169,8 @@ class Runtime:
         if url := self.agent_url("signal"):
             from volex.agents.remote import RemoteSignals
 
-            return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3))
+            return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3),
+                                 token=self.agent_token("signal"))
         from volex.adapters.storage.signals import SignalRepo
         from volex.agents.llm_review import Reviewer
         from volex.agents.signal import SignalAgent
@@ -175,6 +207,9 @@ class Runtime:
         if self.live and trading.mode != "live":
             raise ConfigError('--live needs trading.mode = "live" '
                               "(volex config set trading.mode live)")
+        if self.live and self.settings.offline:
+            raise ConfigError("--live needs the network, and offline is on (--offline, "
+                              "offline = true in config or VOLEX_OFFLINE)")
         if self.live:
             try:
                 from volex.adapters.exchange.ccxt_exchange import CcxtExchange
@@ -195,7 +230,8 @@ class Runtime:
                              maker_fee_rate=trading.maker_fee_rate,
                              slippage_bps=trading.slippage_bps,
                              starting_balance=trading.starting_balance,
-                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")])
+                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")],
+                             clock=self.clock)
 
     @cached_property
     def prices(self) -> PriceFeed:
@@ -248,10 +284,17 @@ class Runtime:
         return AlertAgent(self.store, AlertRepo(self.store.db), self.prices, self.emit)
 
     @cached_property
+    def notifier(self) -> Notifier:
+        """Sends notifications (apprise); ``[notify] api_base`` moves fixed service addresses."""
+        from volex.adapters.notify.apprise_notifier import AppriseNotifier
+
+        return AppriseNotifier(self.settings.notify.timeout_s, self.settings.notify.api_base)
+
+    @cached_property
     def risk(self) -> RiskAgent:
         from volex.agents.risk import RiskAgent
 
-        return RiskAgent(self.store)
+        return RiskAgent(self.store, clock=self.clock)
 
     @cached_property
     def execution(self) -> ExecutionAgent:
@@ -261,7 +304,7 @@ class Runtime:
         return ExecutionAgent(self.exchange, self.store, self.risk, quote=self.settings.quote,
                               fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
                               slippage_bps=trading.slippage_bps, halts=self.halts,
-                              emit=self.emit)
+                              emit=self.emit, clock=self.clock)
 
     @cached_property
     def strategy_runner(self) -> StrategyRunner:
@@ -275,7 +318,7 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, emit=self.emit)
+        return HaltSwitch(self.store, emit=self.emit, clock=self.clock)
 
     def emit(self, topic: str, event: dict) -> None:
         """Announce an event (through the store's outbox when there is one)."""

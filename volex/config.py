@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from volex.errors import ConfigError
@@ -98,8 +100,90 @@ class SignalSettings(BaseModel):
     retrain_after_bars: int = Field(500, ge=1)
 
 
+Action = Literal["notify", "reduce_only", "halt"]
+
+
+class NotifySettings(BaseModel):
+    """Notifications (`volex notify`): how they are sent. Channels and URLs live elsewhere
+    (the store and the secret store). ``api_base`` sends a service with a fixed address to
+    another one: ``{telegram = "http://127.0.0.1:8081/bot"}`` for a self-hosted Bot API server
+    (also ``discord``, ``slack``)."""
+
+    timeout_s: float = Field(10.0, gt=0, le=120)
+    group_window_s: float = Field(60.0, ge=0)   # a storm: one message per window per channel
+    retry_base_s: float = Field(2.0, gt=0)      # backoff: base, 2x base, 4x base... up to max
+    retry_max_s: float = Field(300.0, gt=0)
+    api_base: dict[str, str] = {}
+
+
+class MonitorSettings(BaseModel):
+    """The watch (`volex monitor`, and inside `volex run`): detector thresholds and actions."""
+
+    poll_s: float = Field(0.5, gt=0, le=60)       # audit log -> notifications
+    interval_s: float = Field(60.0, gt=0)         # detectors and component checks
+    timeframe: str | None = None                  # candles watched (default: timeframe)
+    heartbeat_url: SecretStr | None = None        # dead man's switch, pinged while running
+    heartbeat_every_s: float = Field(60.0, gt=0)
+    summary_hour: int | None = Field(0, ge=0, le=23)  # UTC hour of the daily summary
+    stale_margin_s: float = Field(300.0, ge=0)
+    spike_k: float = Field(12.0, gt=0)
+    volume_k: float = Field(5.0, gt=0)
+    spike_window: int = Field(200, ge=10)
+    venue_gap_pct: float = Field(2.0, gt=0)
+    venues: list[str] = []                        # other venues whose prices are compared
+    error_rate_max: float = Field(0.3, gt=0, le=1)
+    error_window: int = Field(20, ge=5)
+    latency_factor: float = Field(3.0, gt=1)
+    drawdown_max_pct: float = Field(20.0, gt=0, le=100)
+    daily_loss_warn: float = Field(0.8, gt=0, le=1)   # share of max_daily_loss_pct
+    autopilot_max_silence_s: float = Field(180.0, gt=0)
+    actions: dict[str, Action] = {"stale_data": "notify", "price_spike": "notify",
+                                  "volume_spike": "notify", "venue_gap": "notify",
+                                  "exchange_errors": "notify", "exchange_latency": "notify",
+                                  "drawdown": "reduce_only", "daily_loss": "notify",
+                                  "autopilot_heartbeat": "notify"}
+
+
+# Agents whose remote client exists; `[agents.NAME] url` for any other would do nothing.
+REMOTE_AGENTS = ("research", "signal", "execution")
+
+
 class AgentSettings(BaseModel):
-    url: str | None = None
+    """Where agent NAME runs when not here: one URL, or several replicas of it."""
+
+    url: str | list[str] | None = None
+
+    def urls(self) -> list[str]:
+        return [self.url] if isinstance(self.url, str) else list(self.url or [])
+
+
+class BotSettings(BaseModel):
+    """`volex bot telegram`: the chat ids allowed to talk to Volex, each with its role."""
+
+    telegram_chats: dict[str, Literal["viewer", "trader", "admin"]] = {}
+    telegram_api: str = Field("https://api.telegram.org", pattern=r"^https?://\S+$")
+
+
+class ServeSettings(BaseModel):
+    """Limits of `volex serve`: over any of them a request gets a 4xx and a one-line reason."""
+
+    max_body_mb: float = Field(8.0, gt=0, le=512)
+    rate_per_minute: int = Field(600, ge=1)
+    request_timeout_s: float = Field(60.0, gt=0)
+
+
+class AutopilotSettings(BaseModel):
+    """`volex run`: heartbeat and lease (expiring after a few missed heartbeats).
+
+    ``clock_start`` and ``clock_speed`` run the market clock from a given moment at N times
+    real speed (paper with --data only): failover drills with several real processes.
+    """
+
+    heartbeat_s: float = Field(10.0, gt=0, le=3600)
+    lease_s: float = Field(30.0, gt=0, le=86_400)
+    clock_start: datetime | None = None
+    clock_speed: float = Field(1.0, gt=0)
+    clock_origin: datetime | None = None
 
 
 class NewsSourceSettings(BaseModel):
@@ -160,8 +244,28 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     signal: SignalSettings = SignalSettings()
     agents: dict[str, AgentSettings] = {}
+    notify: NotifySettings = NotifySettings()
+    monitor: MonitorSettings = MonitorSettings()
+    autopilot: AutopilotSettings = AutopilotSettings()
     research: ResearchSettings = ResearchSettings()
     exchanges: dict[str, ExchangeSettings] = {}
+    serve: ServeSettings = ServeSettings()
+    bot: BotSettings = BotSettings()
+
+    @field_validator("agents")
+    @classmethod
+    def _remote_agents_only(cls, value: dict[str, AgentSettings]) -> dict[str, AgentSettings]:
+        for name, agent in value.items():
+            if agent.url and name in ("risk", "halt"):
+                raise ValueError(f"{name} lives with the execution agent, next to its store: "
+                                 "set agents.execution.url instead")
+            if agent.url and name not in REMOTE_AGENTS:
+                raise ValueError(f"the {name} agent cannot be remote yet (only "
+                                 f"{', '.join(REMOTE_AGENTS)} can); remove its url")
+            if name == "execution" and len(agent.urls()) > 1:
+                raise ValueError("the execution agent guards one store: give one url, "
+                                 "not replicas")
+        return value
 
     @field_validator("quote")
     @classmethod
@@ -206,7 +310,7 @@ def read_config_file() -> dict[str, Any]:
         return {}
     try:
         return tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, OSError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
@@ -221,9 +325,12 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"bad setting {where}: {err['msg']}") from None
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+        raise ConfigError(f"bad setting {where}: {_message(exc)}") from None
+
+
+def _message(exc: ValidationError) -> str:
+    return exc.errors()[0]["msg"].removeprefix("Value error, ")
 
 
 def _parse_value(raw: str) -> Any:
@@ -233,20 +340,59 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
-def set_config_value(key: str, raw: str) -> Any:
-    """Set a dotted KEY in config.toml, validating the result before writing it atomically."""
+def _checked(path: tuple[str, ...], value: Any, data: dict[str, Any],
+             quotes: Callable[[str], set[str] | None] | None) -> tuple[Any, str | None]:
+    """The rules the commands apply to a value, applied before it is written.
+
+    Returns the value to store and, when a rule could not be checked here, a note saying so.
+    """
+    if path == ("timeframe",):
+        from volex.domain.timeframes import normalize_timeframe
+
+        return normalize_timeframe(str(value)), None
+    if path == ("exchange",) or path[0] == "exchanges":
+        name = str(value if path == ("exchange",) else path[1]).lower()
+        import ccxt
+
+        if name not in ccxt.exchanges:
+            raise ConfigError(f"unknown exchange {name!r}; ccxt knows e.g. binance, kraken, "
+                              "coinbase, okx, bybit")
+        return (name if path == ("exchange",) else value), None
+    if path == ("quote",):
+        quote = str(value).upper()
+        exchange = str(data.get("exchange", Settings.model_fields["exchange"].default))
+        known = quotes(exchange) if quotes else None
+        if known is None:
+            return quote, f"not checked against {exchange}'s markets (offline or unreachable)"
+        if quote not in known:
+            sample = ", ".join(sorted(q for q in known if q in {"USDT", "USDC", "USD", "EUR",
+                                                               "BTC", "FDUSD"})) or "none"
+            raise ConfigError(f"{exchange} has no spot market quoted in {quote} "
+                              f"(common quotes there: {sample})")
+        return quote, None
+    return value, None
+
+
+def set_config_value(key: str, raw: str, *,
+                     quotes: Callable[[str], set[str] | None] | None = None
+                     ) -> tuple[Any, str | None]:
+    """Set a dotted KEY in config.toml, validating the result before writing it atomically.
+
+    ``quotes(exchange)`` lists an exchange's quote currencies (None when it cannot be asked).
+    Returns the stored value and a note when a rule could not be checked.
+    """
     path = tuple(key.split("."))
     if not _known_key(path):
         raise ConfigError(f"unknown setting {key!r} (see `volex config show`)")
     data = read_config_file()
-    value = _parse_value(raw)
+    value, note = _checked(path, _parse_value(raw), data, quotes)
     _set_path(data, path, value)
     try:
         Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"bad value for {key}: {exc.errors()[0]['msg']}") from None
+        raise ConfigError(f"bad value for {key}: {_message(exc)}") from None
     write_config_file(data)
-    return value
+    return value, note
 
 
 def write_config_file(data: dict[str, Any]) -> None:

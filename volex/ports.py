@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 
 __all__ = ["LLM", "Cache", "EventBus", "Exchange", "FearGreedFeed", "MarketData", "NewsSource",
+           "Notification", "Notifier",
            "SecretStore", "TokenUsage"]
 
 
@@ -216,3 +217,29 @@ class LLM(Protocol):
     def complete_json(
         self, system: str, user: str, schema: type[ModelT]
     ) -> tuple[ModelT | None, TokenUsage]: ...
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to a person: a title, a body, how urgent, and whether to make a sound."""
+
+    title: str
+    body: str
+    level: str = "info"      # info, warning or critical
+    silent: bool = False     # deliver without sound where the service can (Telegram, ntfy...)
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Sends notifications to channel URLs (apprise syntax: tgram://, discord://, mailto://...).
+
+    URLs hold tokens: implementations never put them in messages, logs or exceptions.
+    ``send`` raises ``NotifyError`` when the service did not take the message (the caller's
+    outbox retries); ``check`` raises ``UserInputError`` for a URL no plugin understands.
+    """
+
+    def service(self, url: str) -> str:
+        """The service a URL reaches, in words (``Telegram``, ``Discord``...); checks it."""
+        ...
+
+    def send(self, url: str, message: Notification) -> None: ...

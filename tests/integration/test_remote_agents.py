@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
+from tests.integration.test_live_cli import loopback_only  # noqa: F401  (fixture)
+from tests.support.agent_server import Served, free_port, serving
 from volex import Volex
 from volex.config import AgentSettings
-from volex.errors import DataUnavailable, NetworkError, UnknownTimeframe
-
-
-@dataclass
-class Served:
-    url: str
-    volex: Volex
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from volex.errors import AccessDenied, DataUnavailable, NetworkError, UnknownTimeframe
 
 
 @pytest.fixture
-def agent_server(tmp_path) -> Iterator[Served]:
-    import uvicorn
-
-    from volex.agents.server import create_app
-
+def agent_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """A server whose viewer token this machine holds in its secret store (env backend)."""
     server_side = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/server.db")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(server_side), host="127.0.0.1", port=port,
-                                           log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield Served(f"http://127.0.0.1:{port}", server_side)
-    server.should_exit = True
-    thread.join(5)
+    with serving(server_side, ("research", "signal")) as served:
+        for agent in ("RESEARCH", "SIGNAL"):
+            monkeypatch.setenv(f"VOLEX_AGENT_{agent}_API_KEY", served.tokens["viewer"])
+        yield served
     server_side.close()
 
 
@@ -77,7 +53,7 @@ def test_remote_errors_are_the_same_errors(agent_server: Served) -> None:
 
 
 def test_an_unreachable_agent_is_a_network_error() -> None:
-    with _remote(f"http://127.0.0.1:{_free_port()}") as remote, pytest.raises(NetworkError, match="unreachable"):
+    with _remote(f"http://127.0.0.1:{free_port()}") as remote, pytest.raises(NetworkError, match="unreachable"):
         remote.analyze("BTC/USDT", offline=True)
 
 
@@ -96,3 +72,86 @@ def test_remote_signal_agent_decides_on_the_candles_it_is_sent(agent_server: Ser
     assert [d.symbol for d in board.decisions] == ["BTC/USDT", "ETH/USDT"]
     server_repo = agent_server.volex.runtime.signal.repo
     assert server_repo.get(there.id) == there, "the remote decision was not stored where it was made"
+
+
+def test_a_client_without_its_token_is_refused(agent_server: Served,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOLEX_AGENT_RESEARCH_API_KEY")
+    with _remote(agent_server.url) as remote, pytest.raises(AccessDenied, match="needs a token"):
+        remote.analyze("BTC/USDT", offline=True)
+
+
+def test_a_viewer_cannot_train_the_served_model(agent_server: Served) -> None:
+    with _remote(agent_server.url) as remote, pytest.raises(AccessDenied, match="admin token"):
+        remote.decide("BTC/USDT", "2h", offline=True, train=True, llm=False)
+    assert not agent_server.volex.has_model("BTC/USDT", "2h"), "a viewer's request trained a model"
+
+
+def test_data_fetch_through_a_remote_research_agent(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                    loopback_only: None) -> None:  # noqa: F811
+    """Every method the facade calls on research exists remotely: `volex data fetch` fills the
+    serving machine's cache, and the client machine's CLI says what it cached."""
+    from tests.support.binance_sim import BinanceSim
+    from tests.support.cli import run
+    from volex.config import ExchangeSettings
+
+    with BinanceSim() as venue:
+        server_side = Volex(database_url=f"sqlite:///{tmp_path}/server.db", network_timeout_s=1.0,
+                            exchanges={"binance": ExchangeSettings(api_base=venue.url,
+                                                                   rate_limit=False)})
+        with serving(server_side, ("research",)) as served:
+            monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", served.tokens["trader"])
+            assert run("config", "set", "agents.research.url", f'"{served.url}"').exit_code == 0
+            fetched = run("data", "fetch", "BTC/USDT", "--timeframe", "2h", "--since", "2025-08-01")
+            assert fetched.exit_code == 0, fetched.output
+            assert "cached" in fetched.output and "bars of BTC/USDT" in fetched.output
+            [series] = server_side.cached_data()
+            assert (series.symbol, series.timeframe) == ("BTC/USDT", "2h") and series.bars > 100
+            assert any(r.actor == "trader-token" and r.action == "data.fetch"
+                       for r in server_side.audit())
+            monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", served.tokens["viewer"])
+            refused = run("data", "fetch", "ETH/USDT", "--timeframe", "2h")
+            assert refused.exit_code == 1 and "needs a trader token" in refused.output
+        server_side.close()
+
+
+def test_every_method_the_facade_calls_on_an_agent_exists_remotely() -> None:
+    from volex.agents.base import Research, Signals
+    from volex.agents.remote import RemoteResearch, RemoteSignals
+
+    for protocol, remote in [(Research, RemoteResearch), (Signals, RemoteSignals)]:
+        wanted = {n for n in dir(protocol) if not n.startswith("_")}
+        assert wanted <= set(dir(remote)), f"{remote.__name__} lacks {wanted - set(dir(remote))}"
+
+
+def test_replicas_share_the_calls_and_one_stopping_loses_none(tmp_path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two replicas over one store: calls alternate; one stops mid-run; every call succeeds."""
+    import threading
+
+    url = f"sqlite:///{tmp_path}/shared.db"
+    first, second = Volex(offline=True, database_url=url), Volex(offline=True, database_url=url)
+    with serving(first, ("research",)) as one, serving(second, ("research",), tokens=False) as two:
+        monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", one.tokens["viewer"])
+        client = Volex(agents={"research": AgentSettings(url=[one.url, two.url])})
+        expected = client.analyze("ETH/USDT", "2h", offline=True)
+        results, failures = [], []
+
+        def call_many() -> None:
+            for _ in range(40):
+                try:
+                    results.append(client.analyze("ETH/USDT", "2h", offline=True))
+                except Exception as exc:  # noqa: BLE001  (the test counts every failure)
+                    failures.append(exc)
+
+        worker = threading.Thread(target=call_many)
+        worker.start()
+        while len(results) < 10 and worker.is_alive():
+            threading.Event().wait(0.01)
+        one.stop()
+        worker.join(60)
+        client.close()
+    first.close()
+    second.close()
+    assert failures == [], f"calls failed when a replica stopped: {failures[:3]}"
+    assert len(results) == 40 and all(r == expected for r in results)

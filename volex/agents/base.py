@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from decimal import Decimal
 
     from volex.domain.analysis import Analysis
@@ -43,6 +43,12 @@ class Research(Protocol):
     def analyze(self, symbol: str, timeframe: str, exchange: str, *,
                 offline: bool = False) -> Analysis:
         """Indicators, readings and a technical verdict at the last closed bar."""
+        ...
+
+    def fetch(self, symbol: str, timeframe: str, exchange: str, since_ms: int | None = None,
+              bars: int = 1000, progress: Callable[[int, int], None] | None = None
+              ) -> tuple[str, int]:
+        """Download into the candle cache what it lacks; (market, rows written)."""
         ...
 
 

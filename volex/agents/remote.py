@@ -1,7 +1,17 @@
-"""Remote agents: HTTP clients with the same methods and models as the local agents."""
+"""Remote agents: HTTP clients with the same methods, models and errors as the local agents.
+
+A client holds one URL or several replicas of the same agent: calls are spread over them
+in turn, and a call whose replica cannot be reached or does not answer is sent to the next
+one, so a replica going down loses no call. That is safe because every call of the remote
+agents can be repeated (reads, and writes keyed by what they store: cached candles by
+time, decisions by their inputs). Each request carries the client's token
+(``volex secrets set agent-NAME --key-only``).
+"""
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,31 +29,52 @@ __all__ = ["RemoteClient", "RemoteResearch", "RemoteSignals"]
 
 
 class RemoteClient:
-    """JSON over HTTP to a Volex agent server; its errors come back as the same VolexError."""
+    """JSON over HTTP to one agent's replicas; its errors come back as the same VolexError."""
 
-    def __init__(self, base_url: str, timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, base_urls: str | Sequence[str], timeout_s: float = 10.0,
+                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
         import httpx
 
-        self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout_s, transport=transport)
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not urls:
+            raise errors.ConfigError("a remote agent needs at least one url")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_urls = [u.rstrip("/") for u in urls]
+        self._replicas = [httpx.Client(base_url=u, timeout=timeout_s, transport=transport,
+                                       headers=headers) for u in self.base_urls]
+        self._turn = itertools.cycle(range(len(self._replicas)))
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return ", ".join(self.base_urls)
 
     def call(self, method: str, path: str, payload: dict[str, Any] | None = None,
              params: dict[str, Any] | None = None) -> Any:
         import httpx
 
-        try:
-            response = self._http.request(method, path, json=payload, params=params)
-        except httpx.TimeoutException as exc:
-            raise errors.NetworkError(f"agent at {self.base_url} timed out") from exc
-        except httpx.HTTPError as exc:
-            raise errors.NetworkError(f"agent at {self.base_url} unreachable: {type(exc).__name__}") from exc
-        if response.status_code >= 400:
-            raise _error_from(response, self.base_url)
-        return response.json()
+        with self._lock:
+            first = next(self._turn)
+        failures = []
+        for i in range(len(self._replicas)):
+            index = (first + i) % len(self._replicas)
+            where, http = self.base_urls[index], self._replicas[index]
+            try:
+                response = http.request(method, path, json=payload, params=params)
+            except httpx.TimeoutException:
+                failures.append(f"agent at {where} timed out")
+                continue
+            except httpx.HTTPError as exc:
+                failures.append(f"agent at {where} unreachable: {type(exc).__name__}")
+                continue
+            if response.status_code >= 400:
+                raise _error_from(response, where)
+            return response.json()
+        raise errors.NetworkError("; ".join(failures))
 
     def close(self) -> None:
-        self._http.close()
+        for http in self._replicas:
+            http.close()
 
 
 def _error_from(response: httpx.Response, where: str) -> errors.VolexError:
@@ -61,9 +92,9 @@ def _error_from(response: httpx.Response, where: str) -> errors.VolexError:
 class RemoteResearch:
     """The Research agent on another machine."""
 
-    def __init__(self, base_url: str, timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self._client = RemoteClient(base_url, timeout_s, transport)
+    def __init__(self, base_url: str | Sequence[str], timeout_s: float = 10.0,
+                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
+        self._client = RemoteClient(base_url, timeout_s, transport, token)
 
     def analyze(self, symbol: str, timeframe: str, exchange: str, *,
                 offline: bool = False) -> Analysis:
@@ -79,6 +110,16 @@ class RemoteResearch:
             "symbol": symbol, "timeframe": timeframe, "exchange": exchange, "offline": offline,
             "bars": bars}))
 
+    def fetch(self, symbol: str, timeframe: str, exchange: str, since_ms: int | None = None,
+              bars: int = 1000, progress: Any = None) -> tuple[str, int]:
+        """Fill the serving machine's candle cache; ``progress`` hears only the total."""
+        data = self._client.call("POST", "/v1/research/fetch", {
+            "symbol": symbol, "timeframe": timeframe, "exchange": exchange,
+            "since_ms": since_ms, "bars": bars})
+        if progress:
+            progress(data["rows"], data["rows"])
+        return data["market"], int(data["rows"])
+
     def close(self) -> None:
         self._client.close()
 
@@ -86,9 +127,9 @@ class RemoteResearch:
 class RemoteSignals:
     """The signal agent on another machine: it decides on the candles this machine sends."""
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self._client = RemoteClient(base_url, timeout_s, transport)
+    def __init__(self, base_url: str | Sequence[str], timeout_s: float = 30.0,
+                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
+        self._client = RemoteClient(base_url, timeout_s, transport, token)
 
     def has_model(self, symbol: str, timeframe: str) -> bool:
         return bool(self._client.call("GET", "/v1/signal/has_model",
@@ -123,3 +164,12 @@ class RemoteSignals:
 
     def close(self) -> None:
         self._client.close()
+
+
+def agent_token(secrets: Any, name: str) -> str | None:
+    """The token this Volex shows agent ``name`` (secret ``agent-NAME``, field api_key)."""
+    try:
+        stored = secrets.get(f"agent-{name}") or {}
+    except errors.SecretError:
+        return None
+    return stored.get("api_key") or stored.get("token")

@@ -7,19 +7,24 @@ trading, alerts, infrastructure); every part reaches agents only through the run
 from __future__ import annotations
 
 from volex.facade.alerts import AlertFacade
+from volex.facade.autopilot import AutopilotFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
+from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
+from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
+from volex.facade.tokens import TokenFacade
 from volex.facade.trading import TradingFacade
 
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, TradingFacade, AlertFacade,
-            InfraFacade, NewsFacade):
+class Volex(MarketFacade, ModelFacade, SignalFacade, StrategyFacade, RemoteTradingFacade,
+            TradingFacade, AlertFacade, InfraFacade, MonitorFacade, AutopilotFacade, NewsFacade,
+            TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

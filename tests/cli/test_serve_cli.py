@@ -1,0 +1,49 @@
+"""`volex serve`, `volex tokens` and agent URLs from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests.support.agent_server import free_port
+from tests.support.cli import one_line_error, run
+
+
+def test_a_url_for_an_agent_that_cannot_be_remote_is_refused(volex_home) -> None:
+    line = one_line_error(run("config", "set", "agents.monitor.url", '"http://10.0.0.2:8100"'))
+    assert "the monitor agent cannot be remote yet" in line
+    assert not (volex_home / "config.toml").exists(), "a refused setting was written"
+    line = one_line_error(run("config", "set", "agents.risk.url", '"http://10.0.0.2:8100"'))
+    assert "set agents.execution.url instead" in line
+    line = one_line_error(run("config", "set", "agents.execution.url",
+                              '["http://10.0.0.2:8100", "http://10.0.0.3:8100"]'))
+    assert "give one url" in line
+    assert run("config", "set", "agents.execution.url", '"http://10.0.0.2:8100"').exit_code == 0
+    assert run("config", "set", "agents.research.url",
+               '["http://127.0.0.1:8100", "http://127.0.0.1:8101"]').exit_code == 0
+    assert run("config", "set", "agents.signal.url", '"http://127.0.0.1:8100"').exit_code == 0
+
+
+def test_serve_without_tokens_says_how_to_make_one_and_refuses_requests(volex_home) -> None:
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "volex", "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health.status_code == 200
+        refused = httpx.get(f"http://127.0.0.1:{port}/v1/status", timeout=5)
+        assert refused.status_code == 401
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+    assert "no tokens yet" in err and "volex tokens create" in err
+    assert "no TLS" in err

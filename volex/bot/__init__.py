@@ -1,0 +1,1 @@
+"""Front ends that run as long-lived chat bots (Telegram), talking to Volex through the facade."""
