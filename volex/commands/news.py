@@ -121,6 +121,9 @@ def render_news(report: NewsReport, *, now: datetime | None = None) -> list[Rend
     notes += [f"[yellow]! {escape(name)}: {escape(error)}[/]"
               for name, error in report.problems.items()]
     panels.append("\n".join(notes))
+    if report.commentary:
+        panels.append(Panel(escape(report.commentary), title=f"Commentary ({report.commentary_by})",
+                            title_align="left", border_style="cyan"))
     return panels
 
 
@@ -133,13 +136,14 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     offline: bool = typer.Option(False, "--offline", help="Stored items only: no fetch."),
     limit: int = typer.Option(30, "--limit", min=1, max=500, help="At most this many items."),
+    commentary: bool = typer.Option(False, "--commentary", help="Add a short commentary by the configured LLM (the local summary without one)."),
 ) -> None:
     """Latest items per asset with scores and their drivers, sentiment over 24h and 7d, and
     the Fear & Greed index."""
     from volex.commands.orders import parse_since
 
     report = volex(ctx).news(symbols or None, since=parse_since(since), source=source,
-                             offline=offline or None, limit=limit)
+                             offline=offline or None, limit=limit, commentary=commentary)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,7 +208,7 @@ class AutopilotFacade(FacadeBase):
                   data: list[str] | None) -> Autopilot:
         """The chain and the loop around it, on this facade's store and venue."""
         from volex.autopilot.chain import Chain
-        from volex.autopilot.clock import ReplayClock
+        from volex.autopilot.clock import LiveClock, ReplayClock
         from volex.autopilot.lease import Lease
         from volex.autopilot.scheduler import Autopilot
         from volex.domain.timeframes import timeframe_ms
@@ -226,9 +227,24 @@ class AutopilotFacade(FacadeBase):
         info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
                 "watchlist": symbols, "timeframe": tf,
                 "params": getattr(decider, "params", None), "data": data}
+        news = None if not isinstance(clock, LiveClock) or self.settings.offline \
+            else self._collect_news(symbols)
         return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
                          store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
-                         on_bar=on_bar)
+                         on_bar=on_bar, before_pass=news)
+
+    def _collect_news(self, symbols: list[str]) -> Callable[[], None]:
+        """Fetch the news sources when due, so decisions read fresh stored news (on the live
+        clock only: a replay or a drill reads what was stored, as of each bar's close)."""
+        assets = list(dict.fromkeys(s.split("/")[0] for s in symbols))
+
+        def collect() -> None:
+            agent = self.runtime.news
+            if agent.due():
+                for name, error in agent.fetch(assets).errors.items():
+                    logging.getLogger("volex.news").warning("news source %s: %s", name, error)
+
+        return collect
 
     def _replay_feed(self, symbols: list[str], data: Sequence[str | Path] | None,
                      timeframe: str | None, window: Any) -> FileFeed:
