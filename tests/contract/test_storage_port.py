@@ -170,3 +170,13 @@ def test_candles_upsert_without_duplicates_and_report_gaps(store: Storage) -> No
         "binance", "BTC/USDT", "1h", first_missing - 48 * HOUR, first_missing + 47 * HOUR, 72,
         [(first_missing, first_missing + 23 * HOUR)])]
     assert store.candles.last_ts("binance", "BTC/USDT", "1h") == first_missing + 47 * HOUR
+
+
+def test_the_signal_agents_log_is_the_port(tmp_path: Path) -> None:
+    from volex.adapters.storage.db import Database
+    from volex.adapters.storage.signals import SignalRepo
+    from volex.ports import SignalLog
+
+    database = Database(f"sqlite:///{tmp_path / 'volex.db'}")
+    assert isinstance(SignalRepo(database), SignalLog)
+    database.dispose()
