@@ -63,6 +63,7 @@ def test_audit_lists_oldest_first_newest_kept_by_limit(store: Storage) -> None:
     assert records[-1].reason == "manual" and records[-1].details is None
     assert [r.id for r in records] == sorted(r.id for r in records)
     assert [r.subject for r in store.audit.list(limit=2)] == ["4", "trading"]
+    assert store.audit.list(limit=0) == []
     assert store.audit.list(since_ms=int(records[-1].at.timestamp() * 1000) + 60_000) == []
 
 

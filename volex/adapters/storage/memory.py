@@ -80,7 +80,7 @@ class _Audit(_Repo):
     def list(self, since_ms: int | None = None, limit: int = 200) -> list[AuditRecord]:
         with self._store.lock:
             rows = [r for r in self._tables.audit if since_ms is None or r["ts"] >= since_ms]
-        return [AuditRecord.from_row(r) for r in rows[-limit:]]
+        return [AuditRecord.from_row(r) for r in (rows[-limit:] if limit > 0 else [])]
 
 
 class _State(_Repo):
