@@ -28,7 +28,7 @@ def upgrade(ctx: typer.Context, as_json: bool = json_option()) -> None:
 
 
 @db_app.command("check")
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def check(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> None:
     """Check the store's integrity (SQLite integrity_check); exit 1 if it is damaged."""
     from volex.errors import CorruptStore
 

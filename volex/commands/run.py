@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    live_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+    yes_option,
+)
 from volex.commands.portfolio_options import (
     MaxAssetPct,
     MaxExposurePct,
@@ -51,8 +61,7 @@ def run(
     watchlist: Annotated[str | None, typer.Option(
         "--watchlist", "-w", help="Markets, comma-separated (default: the configured watchlist).")
     ] = None,
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t", help="Bar length (default: the configured timeframe).")] = None,
+    timeframe: str | None = timeframe_option("Bar length (default: the configured timeframe)."),
     mode: Annotated[str, typer.Option(
         "--mode", help="signals (the signal agent's calls) or strategy (with --strategy NAME, "
         "or strategy:NAME).")] = "signals",
@@ -89,16 +98,12 @@ def run(
     standby: Annotated[bool, typer.Option(
         "--standby", help="If another autopilot runs, wait and take over when it stops.")
     ] = False,
-    live: Annotated[bool, typer.Option(
-        "--live", help='Trade live (needs trading.mode = "live").')] = False,
-    offline: Annotated[bool, typer.Option(
-        "--offline", help="Candles and prices from the cache or the bundled sample only.")
-    ] = False,
+    live: bool = live_option('Trade live (needs trading.mode = "live").'),
+    offline: bool = offline_option("Candles and prices from the cache or the bundled sample only."),
     file: Annotated[Path | None, typer.Option(
         "--file", help="A Python file defining your own strategy class.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking.")] = False,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="One JSON object per bar handled.")] = False,
+    yes: bool = yes_option("Start without asking."),
+    as_json: bool = json_option("One JSON object per bar handled."),
 ) -> None:
     """Start the autopilot: on every newly closed bar of each market, research, decide,
     size, check risk, execute, protect. Paper unless --live. `volex run stop` stops it."""
@@ -184,8 +189,7 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
 
 
 @run_app.command("status")
-def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
-        "--json", help="Print JSON.")] = False) -> None:
+def status(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> None:
     """Is the autopilot running, where, its heartbeat, bars, positions and last decisions."""
     state = volex(ctx).autopilot_status()
     if as_json:
