@@ -428,6 +428,8 @@ class ExecutionAgent:
         with self.store.db.begin() as conn:
             amount = reset(balance, conn)
             self.journal.clear(self.exchange.name, conn)
+            self.store.inflight.clear(self.exchange.name, conn)
+            self.store.intents.clear(self.exchange.name, conn)
             self.risk.start_day(amount, conn)
             self.store.audit.record(actor, "paper.reset", self.exchange.name, reason,
                                     {"balance": str(amount), "quote": self.quote}, conn=conn)

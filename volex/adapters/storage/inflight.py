@@ -205,6 +205,10 @@ class InFlight:
         return [r["client_order_id"] for r in rows
                 if not owner_alive(r["host"], r["pid"], r["heartbeat_ts"])]
 
+    def clear(self, account: str, conn: Connection) -> None:
+        """Forget the account's orders in flight (a paper reset wipes the orders themselves)."""
+        conn.execute(delete(orders_in_flight).where(orders_in_flight.c.account == account))
+
     @staticmethod
     def _ensure_generation(conn: Connection, account: str) -> None:
         if conn.execute(select(account_generations.c.gen).where(
@@ -240,6 +244,9 @@ class Intents:
         with self.db.begin() as conn:
             return conn.execute(select(protection_intents.c.status).where(
                 protection_intents.c.client_order_id == client_order_id)).scalar()
+
+    def clear(self, account: str, conn: Connection) -> None:
+        conn.execute(delete(protection_intents).where(protection_intents.c.account == account))
 
     def close(self, client_order_id: str, status: str, note: str | None = None) -> None:
         with self.db.begin() as conn:
