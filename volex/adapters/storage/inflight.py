@@ -211,9 +211,13 @@ class InFlight:
 
     @staticmethod
     def _ensure_generation(conn: Connection, account: str) -> None:
-        if conn.execute(select(account_generations.c.gen).where(
-                account_generations.c.account == account)).first() is None:
-            conn.execute(insert(account_generations), {"account": account, "gen": 0})
+        """The account's counter row, created once even by processes racing to create it."""
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        conn.execute(dialect_insert(account_generations).values(account=account, gen=0)
+                     .on_conflict_do_nothing(index_elements=["account"]))
 
 
 class Intents:
