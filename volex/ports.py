@@ -390,6 +390,8 @@ class OrdersInFlight(Protocol):
 
     def orphans(self, account: str) -> list[str]: ...
 
+    def clear(self, account: str) -> None: ...
+
 
 class ProtectionIntents(Protocol):
     """The stop and target asked for with an entry, until someone has placed them."""
@@ -402,6 +404,8 @@ class ProtectionIntents(Protocol):
     def status(self, client_order_id: str) -> str | None: ...
 
     def close(self, client_order_id: str, status: str, note: str | None = None) -> None: ...
+
+    def clear(self, account: str) -> None: ...
 
 
 @runtime_checkable
