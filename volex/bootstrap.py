@@ -7,6 +7,7 @@ Everything is built on first use, so a command only pays for what it touches
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from volex.config import ExchangeSettings, Settings
@@ -27,7 +28,27 @@ if TYPE_CHECKING:
     from volex.agents.strategy_runner import StrategyRunner
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "prepare_home"]
+
+
+def prepare_home(home: Path) -> None:
+    """Create VOLEX_HOME and its log folder, or say in one line why they cannot be used."""
+    import os
+
+    from volex.errors import ConfigError
+    from volex.logging_setup import configure_logging
+
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not os.access(home, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(home))
+        configure_logging(home)
+    except OSError as exc:
+        where = exc.filename or home
+        why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)
+               else exc.strerror or str(exc))
+        raise ConfigError(f"VOLEX_HOME {home} cannot be used: {where}: {why} "
+                          "(point VOLEX_HOME at a writable folder)") from None
 
 
 class Runtime:
@@ -42,15 +63,12 @@ class Runtime:
 
         self.clock: Callable[[], datetime] = utcnow
         self._market_data: dict[str, MarketData] = {}
-        from volex.logging_setup import configure_logging
-
-        configure_logging(settings.home)
+        prepare_home(settings.home)
 
     @cached_property
     def store(self) -> Store:
         from volex.adapters.storage.store import Store
 
-        self.settings.home.mkdir(parents=True, exist_ok=True)
         store = Store(self.settings.db_url)
         if store.db.dialect == "postgresql":  # TimescaleDB hypertables where available
             from volex.adapters.storage.timescale import ensure_hypertables

@@ -65,8 +65,7 @@ class VolexGroup(TyperGroup):
         return list(self.commands)  # registration order, not alphabetical
 
 
-def _redacted(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
+def _redact(text: str) -> str:
     try:
         from volex.adapters.secrets.redact import redact_text
     except ImportError:
@@ -74,11 +73,21 @@ def _redacted(exc: Exception) -> str:
     return redact_text(text)
 
 
+def _redacted(exc: Exception) -> str:
+    return _redact(str(exc).splitlines()[0] if str(exc) else "")
+
+
 def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None) -> None:
     obj = ctx.find_root().obj or {}
     if obj.get("debug") and exc is not None:
-        raise exc
-    typer.echo(f"Error: {message}", err=True)
+        # the traceback, every chained exception included, through the same redaction as
+        # every other output: a venue's error may repeat the key it refused
+        import traceback
+
+        typer.echo(_redact("".join(traceback.format_exception(exc))), err=True, nl=False)
+    from volex.domain.printable import printable
+
+    typer.echo(f"Error: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 

@@ -19,6 +19,7 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     │   ├── InvalidOrder            precision, minimums, unknown order
     │   └── AuthenticationError
     ├── StorageError                database unreachable or inconsistent
+    │   ├── CorruptStore            the database file is damaged (integrity check fails)
     │   └── LeaseHeld               another autopilot holds the account's lease
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
@@ -35,6 +36,7 @@ __all__ = [
     "BusError",
     "Cancelled",
     "ConfigError",
+    "CorruptStore",
     "DataFileError",
     "DataUnavailable",
     "ExchangeError",
@@ -124,6 +126,10 @@ class StorageError(VolexError):
 
 class LeaseHeld(StorageError):
     """Another autopilot runs on this account (the message names its host and pid)."""
+
+
+class CorruptStore(StorageError):
+    """Never swallowed as "no data": every answer read from a damaged store is suspect."""
 
 
 class SecretError(VolexError):

@@ -20,7 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from volex.errors import VolexError
+from volex.errors import CorruptStore, VolexError
 
 __all__ = ["Check", "Degraded", "HaltWatcher", "Health", "MonitorAgent", "Off", "bus_probe",
            "cache_probe", "exchange_probe", "key_probe", "outbox_probe", "secrets_probe",
@@ -104,7 +104,10 @@ def store_probe(store: Callable[[], Any]) -> Callable[[], str]:
     def probe() -> str:
         instance = store()
         revisions = instance.db.current_revisions()
-        return f"{instance!r}: schema at {len(revisions)} head(s) {', '.join(sorted(revisions))}"
+        problems = instance.db.integrity()
+        if problems:
+            raise CorruptStore(instance.db.damaged(problems[0]))
+        return f"{instance!r}: integrity ok, schema at {len(revisions)} head(s) {', '.join(sorted(revisions))}"
 
     return probe
 

@@ -32,7 +32,7 @@ __all__ = ["RELAXED_LIMITS", "ReplayReport", "fills_to_result", "sleeve_sizer"]
 
 # A replay trades as the backtest does (all of a market's sleeve), so the live risk limits,
 # meant for a person's account, are opened wide in the replay's private store.
-RELAXED_LIMITS = {"max_order_quote": "1e15", "max_position_quote": "1e15",
+RELAXED_LIMITS = {"max_order_quote": "1e14", "max_position_quote": "1e14",
                   "max_position_pct": "100", "max_exposure_pct": "100",
                   "max_open_positions": "1000", "max_asset_pct": "100",
                   "max_daily_loss_pct": "100", "max_open_orders": "1000"}

@@ -54,6 +54,7 @@ CandleLoader = Callable[[str, str | None, "str | Path | None", "int | None"], "C
 StepFn = Callable[[int, int, str], None]
 # A walk-forward backtest searches this many grid points per training window at most.
 WALK_FORWARD_GRID_POINTS = 200
+MAX_DAYS = 36_500  # a century of bars: more is a typo, and would overflow the dates
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Window:
     days: float | None = None
     since: datetime | str | None = None
     until: datetime | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.days is not None and not 0 < self.days <= MAX_DAYS:  # NaN fails this too
+            raise UserInputError(f"--days must be a number of days from 0 to {MAX_DAYS:,}, "
+                                 f"not {self.days:g}")
 
     def bars_needed(self, timeframe: str | None) -> int | None:
         """How many recent bars to ask the data source for (None: its default)."""
@@ -83,8 +89,6 @@ class Window:
         if self.days is not None and (self.since is not None or self.until is not None):
             raise UserInputError("use either --days or --since/--until, not both")
         if self.days is not None:
-            if self.days <= 0:
-                raise UserInputError(f"--days must be positive, got {self.days:g}")
             import pandas as pd
 
             start = frame["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)

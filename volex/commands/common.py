@@ -7,15 +7,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+
+from volex.commands.safe_output import safe_console
 
 if TYPE_CHECKING:
     from volex.facade import Volex
 
 __all__ = ["actor_of", "confirm", "console", "err_console", "print_json", "volex"]
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Text from users, venues, news and LLMs is shown with its control characters escaped.
+console = safe_console(highlight=False)
+err_console = safe_console(stderr=True, highlight=False)
 
 
 def actor_of(ctx: typer.Context) -> str:

@@ -27,6 +27,23 @@ def upgrade(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
         console.print(result["timescale"])
 
 
+@db_app.command("check")
+def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Check the store's integrity (SQLite integrity_check); exit 1 if it is damaged."""
+    from volex.errors import CorruptStore
+
+    result = volex(ctx).db_check()
+    if as_json:
+        print_json(result)
+    elif result["ok"]:
+        console.print(f"{result['database']}: integrity ok")
+    else:
+        for problem in result["problems"]:
+            console.print(f"  {problem}", markup=False)
+    if not result["ok"]:
+        raise CorruptStore(result["message"])
+
+
 @db_app.command("migrate-from")
 def migrate_from(
     ctx: typer.Context,

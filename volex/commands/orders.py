@@ -30,7 +30,10 @@ def parse_since(text: str | None) -> datetime | None:
         return None
     match = _RELATIVE.match(text.strip().lower())
     if match:
-        return datetime.now(UTC) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        try:
+            return datetime.now(UTC) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        except OverflowError:
+            raise UserInputError(f"--since {text}: that is before year 1") from None
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:

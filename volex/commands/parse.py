@@ -142,8 +142,17 @@ def parse_command(
         raise UserInputError('say what to parse, e.g. volex parse "buy $500 of eth" '
                              "(or - to read lines from stdin)")
     if words == ["-"]:
-        for line in sys.stdin:
+        unreadable = []
+        for number, raw in enumerate(sys.stdin.buffer, 1):  # bytes: one bad line spoils no other
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                unreadable.append(str(number))
+                continue
             _show(understand(ctx, line.rstrip("\r\n"), use_llm=llm), as_json)
+        if unreadable:
+            raise UserInputError(f"line(s) {', '.join(unreadable[:10])} of stdin are not UTF-8 "
+                                 "text and were skipped")
         return
     _show(understand(ctx, " ".join(words), use_llm=llm), as_json)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -63,12 +63,10 @@ def decimal_arg(name: str, value: Decimal | float | str | None, *,
     """A number the person typed as a Decimal (None stays None); bad input is UserInputError."""
     if value is None:
         return None
-    text = str(value).strip().replace(",", "").replace("_", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise UserInputError(f"{name}: {value!r} is not a number") from None
-    if not number.is_finite() or (positive and number <= 0):
+    from volex.domain.numbers import parse_decimal
+
+    number = parse_decimal(name, value)
+    if positive and number <= 0:
         raise UserInputError(f"{name} must be a positive number, not {value}")
     return number
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,13 +54,9 @@ class RiskLimits(BaseModel):
 
 
 def parse_limit_value(name: str, raw: str) -> Decimal | int:
-    text = raw.strip().rstrip("%").replace(",", "").replace("_", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise UserInputError(f"bad value for {name}: {raw!r} is not a number") from None
-    if not value.is_finite():
-        raise UserInputError(f"bad value for {name}: {raw!r} is not a finite number")
+    from volex.domain.numbers import parse_decimal
+
+    value = parse_decimal(f"bad value for {name}", raw.strip().rstrip("%"))
     if name in ("max_open_orders", "max_open_positions"):
         if value != value.to_integral_value():
             raise UserInputError(f"bad value for {name}: {raw!r} is not a whole number")

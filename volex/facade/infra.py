@@ -114,6 +114,18 @@ class InfraFacade(FacadeBase):
         return {"database": redact_url(db.url), "before": sorted(before), "after": sorted(after),
                 "timescale": timescale}
 
+    def db_check(self) -> dict[str, Any]:
+        """SQLite's full integrity check of the configured store (PostgreSQL checks itself)."""
+        from volex.adapters.storage.db import Database, redact_url
+
+        db = Database(self.settings.db_url, migrate=False)
+        try:
+            problems = db.integrity(full=True)
+        finally:
+            db.dispose()
+        return {"database": redact_url(db.url), "ok": not problems, "problems": problems,
+                "message": db.damaged(problems[0]) if problems else None}
+
     def db_migrate_from(self, source: str, *, merge: bool = False,
                         progress: Callable[[str, int], None] | None = None) -> CopyReport:
         """Copy a SQLite store (``sqlite:///path`` or a path) into the configured database."""

@@ -22,7 +22,7 @@ from volex.nl.entities import (
 )
 from volex.nl.intents import CLOSING_RE, FLATTEN_RE, HELP_EXACT, detect_intent, side_of
 from volex.nl.lexicon import FILLER_RE, normalize_text, word_set
-from volex.nl.numbers import NUM, Scan, find_numbers, number_at
+from volex.nl.numbers import NUM, Scan, decimal_comma_problems, find_numbers, number_at
 
 __all__ = ["parse_clause"]
 
@@ -106,6 +106,8 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
     if cue:
         scan.blank(cue.start(), cue.end())
     out.update(intent=intent, strategy=strategy, params=params)
+    if intent in ("trade", "risk"):  # "buy 0,5 eth" is not 5 ETH (normalising splits it)
+        errors[:0] = decimal_comma_problems(text)
     filler = _INTENT_FIELDS.get(intent)
     if filler:
         symbols = filler(scan, out, symbols, errors, closing=closing, side=side)

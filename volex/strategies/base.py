@@ -8,6 +8,7 @@ DataFrame with timestamp, open, high, low, close, volume, or a dict of numpy arr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -59,6 +60,8 @@ class Param:
             value = float(raw)
         except (TypeError, ValueError):
             raise UserInputError(f"parameter {self.name}: {raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UserInputError(f"parameter {self.name}: {raw!r} is not a finite number")
         if self.is_int:
             if value != int(value):
                 raise UserInputError(f"parameter {self.name} must be a whole number, got {raw}")

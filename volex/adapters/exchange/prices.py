@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from volex.domain.orders import Ticker, utcnow
-from volex.errors import DataUnavailable, UnknownSymbol, VolexError
+from volex.errors import CorruptStore, DataUnavailable, UnknownSymbol, VolexError
 
 if TYPE_CHECKING:
     from volex.agents.research import ResearchAgent
@@ -69,6 +69,8 @@ class CandlePrices:
     def _live(self, symbol: str) -> Ticker | None:
         try:
             candles = self._research().candles(symbol, "1m", self._exchange, bars=5)
+        except CorruptStore:
+            raise
         except VolexError:
             return None
         if candles.source.kind != "exchange":
@@ -80,6 +82,8 @@ class CandlePrices:
         for tf in _OFFLINE_TIMEFRAMES:
             try:
                 candles = self._research().candles(symbol, tf, self._exchange, offline=True, bars=2)
+            except CorruptStore:
+                raise
             except VolexError:
                 continue
             if candles.source.kind in ("cache", "sample") and candles.symbol == symbol and (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,9 +12,9 @@ from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from volex.errors import ConfigError, StorageError
+from volex.errors import ConfigError, CorruptStore, StorageError
 
-__all__ = ["Database", "redact_url", "schema_heads"]
+__all__ = ["Database", "lock_number", "redact_url", "schema_heads"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _REV = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -86,7 +87,56 @@ class Database:
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StorageError(f"database error ({self.dialect}): {_first_line(exc)}") from exc
+            raise self._translate(exc) from exc
+
+    @contextmanager
+    def locked(self, key: str) -> Iterator[Connection]:
+        """A transaction holding the lock named ``key`` until it ends, across processes.
+
+        SQLite: ``BEGIN IMMEDIATE`` (the database's write lock, taken before anything is
+        read); PostgreSQL: ``pg_advisory_xact_lock`` on a number derived from ``key``. Hold
+        it for milliseconds: never across a call to a live venue.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(key)})
+                try:
+                    yield conn
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+        except SQLAlchemyError as exc:
+            raise self._translate(exc) from exc
+
+    def _translate(self, exc: SQLAlchemyError) -> StorageError:
+        """The VolexError for a database error; a damaged SQLite file names the way out."""
+        detail = _first_line(exc)
+        if self.dialect == "sqlite" and any(m in detail for m in _CORRUPT_MARKERS):
+            return CorruptStore(self.damaged(detail))
+        return StorageError(f"database error ({self.dialect}): {detail}")
+
+    def damaged(self, detail: str) -> str:
+        """One line: the store is damaged, why, and the way out."""
+        return (f"the store {redact_url(self.url)} is damaged ({detail}): run `volex db check`, "
+                "then restore a backup or copy what is readable into a new store with "
+                "`volex db migrate-from`")
+
+    def integrity(self, *, full: bool = False) -> list[str]:
+        """SQLite's ``quick_check`` (``integrity_check`` if ``full``): its problems, [] if ok.
+        PostgreSQL checks its own pages; there this is always []."""
+        if self.dialect != "sqlite":
+            return []
+        pragma = "integrity_check" if full else "quick_check"
+        try:
+            with self.engine.connect() as conn:
+                rows = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {pragma}(20)")]
+        except SQLAlchemyError as exc:
+            return [_first_line(exc)]
+        return [] if rows == ["ok"] else rows
 
     def current_revisions(self) -> set[str]:
         with self.begin() as conn:
@@ -133,6 +183,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_CORRUPT_MARKERS = ("malformed", "file is not a database", "database corrupt")
+
+
+def lock_number(key: str) -> int:
+    """A stable signed 64-bit number for an advisory lock named ``key``."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
 def _first_line(exc: Exception) -> str:

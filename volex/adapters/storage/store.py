@@ -12,6 +12,7 @@ from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import AutopilotRepo
+    from volex.adapters.storage.inflight import InFlight, Intents
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
 
@@ -47,6 +48,20 @@ class Store:
         from volex.adapters.storage.autopilot import AutopilotRepo
 
         return AutopilotRepo(self.db)
+
+    @cached_property
+    def inflight(self) -> InFlight:
+        """Orders between acceptance and the venue's answer: reservations and owner leases."""
+        from volex.adapters.storage.inflight import InFlight
+
+        return InFlight(self.db)
+
+    @cached_property
+    def intents(self) -> Intents:
+        """Stop-losses and take-profits asked for with an entry, until they are placed."""
+        from volex.adapters.storage.inflight import Intents
+
+        return Intents(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from volex.domain.printable import printable
 from volex.tui.feed import Section, attr
 from volex.tui.widgets import fmt, set_subtitle
 
@@ -40,7 +41,7 @@ def _components(decision: Any) -> list[tuple[str, str]]:
         reasons = attr(value, "reasons", default=[]) or []
         if reasons:
             shown += f" — {reasons[0]}"
-        pairs.append((str(name), shown))
+        pairs.append((str(name), printable(shown)))
     return pairs
 
 
@@ -63,7 +64,7 @@ def render_decision(decision: Any) -> Text:
         text.append(f"\n  {name}: ", style="cyan")
         text.append(value)
     for reason in attr(decision, "reasons", default=[]) or []:
-        text.append(f"\n  - {reason}", style="dim")
+        text.append(f"\n  - {printable(str(reason))}", style="dim")
     return text
 
 

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from volex.domain.printable import printable
 from volex.tui.feed import EventRow
 
 __all__ = ["EventsFeed"]
@@ -73,7 +74,7 @@ class EventsFeed(Widget, can_focus=True):
             new += 1
             line = Text(f"{event.at:%H:%M:%S} ", style="dim")
             line.append(f"{event.kind:<7}", style="bold " + _LEVEL_STYLE[event.level])
-            line.append(event.text, style=_LEVEL_STYLE[event.level])
+            line.append(printable(event.text), style=_LEVEL_STYLE[event.level])
             # in time order: the parts of a refresh arrive from workers in any order
             at = bisect.bisect_right(self._times, event.at)
             self._times.insert(at, event.at)

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from volex.domain.printable import printable
 from volex.tui.feed import attr
 from volex.tui.widgets import fmt
 
@@ -122,12 +123,12 @@ def render_plan(plan: Any) -> RenderableType:
     for check in attr(plan, "checks", default=[]) or []:
         passed = bool(attr(check, "passed", default=False))
         grid.add_row(Text("✔ risk" if passed else "✖ BLOCKED", style="green" if passed else "bold red"),
-                     str(attr(check, "message", "name", default="")))
+                     printable(str(attr(check, "message", "name", default=""))))
     halt = attr(plan, "halt")
     if halt is not None and attr(halt, "active", default=False):
         grid.add_row(Text("✖ HALT", style="bold red"), str(halt.describe()))
     for note in attr(plan, "notes", default=[]) or []:
-        grid.add_row(Text("note", style="yellow"), str(note))
+        grid.add_row(Text("note", style="yellow"), printable(str(note)))
     return grid
 
 

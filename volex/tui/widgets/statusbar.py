@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
+from volex.domain.printable import printable
 from volex.tui.feed import NOT_AVAILABLE, Section, attr
 from volex.tui.widgets import fmt
 
@@ -81,7 +82,7 @@ class HaltBanner(Static):
         reduce_only = bool(attr(halt, "reduce_only", default=False))
         label = "ACTIVE" if not active else "REDUCE-ONLY" if reduce_only else "HALTED"
         describe = getattr(halt, "describe", None)
-        text = describe() if callable(describe) else str(attr(halt, "reason", default=""))
+        text = printable(describe() if callable(describe) else str(attr(halt, "reason", default="")))
         self.set_class(active, "active")
         self.set_class(active and reduce_only, "reduce-only")
         shown = f"■ {label} ■  {text}  ·  press r to resume" if active else ""
