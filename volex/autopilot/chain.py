@@ -269,6 +269,7 @@ class Chain:
                 price = self.execution.exchange.ticker(symbol).last
                 got = allocate(rules, book, price=price, min_stake=book.equity / 10**9)
                 if got.refused:
+                    record.decision = {**(record.decision or {}), "refused": got.refused}
                     self._finish(record, "refused", f"{(record.decision or {}).get('why', '')}; "
                                  f"allocator {got.reason}", entered=True)
                 else:
