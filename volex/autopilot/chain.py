@@ -85,7 +85,10 @@ class Chain:
         self._quiet: list[BarRecord] = []
 
     def begin_pass(self) -> None:
-        """Read the holdings once for this pass (each market trades only its own asset)."""
+        """Settle what a crash left open (orders of unknown fate, missing stops and targets),
+        then read the holdings once for this pass (each market trades only its own asset)."""
+        for change in self.execution.reconcile_if_due(self.actor):
+            log.info("autopilot reconcile: %s", change)
         exchange = self.execution.exchange
         quote = self.execution.quote
         self._held = {}

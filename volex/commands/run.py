@@ -148,6 +148,12 @@ def run(
 
         out.print(f"standing by: the autopilot of {describe_holder(row)} holds the lease")
 
+    import signal
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # systemd's stop: end the step, give the lease back
+
+    signal.signal(signal.SIGTERM, terminate)
     if not pilot.start(standby=standby, on_wait=waiting):
         return
     out.print(f"running (pid {pilot.lease.holder.pid}); stop it with `volex run stop`")
