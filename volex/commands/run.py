@@ -70,7 +70,8 @@ def run(
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Strategy parameter NAME=VALUE (repeatable).")] = None,
     quote: Annotated[str | None, typer.Option(
-        "--quote", help="Size of each entry in the quote currency (default: risk sizing).")
+        "--quote", help="Size of each entry in the quote currency (default: the allocator's "
+        "stake under the risk limits).")
     ] = None,
     percent: Annotated[str | None, typer.Option(
         "--percent", help="Size of each entry as % of the free quote balance.")] = None,
@@ -152,6 +153,12 @@ def run(
 
         out.print(f"standing by: the autopilot of {describe_holder(row)} holds the lease")
 
+    import signal
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # systemd's stop: end the step, give the lease back
+
+    signal.signal(signal.SIGTERM, terminate)
     if not pilot.start(standby=standby, on_wait=waiting):
         return
     out.print(f"running (pid {pilot.lease.holder.pid}); stop it with `volex run stop`")
@@ -177,6 +184,9 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
         strategy=name, params=params, data=data, since=since, until=until, cash=cash,
         file=file, rules=rules)
     if as_json:
+        if report.portfolio is not None:  # the shape of `volex backtest --portfolio --json`
+            print_json(report.portfolio.to_dict())
+            return
         payload = [r.to_dict() for r in report.results]
         print_json(payload[0] if len(payload) == 1 else payload)
         return

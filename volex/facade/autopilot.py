@@ -96,7 +96,12 @@ class AutopilotFacade(FacadeBase):
 
         from volex.autopilot.clock import ReplayClock
         from volex.autopilot.feeds import FeedPrices
-        from volex.autopilot.replay import RELAXED_LIMITS, ReplayReport, fills_to_result
+        from volex.autopilot.replay import (
+            RELAXED_LIMITS,
+            ReplayReport,
+            fills_to_result,
+            portfolio_result,
+        )
         from volex.autopilot.scheduler import CLOSE_GRACE_S
         from volex.backtest.engine import BacktestConfig
         from volex.backtest.service import Window
@@ -134,6 +139,7 @@ class AutopilotFacade(FacadeBase):
                 config = BacktestConfig(cash=cash / (1 if rules else len(symbols)),
                                         fee=trading.fee_rate,
                                         slippage_bps=trading.slippage_bps)
+                journal = child.runtime.store.autopilot.bars(child.autopilot_account)
                 results = [fills_to_result(
                     execution.exchange.my_trades(s), feed.full(s),
                     strategy=getattr(getattr(decider, "strategy", None), "name", decider.name),
@@ -142,7 +148,8 @@ class AutopilotFacade(FacadeBase):
             finally:
                 child.close()
         total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
-        return ReplayReport(results, outcome.bars, outcome.problems, total)
+        whole = portfolio_result(results, journal, rules, cash) if rules else None
+        return ReplayReport(results, outcome.bars, outcome.problems, total, whole)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
         """What the autopilot of this account is doing, from the store (and the venue's
