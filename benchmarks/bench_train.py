@@ -1,6 +1,8 @@
 """Training time and out-of-sample figures of each learner on BTC/USDT 2h.
 
-    python benchmarks/bench_train.py [--data ../shared/data/BTC_USDT_2h.csv] [--kinds ...]
+    python benchmarks/bench_train.py [--data CANDLES.csv] [--kinds ...]
+
+Without --data: the BTC/USDT 2h candles bundled with the package.
 
 For each learner: wall time of the whole default training (walk-forward folds, nested
 calibration, final fit) and its out-of-sample scores next to the naive baselines. Goal:
@@ -13,12 +15,10 @@ import argparse
 import time
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).parents[1] / ".." / "shared" / "data" / "BTC_USDT_2h.csv"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path)
     parser.add_argument("--kinds", nargs="+",
                         default=["random_forest", "lightgbm", "hist_gradient_boosting"])
     args = parser.parse_args()
@@ -26,7 +26,7 @@ def main() -> None:
     from volex.adapters.market_data.files import read_candles_file, sample_candles
     from volex.ml import ModelSpec, train_model
 
-    candles = (read_candles_file(args.data) if args.data.exists()
+    candles = (read_candles_file(args.data) if args.data
                else sample_candles("BTC/USDT", "2h"))
     print(f"{len(candles):,} bars, {candles['timestamp'].iloc[0]:%Y-%m-%d} .. "
           f"{candles['timestamp'].iloc[-1]:%Y-%m-%d}")

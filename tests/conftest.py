@@ -10,12 +10,13 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+TEST_DATA = REPO / "tests" / "data"
 PG_ADMIN_URL = os.environ.get("VOLEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("VOLEX_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -38,13 +39,20 @@ def need_service(name: str, host: str, port: int) -> None:
         pytest.skip(message)
 
 
-def shared_data(name: str) -> Path:
-    """A file of ../shared/data, or a skip naming what is missing."""
-    path = SHARED_DATA / name
-    if not path.exists():
-        if in_ci():
-            pytest.fail(f"reference data {path} is missing")
-        pytest.skip(f"reference data {path} is missing")
+def candle_file(name: str) -> Path:
+    """The package's bundled candle file ``name`` (e.g. "BTC_USDT_1d"): real Binance candles.
+
+    Tests read the data a user's install carries, so a plain clone is enough to run them.
+    """
+    path = Path(str(resources.files("volex.data").joinpath(f"{name}.csv.gz")))
+    assert path.is_file(), f"the package ships no {path.name}"
+    return path
+
+
+def reference_file(name: str) -> Path:
+    """A reference file under tests/data (see tests/data/README.md for where each comes from)."""
+    path = TEST_DATA / name
+    assert path.is_file(), f"tests/data holds no {name}"
     return path
 
 

@@ -7,11 +7,15 @@ Everything is built on first use, so a command only pays for what it touches
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from volex.config import ExchangeSettings, Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from volex.adapters.bus.outbox import Events
     from volex.adapters.exchange.prices import PriceFeed
     from volex.adapters.secrets.chain import ChainedSecretStore
@@ -20,11 +24,33 @@ if TYPE_CHECKING:
     from volex.agents.base import Research, Signals
     from volex.agents.execution import ExecutionAgent
     from volex.agents.halt import HaltSwitch
+    from volex.agents.news import NewsAgent
     from volex.agents.risk import RiskAgent
     from volex.agents.strategy_runner import StrategyRunner
-    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData
+    from volex.domain.news import SentimentFacts
+    from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "prepare_home"]
+
+
+def prepare_home(home: Path) -> None:
+    """Create VOLEX_HOME and its log folder, or say in one line why they cannot be used."""
+    import os
+
+    from volex.errors import ConfigError
+    from volex.logging_setup import configure_logging
+
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not os.access(home, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(home))
+        configure_logging(home)
+    except OSError as exc:
+        where = exc.filename or home
+        why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)
+               else exc.strerror or str(exc))
+        raise ConfigError(f"VOLEX_HOME {home} cannot be used: {where}: {why} "
+                          "(point VOLEX_HOME at a writable folder)") from None
 
 
 class Runtime:
@@ -33,16 +59,18 @@ class Runtime:
     def __init__(self, settings: Settings, *, live: bool = False) -> None:
         self.settings = settings
         self.live = live  # the command asked for --live (trading.mode must also be "live")
-        self._market_data: dict[str, MarketData] = {}
-        from volex.logging_setup import configure_logging
+        # "now" for the paper venue, risk, halts and execution: the autopilot sets its own clock
+        # (simulated in a replay) before anything is built.
+        from volex.domain.orders import utcnow
 
-        configure_logging(settings.home)
+        self.clock: Callable[[], datetime] = utcnow
+        self._market_data: dict[str, MarketData] = {}
+        prepare_home(settings.home)
 
     @cached_property
     def store(self) -> Store:
         from volex.adapters.storage.store import Store
 
-        self.settings.home.mkdir(parents=True, exist_ok=True)
         store = Store(self.settings.db_url)
         if store.db.dialect == "postgresql":  # TimescaleDB hypertables where available
             from volex.adapters.storage.timescale import ensure_hypertables
@@ -152,7 +180,22 @@ class Runtime:
 
         return SignalAgent(ModelRegistry(self.settings.home / "models"),
                            Reviewer(self.llm, self.settings.llm.timeout_s),
-                           SignalRepo(self.store.db), self.bus, self.settings)
+                           SignalRepo(self.store.db), self.bus, self.settings,
+                           sentiment=self.sentiment_facts)
+
+    def sentiment_facts(self, symbol: str, at: datetime) -> SentimentFacts | None:
+        """Stored news about ``symbol``'s base asset seen by ``at`` (None when there is none
+        or the store cannot say: the news check then has no opinion)."""
+        from volex.domain.news import SentimentFacts
+        from volex.errors import VolexError
+
+        try:
+            summary = self.news.summary(symbol.split("/")[0], at)
+        except VolexError:
+            return None
+        if not summary.window("24h").items and summary.fear_greed is None:
+            return None
+        return SentimentFacts.from_summary(summary)
 
     @cached_property
     def exchange(self) -> Exchange:
@@ -166,6 +209,9 @@ class Runtime:
         if self.live and trading.mode != "live":
             raise ConfigError('--live needs trading.mode = "live" '
                               "(volex config set trading.mode live)")
+        if self.live and self.settings.offline:
+            raise ConfigError("--live needs the network, and offline is on (--offline, "
+                              "offline = true in config or VOLEX_OFFLINE)")
         if self.live:
             try:
                 from volex.adapters.exchange.ccxt_exchange import CcxtExchange
@@ -186,7 +232,8 @@ class Runtime:
                              maker_fee_rate=trading.maker_fee_rate,
                              slippage_bps=trading.slippage_bps,
                              starting_balance=trading.starting_balance,
-                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")])
+                             symbols=[s for s in self.settings.watchlist if s.endswith(f"/{quote}")],
+                             clock=self.clock)
 
     @cached_property
     def prices(self) -> PriceFeed:
@@ -197,6 +244,41 @@ class Runtime:
                             offline=self.settings.offline)
 
     @cached_property
+    def news(self) -> NewsAgent:
+        """News sources of ``[research.news]`` fetched into the store; sentiment as of a time."""
+        from datetime import UTC, datetime, timedelta
+
+        from volex.agents.news import NewsAgent
+
+        news = self.settings.research.news
+        return NewsAgent(self.store.news, self.news_sources, lambda: datetime.now(UTC),
+                         budget_s=news.timeout_s, refresh=timedelta(minutes=news.refresh_minutes))
+
+    def news_sources(self) -> tuple[list, dict[str, str]]:
+        """The adapters of the configured sources, and why any cannot run."""
+        import httpx
+
+        from volex.adapters.news import build_source
+        from volex.errors import SecretError
+
+        def token() -> str | None:
+            try:
+                return (self.secrets.get("cryptopanic") or {}).get("api_key")
+            except SecretError:
+                return None
+
+        if "_news_client" not in self.__dict__:
+            self.__dict__["_news_client"] = httpx.Client(follow_redirects=True, max_redirects=3)
+        client, adapters, skipped = self.__dict__["_news_client"], [], {}
+        for source in self.settings.research.news.sources:
+            adapter = build_source(source, client, self.settings.research.news.timeout_s, token)
+            if adapter is None:
+                skipped[source.name] = ("no token: `volex secrets set cryptopanic --key-only`")
+            else:
+                adapters.append(adapter)
+        return adapters, skipped
+
+    @cached_property
     def alerts(self) -> AlertAgent:
         from volex.adapters.storage.alerts import AlertRepo
         from volex.agents.alerts import AlertAgent
@@ -204,10 +286,17 @@ class Runtime:
         return AlertAgent(self.store, AlertRepo(self.store.db), self.prices, self.emit)
 
     @cached_property
+    def notifier(self) -> Notifier:
+        """Sends notifications (apprise); ``[notify] api_base`` moves fixed service addresses."""
+        from volex.adapters.notify.apprise_notifier import AppriseNotifier
+
+        return AppriseNotifier(self.settings.notify.timeout_s, self.settings.notify.api_base)
+
+    @cached_property
     def risk(self) -> RiskAgent:
         from volex.agents.risk import RiskAgent
 
-        return RiskAgent(self.store)
+        return RiskAgent(self.store, clock=self.clock)
 
     @cached_property
     def execution(self) -> ExecutionAgent:
@@ -217,7 +306,7 @@ class Runtime:
         return ExecutionAgent(self.exchange, self.store, self.risk, quote=self.settings.quote,
                               fee_rate=trading.fee_rate, maker_fee_rate=trading.maker_fee_rate,
                               slippage_bps=trading.slippage_bps, halts=self.halts,
-                              emit=self.emit)
+                              emit=self.emit, clock=self.clock)
 
     @cached_property
     def strategy_runner(self) -> StrategyRunner:
@@ -231,7 +320,7 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, emit=self.emit)
+        return HaltSwitch(self.store, emit=self.emit, clock=self.clock)
 
     def emit(self, topic: str, event: dict) -> None:
         """Announce an event (through the store's outbox when there is one)."""
@@ -243,7 +332,7 @@ class Runtime:
         for name in ("bus", "cache"):
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
-        for name in ("research", "signal"):  # remote agents hold an HTTP client
+        for name in ("research", "signal", "_news_client"):  # these hold an HTTP client
             if hasattr(self.__dict__.get(name), "close"):
                 self.__dict__[name].close()
         if "store" in self.__dict__:

@@ -31,11 +31,15 @@ COMMAND_MODULES = [
     "volex.commands.risk",
     "volex.commands.halt",
     "volex.commands.strategy",
+    "volex.commands.run",
     "volex.commands.backtest",
     "volex.commands.optimize",
     "volex.commands.model",
     "volex.commands.signals",
     "volex.commands.alerts",
+    "volex.commands.notify",
+    "volex.commands.monitor",
+    "volex.commands.news",
     "volex.commands.serve",
     "volex.commands.tokens",
     "volex.commands.bot",
@@ -66,8 +70,7 @@ class VolexGroup(TyperGroup):
         return list(self.commands)  # registration order, not alphabetical
 
 
-def _redacted(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
+def _redact(text: str) -> str:
     try:
         from volex.adapters.secrets.redact import redact_text
     except ImportError:
@@ -75,10 +78,18 @@ def _redacted(exc: Exception) -> str:
     return redact_text(text)
 
 
+def _redacted(exc: Exception) -> str:
+    return _redact(str(exc).splitlines()[0] if str(exc) else "")
+
+
 def _fail(ctx: typer.Context, message: str, code: int, exc: BaseException | None) -> None:
     obj = ctx.find_root().obj or {}
     if obj.get("debug") and exc is not None:
-        raise exc
+        # the traceback, every chained exception included, through the same redaction as
+        # every other output: a venue's error may repeat the key it refused
+        import traceback
+
+        typer.echo(_redact("".join(traceback.format_exception(exc))), err=True, nl=False)
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 

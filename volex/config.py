@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from volex.errors import ConfigError
 
-__all__ = ["ExchangeSettings", "Settings", "config_path", "load_settings", "set_config_value",
-           "volex_home"]
+__all__ = ["ExchangeSettings", "NewsSettings", "NewsSourceSettings", "Settings", "config_path",
+           "load_settings", "set_config_value", "volex_home", "write_config_file"]
 
 SHORT_ENV = {
     "VOLEX_DATABASE_URL": ("database_url",),
@@ -98,6 +100,50 @@ class SignalSettings(BaseModel):
     retrain_after_bars: int = Field(500, ge=1)
 
 
+Action = Literal["notify", "reduce_only", "halt"]
+
+
+class NotifySettings(BaseModel):
+    """Notifications (`volex notify`): how they are sent. Channels and URLs live elsewhere
+    (the store and the secret store). ``api_base`` sends a service with a fixed address to
+    another one: ``{telegram = "http://127.0.0.1:8081/bot"}`` for a self-hosted Bot API server
+    (also ``discord``, ``slack``)."""
+
+    timeout_s: float = Field(10.0, gt=0, le=120)
+    group_window_s: float = Field(60.0, ge=0)   # a storm: one message per window per channel
+    retry_base_s: float = Field(2.0, gt=0)      # backoff: base, 2x base, 4x base... up to max
+    retry_max_s: float = Field(300.0, gt=0)
+    api_base: dict[str, str] = {}
+
+
+class MonitorSettings(BaseModel):
+    """The watch (`volex monitor`, and inside `volex run`): detector thresholds and actions."""
+
+    poll_s: float = Field(0.5, gt=0, le=60)       # audit log -> notifications
+    interval_s: float = Field(60.0, gt=0)         # detectors and component checks
+    timeframe: str | None = None                  # candles watched (default: timeframe)
+    heartbeat_url: SecretStr | None = None        # dead man's switch, pinged while running
+    heartbeat_every_s: float = Field(60.0, gt=0)
+    summary_hour: int | None = Field(0, ge=0, le=23)  # UTC hour of the daily summary
+    stale_margin_s: float = Field(300.0, ge=0)
+    spike_k: float = Field(12.0, gt=0)
+    volume_k: float = Field(5.0, gt=0)
+    spike_window: int = Field(200, ge=10)
+    venue_gap_pct: float = Field(2.0, gt=0)
+    venues: list[str] = []                        # other venues whose prices are compared
+    error_rate_max: float = Field(0.3, gt=0, le=1)
+    error_window: int = Field(20, ge=5)
+    latency_factor: float = Field(3.0, gt=1)
+    drawdown_max_pct: float = Field(20.0, gt=0, le=100)
+    daily_loss_warn: float = Field(0.8, gt=0, le=1)   # share of max_daily_loss_pct
+    autopilot_max_silence_s: float = Field(180.0, gt=0)
+    actions: dict[str, Action] = {"stale_data": "notify", "price_spike": "notify",
+                                  "volume_spike": "notify", "venue_gap": "notify",
+                                  "exchange_errors": "notify", "exchange_latency": "notify",
+                                  "drawdown": "reduce_only", "daily_loss": "notify",
+                                  "autopilot_heartbeat": "notify"}
+
+
 # Agents whose remote client exists; `[agents.NAME] url` for any other would do nothing.
 REMOTE_AGENTS = ("research", "signal", "execution")
 
@@ -134,6 +180,57 @@ class ServeSettings(BaseModel):
     request_timeout_s: float = Field(60.0, gt=0)
 
 
+class AutopilotSettings(BaseModel):
+    """`volex run`: heartbeat and lease (expiring after a few missed heartbeats).
+
+    ``clock_start`` and ``clock_speed`` run the market clock from a given moment at N times
+    real speed (paper with --data only): failover drills with several real processes.
+    """
+
+    heartbeat_s: float = Field(10.0, gt=0, le=3600)
+    lease_s: float = Field(30.0, gt=0, le=86_400)
+    clock_start: datetime | None = None
+    clock_speed: float = Field(1.0, gt=0)
+    clock_origin: datetime | None = None
+
+
+class NewsSourceSettings(BaseModel):
+    """One news source: an RSS/Atom feed, a Reddit search (``{query}`` = the asset's name),
+    CryptoPanic's API (token in the secret store ``cryptopanic``) or the Fear & Greed index."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.&-]{0,39}$")
+    kind: Literal["rss", "reddit", "cryptopanic", "feargreed"] = "rss"
+    url: str = Field(pattern=r"^https?://\S+$")
+
+
+DEFAULT_NEWS_SOURCES: list[NewsSourceSettings] = [
+    NewsSourceSettings(name=name, kind=kind, url=url) for name, kind, url in (
+        ("CoinDesk", "rss", "https://www.coindesk.com/arc/outboundfeeds/rss/"),
+        ("Cointelegraph", "rss", "https://cointelegraph.com/rss"),
+        ("Decrypt", "rss", "https://decrypt.co/feed"),
+        ("The Block", "rss", "https://www.theblock.co/rss.xml"),
+        ("Bitcoin Magazine", "rss", "https://bitcoinmagazine.com/.rss/full/"),
+        ("CryptoSlate", "rss", "https://cryptoslate.com/feed/"),
+        ("Reddit", "reddit", ("https://www.reddit.com/r/CryptoCurrency/search.rss"
+                              "?q={query}&restrict_sr=on&sort=new")),
+        ("CryptoPanic", "cryptopanic", "https://cryptopanic.com/api/v1/posts/?public=true"),
+        ("Fear & Greed", "feargreed", "https://api.alternative.me/fng/"),
+    )
+]
+
+
+class NewsSettings(BaseModel):
+    """``[research.news]``: the sources `volex news` reads and how often it refreshes."""
+
+    sources: list[NewsSourceSettings] = DEFAULT_NEWS_SOURCES
+    refresh_minutes: float = Field(15.0, gt=0)
+    timeout_s: float = Field(4.0, gt=0, le=60)  # the budget of one whole fetch of all sources
+
+
+class ResearchSettings(BaseModel):
+    news: NewsSettings = NewsSettings()
+
+
 class Settings(BaseSettings):
     """Every setting Volex reads. Frozen once loaded."""
 
@@ -155,6 +252,10 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     signal: SignalSettings = SignalSettings()
     agents: dict[str, AgentSettings] = {}
+    notify: NotifySettings = NotifySettings()
+    monitor: MonitorSettings = MonitorSettings()
+    autopilot: AutopilotSettings = AutopilotSettings()
+    research: ResearchSettings = ResearchSettings()
     exchanges: dict[str, ExchangeSettings] = {}
     serve: ServeSettings = ServeSettings()
     bot: BotSettings = BotSettings()
@@ -218,7 +319,7 @@ def read_config_file() -> dict[str, Any]:
         return {}
     try:
         return tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, OSError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
@@ -248,26 +349,70 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
-def set_config_value(key: str, raw: str) -> Any:
-    """Set a dotted KEY in config.toml, validating the result before writing it atomically."""
-    import tomli_w
+def _checked(path: tuple[str, ...], value: Any, data: dict[str, Any],
+             quotes: Callable[[str], set[str] | None] | None) -> tuple[Any, str | None]:
+    """The rules the commands apply to a value, applied before it is written.
 
+    Returns the value to store and, when a rule could not be checked here, a note saying so.
+    """
+    if path == ("timeframe",):
+        from volex.domain.timeframes import normalize_timeframe
+
+        return normalize_timeframe(str(value)), None
+    if path == ("exchange",) or path[0] == "exchanges":
+        name = str(value if path == ("exchange",) else path[1]).lower()
+        import ccxt
+
+        if name not in ccxt.exchanges:
+            raise ConfigError(f"unknown exchange {name!r}; ccxt knows e.g. binance, kraken, "
+                              "coinbase, okx, bybit")
+        return (name if path == ("exchange",) else value), None
+    if path == ("quote",):
+        quote = str(value).upper()
+        exchange = str(data.get("exchange", Settings.model_fields["exchange"].default))
+        known = quotes(exchange) if quotes else None
+        if known is None:
+            return quote, f"not checked against {exchange}'s markets (offline or unreachable)"
+        if quote not in known:
+            sample = ", ".join(sorted(q for q in known if q in {"USDT", "USDC", "USD", "EUR",
+                                                               "BTC", "FDUSD"})) or "none"
+            raise ConfigError(f"{exchange} has no spot market quoted in {quote} "
+                              f"(common quotes there: {sample})")
+        return quote, None
+    return value, None
+
+
+def set_config_value(key: str, raw: str, *,
+                     quotes: Callable[[str], set[str] | None] | None = None
+                     ) -> tuple[Any, str | None]:
+    """Set a dotted KEY in config.toml, validating the result before writing it atomically.
+
+    ``quotes(exchange)`` lists an exchange's quote currencies (None when it cannot be asked).
+    Returns the stored value and a note when a rule could not be checked.
+    """
     path = tuple(key.split("."))
     if not _known_key(path):
         raise ConfigError(f"unknown setting {key!r} (see `volex config show`)")
     data = read_config_file()
-    value = _parse_value(raw)
+    value, note = _checked(path, _parse_value(raw), data, quotes)
     _set_path(data, path, value)
     try:
         Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"bad value for {key}: {_message(exc)}") from None
+    write_config_file(data)
+    return value, note
+
+
+def write_config_file(data: dict[str, Any]) -> None:
+    """Replace config.toml with ``data`` atomically (validate it first)."""
+    import tomli_w
+
     target = config_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(data))
     tmp.replace(target)
-    return value
 
 
 _NAMED_SECTIONS: dict[str, type[BaseModel]] = {"agents": AgentSettings,

@@ -19,13 +19,17 @@ The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
     │   ├── InvalidOrder            precision, minimums, unknown order
     │   └── AuthenticationError
     ├── StorageError                database unreachable or inconsistent
+    │   └── LeaseHeld               another autopilot holds the account's lease
     ├── SecretError                 secret store unreachable, secret missing or unsafe
     ├── BusError                    event bus or cache unreachable
     ├── LLMError                    LLM unreachable or answered badly
+    ├── NotifyError                 a notification service did not take a message
     ├── RiskRejected                an order blocked by a risk rule (carries the checks)
     ├── TradingHalted               an order refused because trading is halted
     ├── AccessDenied                a served agent refused the token (missing, unknown, role)
-    └── Cancelled                   the person said no at a confirmation
+    ├── Cancelled                   the person said no at a confirmation
+    └── SignalHeld          exit 0  `--if-confident` and the signal says hold: an outcome,
+                                    printed as one, never as an error
 """
 
 from __future__ import annotations
@@ -42,10 +46,13 @@ __all__ = [
     "InsufficientFunds",
     "InvalidOrder",
     "LLMError",
+    "LeaseHeld",
     "NetworkError",
+    "NotifyError",
     "RateLimited",
     "RiskRejected",
     "SecretError",
+    "SignalHeld",
     "StorageError",
     "TradingHalted",
     "UnknownExchange",
@@ -122,6 +129,10 @@ class StorageError(VolexError):
     pass
 
 
+class LeaseHeld(StorageError):
+    """Another autopilot runs on this account (the message names its host and pid)."""
+
+
 class SecretError(VolexError):
     pass
 
@@ -131,6 +142,10 @@ class BusError(VolexError):
 
 
 class LLMError(VolexError):
+    pass
+
+
+class NotifyError(VolexError):
     pass
 
 
@@ -154,3 +169,9 @@ class Cancelled(VolexError):
 
 class AccessDenied(VolexError):
     """A served agent refused the request's token: missing, unknown, expired or too weak a role."""
+
+
+class SignalHeld(VolexError):
+    """A trade asked ``--if-confident`` that the signal agent holds: nothing sent, no error."""
+
+    exit_code = 0

@@ -5,7 +5,7 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
@@ -15,10 +15,11 @@ if TYPE_CHECKING:
     import pandas as pd
     from pydantic import BaseModel
 
+    from volex.domain.news import RawItem
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
 
-__all__ = ["LLM", "Cache", "EventBus", "Exchange", "Executor", "MarketData", "SecretStore",
-           "TokenUsage"]
+__all__ = ["LLM", "Cache", "EventBus", "Exchange", "Executor", "FearGreedFeed", "MarketData",
+           "NewsSource", "Notification", "Notifier", "SecretStore", "TokenUsage"]
 
 
 @runtime_checkable
@@ -34,6 +35,36 @@ class MarketData(Protocol):
     def fetch_candles(self, symbol: str, timeframe: str, since_ms: int | None = None,
                       limit: int | None = None) -> pd.DataFrame:
         """Candles from ``since_ms`` on (the newest ``limit`` when since is None)."""
+        ...
+
+
+@runtime_checkable
+class NewsSource(Protocol):
+    """A news source: an RSS/Atom feed, a Reddit search, CryptoPanic.
+
+    ``fetch`` reads the source once over the network within the adapter's timeout and returns
+    plain-text items (markup and control characters already removed). Errors are VolexErrors:
+    ``NetworkError`` (unreachable, timed out, 5xx), ``DataUnavailable`` (refused, unreadable,
+    too large). It never stores anything: the news agent does, with the time it first saw it.
+    """
+
+    name: str
+    kind: str  # "rss", "reddit", "cryptopanic"
+
+    def fetch(self, assets: Sequence[str] = ()) -> list[RawItem]:
+        """Current items; a per-asset source (Reddit) searches for each of ``assets``."""
+        ...
+
+
+@runtime_checkable
+class FearGreedFeed(Protocol):
+    """A market-wide mood index with one value per UTC day (alternative.me's Fear & Greed)."""
+
+    name: str
+    kind: str  # "feargreed"
+
+    def fetch_index(self, days: int | None) -> list[tuple[datetime, int, str]]:
+        """(day, 0..100, classification) for the last ``days`` days; every day when None."""
         ...
 
 
@@ -185,6 +216,32 @@ class LLM(Protocol):
     def complete_json(
         self, system: str, user: str, schema: type[ModelT]
     ) -> tuple[ModelT | None, TokenUsage]: ...
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to a person: a title, a body, how urgent, and whether to make a sound."""
+
+    title: str
+    body: str
+    level: str = "info"      # info, warning or critical
+    silent: bool = False     # deliver without sound where the service can (Telegram, ntfy...)
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Sends notifications to channel URLs (apprise syntax: tgram://, discord://, mailto://...).
+
+    URLs hold tokens: implementations never put them in messages, logs or exceptions.
+    ``send`` raises ``NotifyError`` when the service did not take the message (the caller's
+    outbox retries); ``check`` raises ``UserInputError`` for a URL no plugin understands.
+    """
+
+    def service(self, url: str) -> str:
+        """The service a URL reaches, in words (``Telegram``, ``Discord``...); checks it."""
+        ...
+
+    def send(self, url: str, message: Notification) -> None: ...
 
 
 _T = TypeVar("_T")

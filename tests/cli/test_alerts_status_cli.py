@@ -75,12 +75,12 @@ def test_bad_alerts_are_one_line_errors() -> None:
 
 def test_status_shows_trading_state_mode_and_components() -> None:
     info = json.loads(run("status", "--json").stdout)
-    assert info["trading"] == "ACTIVE" and info["mode"] == "paper"
+    assert info["trading"]["state"] == "ACTIVE" and info["mode"] == "paper"
     assert info["store"].startswith("sqlite:///") and info["bus"] == "in-process"
     assert "PAPER" in run("status").output
     assert run("halt", "--reason", "news").exit_code == 0
     halted = json.loads(run("status", "--json").stdout)
-    assert halted["trading"] == "HALTED" and halted["halt"]["reason"] == "news"
+    assert halted["trading"]["state"] == "HALTED" and halted["trading"]["reason"] == "news"
     assert "HALTED" in run("status").output
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,3 +256,32 @@ def test_the_shell_session_completes_and_suggests(volex_home: Path) -> None:
     assert "4h" in completions("analyze btc --timeframe 4")
     assert session.history.filename == str(volex_home / "shell_history")
     assert type(session.auto_suggest).__name__ == "AutoSuggestFromHistory"
+
+
+def test_a_readme_command_pasted_with_its_volex_prefix_runs(capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    out = _shell("volex data list\rvolex risk show\r\x04", capsys)
+    assert "the cache is empty" in out and "max_order_quote" in out
+    assert "didn't understand" not in out.lower()
+
+
+def _piped(lines: str, *args: str, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VOLEX_HOME": str(home)}
+    env.pop("VOLEX_OFFLINE", None)
+    return subprocess.run([sys.executable, "-m", "volex", "shell", *args], input=lines, check=False,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_piped_input_is_read_as_plain_lines(volex_home: Path) -> None:
+    done = _piped("volex risk show\nbuy 0.001 btc\ny\npositions --json\n", "--offline",
+                  home=volex_home)
+    assert done.returncode == 0, done.stderr
+    assert "not a terminal" not in done.stderr + done.stdout
+    assert done.stdout.count("$ volex risk show") == 1        # each line run once, no echo
+    assert "volex>" not in done.stdout and "\n\n\n" not in done.stdout
+    assert '"symbol": "BTC/USDT"' in done.stdout                # the y answered the confirmation
+
+
+def test_shell_offline_reaches_no_network(volex_home: Path) -> None:
+    done = _piped("status --json\n", "--offline", home=volex_home)
+    assert '"offline": true' in done.stdout

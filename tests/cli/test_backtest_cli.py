@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import candle_file
 from tests.support.cli import one_line_error, run
 
 
 @pytest.fixture
 def daily() -> str:
-    return str(shared_data("BTC_USDT_1d.csv"))
+    return str(candle_file("BTC_USDT_1d"))
 
 
 def test_strategy_list_shows_every_template_with_state() -> None:

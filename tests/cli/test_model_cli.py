@@ -46,7 +46,7 @@ def test_train_then_list_shows_the_model_and_its_honest_scores(candles_file: Pat
     assert set(model["evaluation"]["out_of_sample"]) == METRIC_KEYS
     assert model["last_bar"].startswith("2025-08-26")
     table = run("model", "list").output
-    assert "BTC/USDT" in table and "forest" in table
+    assert "BTC/USDT" in table and "random_forest" in table  # the name `--model` takes
 
 
 def test_evaluate_reports_json_next_to_baselines_and_exports_predictions(

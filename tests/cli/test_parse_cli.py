@@ -35,7 +35,7 @@ def test_stdin_gives_one_json_line_per_input_line_in_order() -> None:
     lines = ["analyze BTC then trade it if confident", "", "halt", "hello there",
              "set max daily loss to -3%", "   "]
     result = run("parse", "--json", "-", input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # a line it could not accept: every line shown
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["text"] for o in out] == lines
     assert [o["intent"] for o in out] == ["sequence", "unknown", "halt", "unknown", "risk",
@@ -63,7 +63,7 @@ def test_readable_output_names_the_problem() -> None:
 
 def test_not_a_command_gets_examples() -> None:
     result = run("parse", "the weather is nice")
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert "I did not understand" in result.output
     assert "analyze BTC on the 4 hour chart" in result.output
 
@@ -103,7 +103,7 @@ def test_a_failing_llm_is_reported_and_the_grammar_reading_stands(
         llm_server: OpenAIServer) -> None:
     llm_server.fail(500)
     result = run("parse", "--json", "yolo half a grand into the orange coin")
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert json.loads(result.stdout)["intent"] == "unknown"
     assert "LLM fallback unavailable" in result.stderr and "HTTP 500" in result.stderr
     _no_traceback(result)

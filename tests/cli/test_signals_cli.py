@@ -117,10 +117,28 @@ def test_trade_if_confident_trades_only_above_the_threshold(trusted) -> None:
 
 def test_trade_if_confident_says_why_it_held(honest) -> None:
     held = run("trade", "BTC/USDT", "--if-confident", "--quote", "100", "--yes", "--offline")
-    assert held.exit_code == 3
-    assert "held: the signal says hold for BTC/USDT" in held.stderr
-    assert "does not beat its naive baselines" in held.stderr
+    assert held.exit_code == 0 and "Error" not in held.output  # a hold is an outcome
+    assert "held: the signal says hold for BTC/USDT 1d" in held.stdout
+    assert "does not beat its naive baselines" in held.stdout
     assert "filled" not in held.stdout
+    as_json = run("trade", "BTC/USDT", "--if-confident", "--quote", "100", "--yes", "--offline",
+                  "--json")
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout)["sent"] is False
+    assert json.loads(as_json.stdout)["held"].startswith("held: ")
+
+
+def test_trade_if_confident_asks_the_model_of_the_timeframe_it_was_trained_on(volex_home) -> None:
+    """Config says 1d; the only model is 2h: it is the one asked, and -t picks explicitly."""
+    model = small_model("BTC/USDT", "2h", bars=2000)
+    ModelRegistry(volex_home / "models").save(known_model(model))
+    found = run("trade", "BTC/USDT", "--if-confident", "--min-confidence", "0.5", "--quote",
+                "100", "--dry-run", "--offline")
+    assert found.exit_code == 0, found.output
+    assert "no model" not in found.output and "Trade plan" in found.output
+    asked = run("trade", "BTC/USDT", "--if-confident", "-t", "1d", "--quote", "100",
+                "--dry-run", "--offline")
+    assert asked.exit_code == 0 and "held: the signal says hold for BTC/USDT 1d" in asked.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

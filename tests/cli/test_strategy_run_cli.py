@@ -1,9 +1,10 @@
 """`volex strategy run` as a trader uses it: paper runs on the bundled sample, a fixed clock.
 
 The candles are the bundled BTC/USDT daily sample replayed from a file; the clock decides
-which bars have closed. With sma_cross (10/30) the target is long on the bars of
-2025-08-13..21 and flat from 2025-08-22 on, so at 2025-08-14 12:00 the latest closed bar
-(2025-08-13) says long, and at 2025-08-23 12:00 (bar 2025-08-22) it says flat.
+which bars have closed. With sma_cross (10/30) the fast average crosses above the slow one on
+the bars of 2025-06-30 and 2025-08-13 and below on 2025-08-04 and 2025-08-22, so at
+2025-08-14 12:00 the latest closed bar (2025-08-13) is a cross up, and at 2025-08-23 12:00
+(bar 2025-08-22) the target is flat.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -273,3 +274,47 @@ def test_it_starts_only_when_confirmed(sample: str, clock) -> None:
     assert result.exit_code == 1 and "not started" in result.output
     assert "send PAPER orders on its own?" in result.output
     assert _orders_by_runner() == []
+
+
+def test_started_mid_trend_it_waits_for_the_next_cross_and_says_so(sample: str, clock) -> None:
+    _promote("backtested", "paper")
+    clock(datetime(2025, 7, 10, 12, tzinfo=UTC))  # long since the cross of 2025-06-30
+    waiting = _bar(_run(sample, "--quote", "500"))
+    assert (waiting["target"], waiting["action"]) == ("long", "no change")
+    assert "started mid-trend" in waiting["detail"] and "2025-06-30" in waiting["detail"]
+    assert "waiting for the next cross" in waiting["detail"]
+    assert _held() == 0 and _orders_by_runner() == []
+
+    clock(datetime(2025, 7, 20, 12, tzinfo=UTC))  # still the same move: still waiting
+    later = _bar(_run(sample, "--quote", "500"))
+    assert later["action"] == "no change" and "waiting for the next cross" in later["detail"]
+
+    clock(datetime(2025, 8, 5, 12, tzinfo=UTC))  # crossed below: flat, nothing to sell
+    assert _bar(_run(sample, "--quote", "500"))["target"] == "flat"
+
+    clock(LONG_AT)  # the next cross up is bought on its bar
+    bought = _bar(_run(sample, "--quote", "500"))
+    assert (bought["bar"], bought["action"]) == ("2025-08-13T00:00:00+00:00", "buy")
+    assert _held() > 0
+
+
+def test_a_level_rule_may_be_entered_while_it_holds(tmp_path: Path, clock) -> None:
+    """rsi_reversion holds as a state: a run started while it is long buys at once."""
+    from volex.adapters.market_data.files import sample_candles
+    from volex.backtest.engine import bars_from_frame
+    from volex.strategies import get_strategy
+
+    frame = sample_candles("BTC/USDT", "1d")
+    params = {"period": 14, "lower": 45, "upper": 80}
+    held = get_strategy("rsi_reversion").targets(bars_from_frame(frame), params)
+    # the second bar of some long stretch: long, and long already on the bar before
+    at = next(i for i in range(len(held) - 1, 0, -1) if held[i] and held[i - 1])
+    path = tmp_path / "cut.csv"
+    frame.iloc[:at + 1].to_csv(path, index=False)
+    clock(frame["timestamp"].iloc[at].to_pydatetime() + timedelta(days=1, hours=1))
+    result = run("strategy", "promote", "rsi_reversion", "backtested")
+    assert result.exit_code == 0 and run("strategy", "promote", "rsi_reversion",
+                                         "paper").exit_code == 0
+    line = _bar(run("strategy", "run", "rsi_reversion", "btc", "--data", str(path), "--once",
+                    "--yes", "--json", "--quote", "500", "-p", "lower=45", "-p", "upper=80"))
+    assert (line["target"], line["action"]) == ("long", "buy")

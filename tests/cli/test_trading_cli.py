@@ -121,9 +121,9 @@ def test_halt_refuses_orders_shows_everywhere_and_resume_asks() -> None:
     assert "HALTED" in run("positions").output
     assert "HALTED" in run("analyze", "btc", "--no-ai").output
     assert run("resume", input="n\n").exit_code == 1
-    assert _json("risk", "show")["trading"]["active"] is True
+    assert _json("risk", "show")["trading"]["state"] == "HALTED"
     assert run("resume", "--yes").exit_code == 0
-    assert _json("risk", "show")["trading"]["active"] is False
+    assert _json("risk", "show")["trading"]["state"] == "ACTIVE"
     assert run("buy", "btc", "--quote", "100", "--yes").exit_code == 0
     actions = [r["action"] for r in _json("audit")]
     assert actions.count("halt") == 1 and actions.count("resume") == 1
@@ -133,9 +133,9 @@ def test_halt_refuses_orders_shows_everywhere_and_resume_asks() -> None:
 def test_halt_flatten_closes_positions_after_confirmation() -> None:
     assert run("buy", "btc", "--quote", "300", "--yes").exit_code == 0
     assert run("halt", "--flatten", input="n\n").exit_code == 1
-    assert _json("risk", "show")["trading"]["active"] is False
+    assert _json("risk", "show")["trading"]["state"] == "ACTIVE"
     report = _json("halt", "--flatten", "--yes")
-    assert report["state"]["active"] and [o["symbol"] for o in report["flattened"]] == ["BTC/USDT"]
+    assert report["state"]["state"] == "HALTED" and [o["symbol"] for o in report["flattened"]] == ["BTC/USDT"]
     assert [b["asset"] for b in _json("balance")] == ["USDT"]
 
 

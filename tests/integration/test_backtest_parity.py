@@ -15,21 +15,21 @@ import warnings
 import numpy as np
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import candle_file
 
 CASES = [
-    ("BTC_USDT_1d.csv", "sma_cross", {"fast": 10, "slow": 30}),
-    ("BTC_USDT_1d.csv", "breakout", {"entry": 20, "exit": 10}),
-    ("BTC_USDT_2h.csv", "ema_cross", {"fast": 20, "slow": 60}),
-    ("ETH_USDT_2h.csv", "macd_cross", {"fast": 12, "slow": 26, "signal": 9}),
-    ("DOGE_USDT_2h.csv", "rsi_reversion", {"period": 14, "lower": 35, "upper": 65}),
+    ("BTC_USDT_1d", "sma_cross", {"fast": 10, "slow": 30}),
+    ("BTC_USDT_1d", "breakout", {"entry": 20, "exit": 10}),
+    ("BTC_USDT_2h", "ema_cross", {"fast": 20, "slow": 60}),
+    ("ETH_USDT_2h", "macd_cross", {"fast": 12, "slow": 26, "signal": 9}),
+    ("DOGE_USDT_2h", "rsi_reversion", {"period": 14, "lower": 35, "upper": 65}),
 ]
 
 
 def _candles(name: str):
     from volex.adapters.market_data.files import read_candles_file
 
-    return read_candles_file(shared_data(name))
+    return read_candles_file(candle_file(name))
 
 
 def _peer_run(candles, target: np.ndarray, cash: float, fee: float):

@@ -56,8 +56,8 @@ def test_memory_cache_stays_bounded() -> None:
 def test_redis_cache_shares_between_clients_and_degrades_to_misses(redis_url: str,
                                                                     unique_prefix: str) -> None:
     first, second = (RedisCache(redis_url, namespace=unique_prefix) for _ in range(2))
-    first.set("ticker", b"shared", ttl_s=5)
-    assert second.get("ticker") == b"shared"
+    first.set("ticker", b"seen by both", ttl_s=5)
+    assert second.get("ticker") == b"seen by both"
     first.redis.delete(first.key("ticker"))
     down = RedisCache(f"redis://127.0.0.1:{free_port()}/0")
     down.set("ticker", b"x", ttl_s=5)  # no exception: a cache outage is a miss, logged

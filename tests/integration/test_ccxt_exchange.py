@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -25,7 +24,6 @@ from volex.domain.orders import OrderRequest
 TIMEOUT_S = 0.5
 FAST = RetryPolicy(base_delay_s=0.05, max_delay_s=0.4, in_flight_margin_s=0.05)
 KEYS = {"api_key": FAKE_KEY, "secret": FAKE_SECRET}
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @pytest.fixture
@@ -59,8 +57,11 @@ def wait_until_up(sim: BinanceSim) -> None:
         time.sleep(0.05)
 
 
-def last_csv_row(name: str) -> list[str]:
-    return (DATA / name).read_text().strip().splitlines()[-1].split(",")
+def last_published_bar(symbol: str, timeframe: str):
+    """The newest bar of the bundled series the simulator serves (the forming one included)."""
+    from volex.adapters.market_data.files import sample_candles
+
+    return sample_candles(symbol, timeframe, closed_only=False).iloc[-1]
 
 
 # -- market data and account ------------------------------------------------------------------
@@ -77,14 +78,14 @@ def test_ticker_and_candles_are_the_real_binance_data(sim: BinanceSim,
     from volex.adapters.ccxt_common import make_client
     from volex.adapters.market_data.ccxt_data import CcxtMarketData
 
-    last = last_csv_row("BTC_USDT_2h.csv")
+    last = last_published_bar("BTC/USDT", "2h")
     ticker = exchange.ticker("BTC/USDT")
-    assert ticker.last == Decimal(last[4]) and ticker.source == "exchange"
+    assert ticker.last == Decimal(repr(float(last["close"]))) and ticker.source == "exchange"
     assert ticker.bid is not None and ticker.ask is not None and ticker.bid < ticker.ask
     data = CcxtMarketData("binance", client=make_client("binance", TIMEOUT_S, sim.client_config()))
     candles = data.fetch_candles("BTC/USDT", "2h", limit=3)
-    assert len(candles) == 3 and candles["close"].iloc[-1] == float(last[4])
-    assert str(candles["timestamp"].iloc[-1]) == f"{last[0]}+00:00"
+    assert len(candles) == 3 and candles["close"].iloc[-1] == last["close"]
+    assert candles["timestamp"].iloc[-1] == last["timestamp"]
 
 
 def test_balances_show_what_the_account_holds(exchange: CcxtExchange) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import candle_file
 from tests.integration.test_live_cli import loopback_only  # noqa: F401  (fixture)
 from tests.support.binance_sim import BinanceSim
 from tests.support.cli import run
@@ -26,7 +26,7 @@ def venue(loopback_only: None) -> Iterator[BinanceSim]:  # noqa: F811
 
 
 def test_fetch_caches_candles_and_analyze_reads_them_live(venue: BinanceSim) -> None:
-    csv = pd.read_csv(shared_data("BTC_USDT_2h.csv"))
+    csv = pd.read_csv(candle_file("BTC_USDT_2h"))
     expected = csv[csv["timestamp"] >= "2025-08-01"]
     fetched = run("data", "fetch", "BTC/USDT", "--timeframe", "2h", "--since", "2025-08-01")
     assert fetched.exit_code == 0, fetched.output + fetched.stderr

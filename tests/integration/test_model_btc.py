@@ -1,28 +1,22 @@
 """The signal model on real BTC/USDT 2h candles: walk-forward, calibrated, honest.
 
-Uses the last 20,000 bars (2021-03 .. 2025-08) of ../shared/data/BTC_USDT_2h.csv with a
+Uses the last 20,000 bars (2021-03 .. 2025-08) of the bundled BTC/USDT 2h candles with a
 smaller forest than the default so that it runs in seconds.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import candle_file
 from volex.adapters.market_data.files import read_candles_file
 from volex.ml.reports import ModelSpec
 from volex.ml.training import evaluate_model
 
-DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
-BTC_2H = DATA / "BTC_USDT_2h.csv"
-
 
 @pytest.fixture(scope="module")
 def evaluation():
-    if not BTC_2H.exists():
-        pytest.skip(f"reference data {BTC_2H} is missing (expected next to the repository)")
-    candles = read_candles_file(BTC_2H).tail(20_000).reset_index(drop=True)
+    candles = read_candles_file(candle_file("BTC_USDT_2h")).tail(20_000).reset_index(drop=True)
     spec = ModelSpec(n_estimators=60, n_folds=5)
     return evaluate_model(candles, "BTC/USDT", "2h", spec=spec)
 

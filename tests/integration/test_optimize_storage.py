@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import candle_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
 def daily() -> Path:
-    return shared_data("BTC_USDT_1d.csv")
+    return candle_file("BTC_USDT_1d")
 
 
 def optimize_processes(url: str, study: str, data: Path, extra: list[str],

@@ -3,7 +3,7 @@
 Plain Python, no HTTP: ``binance_sim`` puts a Binance-shaped REST front end on it. Errors are
 raised as ``BinanceApiError`` carrying the HTTP status, code and message Binance really sends,
 so ccxt maps them to its own exception classes exactly as it would against the real venue.
-Amounts are Decimals; candles come from the real Binance files in ``../shared/data``.
+Amounts are Decimals; candles are the real Binance series bundled with the package.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from tests.support.binance_markets import (
-    DEFAULT_DATA_DIR,
     DEFAULT_MARKETS,
     INTERVAL_MS,
     BinanceApiError,
@@ -105,11 +103,9 @@ class BinanceEngine:
 
     def __init__(self, balances: dict[str, str] | None = None,
                  keys: dict[str, str] | None = None,
-                 markets: tuple[MarketSpec, ...] = DEFAULT_MARKETS,
-                 data_dir: Path = DEFAULT_DATA_DIR) -> None:
+                 markets: tuple[MarketSpec, ...] = DEFAULT_MARKETS) -> None:
         self.keys = dict(keys or {})
         self.markets = {m.symbol: m for m in markets}
-        self.data_dir = data_dir
         self._lock = threading.RLock()
         self._balances = {k: Decimal(v) for k, v in (balances or {}).items()}
         self._locked: dict[str, Decimal] = {}
@@ -142,9 +138,9 @@ class BinanceEngine:
             raise BinanceApiError(400, -1120, "Invalid interval.")
         key = (spec.symbol, interval)
         if key not in self._candles:
-            name = spec.candle_files.get(interval)
-            path = self.data_dir / name if name else None
-            self._candles[key] = read_klines(path, INTERVAL_MS[interval]) if path else []
+            pair = f"{spec.base}/{spec.quote}"
+            known = interval in spec.candle_timeframes
+            self._candles[key] = read_klines(pair, interval) if known else []
         return self._candles[key]
 
     def klines(self, symbol: str, interval: str, start: int | None, end: int | None,
@@ -410,7 +406,7 @@ class BinanceEngine:
 
     def _initial_price(self, spec: MarketSpec) -> Decimal:
         for interval in ("2h", "1d"):
-            rows = self.candles(spec.symbol, interval) if interval in spec.candle_files else []
+            rows = self.candles(spec.symbol, interval) if interval in spec.candle_timeframes else []
             if rows:
                 return Decimal(rows[-1][4])
         return spec.fallback_price

@@ -6,19 +6,17 @@ quantity, minimum notional), so precision and minimum checks meet realistic numb
 
 from __future__ import annotations
 
-import csv
 import functools
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_MARKETS", "INTERVAL_MS", "BinanceApiError", "MarketSpec",
+from volex.adapters.market_data.files import sample_candles
+
+__all__ = ["DEFAULT_MARKETS", "INTERVAL_MS", "BinanceApiError", "MarketSpec",
            "filter_failure", "read_klines", "ticker_json"]
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 INTERVAL_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000,
                "2h": 7_200_000, "4h": 14_400_000, "1d": 86_400_000}
 
@@ -48,7 +46,7 @@ class MarketSpec:
     max_qty: Decimal
     min_notional: Decimal
     fallback_price: Decimal
-    candle_files: dict[str, str] = field(default_factory=dict)
+    candle_timeframes: tuple[str, ...] = ()  # what the package's bundled sample holds
     min_price: Decimal = Decimal("0.00000001")
     max_price: Decimal = Decimal(1000000)
 
@@ -101,15 +99,15 @@ DEFAULT_MARKETS: tuple[MarketSpec, ...] = (
                step_size=Decimal("0.00001"), min_qty=Decimal("0.00001"),
                max_qty=Decimal(9000), min_notional=Decimal(5),
                fallback_price=Decimal(60000),
-               candle_files={"1d": "BTC_USDT_1d.csv", "2h": "BTC_USDT_2h.csv"}),
+               candle_timeframes=("1d", "2h")),
     MarketSpec("ETHUSDT", "ETH", "USDT", tick_size=Decimal("0.01"),
                step_size=Decimal("0.0001"), min_qty=Decimal("0.0001"),
                max_qty=Decimal(9000), min_notional=Decimal(5),
-               fallback_price=Decimal(3000), candle_files={"2h": "ETH_USDT_2h.csv"}),
+               fallback_price=Decimal(3000), candle_timeframes=("2h",)),
     MarketSpec("DOGEUSDT", "DOGE", "USDT", tick_size=Decimal("0.00001"),
                step_size=Decimal(1), min_qty=Decimal(1), max_qty=Decimal(9000000),
                min_notional=Decimal(1), fallback_price=Decimal("0.2"),
-               candle_files={"2h": "DOGE_USDT_2h.csv"}),
+               candle_timeframes=("2h",)),
 )
 
 
@@ -133,21 +131,23 @@ def ticker_json(spec: MarketSpec, last: Decimal, day: list[list[Any]]) -> dict[s
 
 
 @functools.cache
-def read_klines(path: Path, interval_ms: int) -> list[list[Any]]:
-    """Kline rows (Binance's 12-field shape) from a ``timestamp,open,...,volume`` CSV.
+def read_klines(symbol: str, timeframe: str) -> list[list[Any]]:
+    """Kline rows (Binance's 12-field shape) from the package's bundled real candles.
 
-    Cached per file: every simulator in a test run shares the rows (nobody mutates them).
+    The whole published series, including the bar still forming when it was captured. Cached
+    per series: every simulator in a test run shares the rows (nobody mutates them).
     """
-    if not path.exists():
+    frame = sample_candles(symbol, timeframe, closed_only=False)
+    if frame is None:
         return []
+    interval_ms = INTERVAL_MS[timeframe]
+    opens = frame["timestamp"].astype("int64").tolist()
     rows: list[list[Any]] = []
-    with path.open(newline="") as handle:
-        for rec in csv.DictReader(handle):
-            opened = datetime.fromisoformat(rec["timestamp"]).replace(tzinfo=UTC)
-            open_ms = int(opened.timestamp() * 1000)
-            volume = Decimal(rec["volume"])
-            rows.append([open_ms, rec["open"], rec["high"], rec["low"], rec["close"],
-                         rec["volume"], open_ms + interval_ms - 1,
-                         f"{volume * Decimal(rec['close']):.8f}", 100,
-                         f"{volume / 2:.8f}", "0", "0"])
+    for open_ms, o, h, lo, c, v in zip(opens, *(frame[k].tolist() for k in
+                                                 ("open", "high", "low", "close", "volume")),
+                                       strict=True):
+        volume, close = Decimal(repr(v)), Decimal(repr(c))
+        rows.append([open_ms, repr(o), repr(h), repr(lo), repr(c), repr(v),
+                     open_ms + interval_ms - 1, f"{volume * close:.8f}", 100,
+                     f"{volume / 2:.8f}", "0", "0"])
     return rows

@@ -113,6 +113,7 @@ class BinanceSim:
         self._thread: threading.Thread | None = None
         self.up = False
         self.clock_offset_ms = 0  # the venue's clock minus ours (a skewed venue clock)
+        self.echo_key = False  # -2015 repeats the key it refused (as some venues' errors do)
 
     def server_ms(self) -> int:
         return now_ms() + self.clock_offset_ms
@@ -246,7 +247,9 @@ class BinanceSim:
         if not headers.get("X-MBX-APIKEY"):
             raise BinanceApiError(401, -2014, "API-key format invalid.")
         if secret is None:
-            raise BinanceApiError(401, -2015, "Invalid API-key, IP, or permissions for action.")
+            echo = f" apikey={headers.get('X-MBX-APIKEY')}" if self.echo_key else ""
+            raise BinanceApiError(401, -2015, "Invalid API-key, IP, or permissions for action."
+                                  + echo)
         payload = "&".join(part for part in (query, body) if part).split("&signature=")[0]
         expected = hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, params.get("signature", "")):

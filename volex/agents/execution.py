@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from volex.agents.acceptance import accept
 from volex.agents.halt import HaltSwitch
 from volex.agents.order_gate import OrderGate
 from volex.agents.protection import PROTECTIVE, protective_requests
@@ -139,6 +140,18 @@ class ExecutionAgent:
              min_confidence: Decimal | None = None,
              client_order_id: str | None = None) -> TradePlan:
         """The order that would be sent, its expected fill and fees, and every risk check."""
+        return self._plan(symbol, side, amount=amount, quote=quote, percent=percent, limit=limit,
+                          stop_loss_pct=stop_loss_pct, take_profit_pct=take_profit_pct,
+                          confidence=confidence, min_confidence=min_confidence,
+                          client_order_id=client_order_id)[0]
+
+    def _plan(self, symbol: str, side: Side, *, amount: Decimal | None = None,
+              quote: Decimal | None = None, percent: Decimal | None = None,
+              limit: Decimal | None = None, stop_loss_pct: Decimal | None = None,
+              take_profit_pct: Decimal | None = None, confidence: float | None = None,
+              min_confidence: Decimal | None = None,
+              client_order_id: str | None = None) -> tuple[TradePlan, AccountView, Decimal]:
+        """The plan, with the account view and today's loss it was checked against."""
         if side == "sell" and (stop_loss_pct or take_profit_pct):
             raise UserInputError("--stop-loss and --take-profit protect a buy; a sell closes a holding")
         if stop_loss_pct is not None and stop_loss_pct >= HUNDRED:
@@ -180,12 +193,13 @@ class ExecutionAgent:
                                  confidence=confidence, resting=resting)
         if ticker.offline:
             notes.append(ticker.describe())
-        return TradePlan(request=request, exchange=self.exchange.name, mode=self.exchange.mode,
+        plan = TradePlan(request=request, exchange=self.exchange.name, mode=self.exchange.mode,
                          price=price, price_source=ticker.source, quote_amount=size * price,
                          fee=fee, fee_rate=rate, quote_currency=market.quote,
                          stop_loss_price=stop, take_profit_price=target, sized_by=sized_by,
                          checks=checks, halt=halt, confidence=confidence,
                          min_confidence=min_confidence, notes=notes)
+        return plan, account, loss
 
     def _expected(self, side: Side, last: Decimal) -> Decimal:
         with exact():
@@ -209,13 +223,22 @@ class ExecutionAgent:
     # -- sending ------------------------------------------------------------------------------
 
     def execute(self, plan: TradePlan, *, actor: str, reason: str | None = None) -> TradeResult:
-        """Re-check ``plan`` against the state now and send it, then its stop and target."""
+        """Re-check ``plan`` against the state now and send it, then its stop and target.
+
+        The last check and the order's reservation are one step per account across
+        processes (:func:`~volex.agents.acceptance.accept`); the reservation counts against
+        the limits until the venue's answer is journaled, or is released if nothing was sent.
+        """
         req = plan.request
-        fresh = self.plan(req.symbol, req.side, amount=req.amount,
-                          limit=req.price if req.type == "limit" else None,
-                          stop_loss_pct=req.stop_loss_pct, take_profit_pct=req.take_profit_pct,
-                          confidence=plan.confidence, min_confidence=plan.min_confidence,
-                          client_order_id=req.client_order_id)
+        seen = self.store.inflight.generation(self.exchange.name)  # before the account is read
+        fresh, account, loss = self._plan(
+            req.symbol, req.side, amount=req.amount,
+            limit=req.price if req.type == "limit" else None,
+            stop_loss_pct=req.stop_loss_pct, take_profit_pct=req.take_profit_pct,
+            confidence=plan.confidence, min_confidence=plan.min_confidence,
+            client_order_id=req.client_order_id)
+        if fresh.approved:
+            fresh = accept(self.store, self.risk, fresh, account, loss, seen)
         if not fresh.approved:
             blocked = fresh.blocked_by
             self.store.audit.record(actor, "order.blocked", req.symbol, reason,
@@ -223,10 +246,17 @@ class ExecutionAgent:
             if blocked[0].name == "halt":
                 raise TradingHalted(f"order not sent: {fresh.halt.describe()}")
             raise RiskRejected(describe_block(fresh), fresh.checks)
-        order = self.submit(fresh.request, actor=actor, reason=reason)
+        try:
+            order = self.submit(fresh.request, actor=actor, reason=reason)
+        except BaseException:
+            if self.journal.get(req.client_order_id) is None:  # never sent: release it
+                self.store.inflight.settle(fresh.exchange, [req.client_order_id])
+            raise
         notes = list(fresh.notes)
-        protective = (self.protect(order, fresh.request, actor, notes, why=reason)
-                      if order.status == "closed" else [])
+        protective: list[Order] = []
+        if order.status == "closed":
+            protective = self.protect(order, fresh.request, actor, notes, why=reason)
+            self._close_intent(fresh.request, protective, notes)
         return TradeResult(plan=fresh, order=order, protective=protective, notes=notes)
 
     def submit(self, request: OrderRequest, *, actor: str, reason: str | None = None,
@@ -270,6 +300,48 @@ class ExecutionAgent:
             except VolexError as exc:
                 self._not_placed(notes, child.type.replace("_", "-"), entry, exc)
         return placed
+
+    def _close_intent(self, request: OrderRequest, placed: list[Order], notes: list[str]) -> None:
+        """Mark the entry's protection placed, or given up with the reason (said in notes)."""
+        if not (request.stop_loss_pct or request.take_profit_pct):
+            return
+        wanted = int(bool(request.stop_loss_pct)) + int(bool(request.take_profit_pct))
+        if len(placed) == wanted:
+            self.store.intents.close(request.client_order_id, "protected")
+        elif not any("not confirmed" in note for note in notes):  # unknown: reconcile asks again
+            self.store.intents.close(request.client_order_id, "unprotected", "; ".join(notes))
+
+    def restore_protection(self, actor: str) -> list[str]:
+        """Place the stop and target of filled entries whose process did not (it died, or a
+        limit entry filled later), once each; says what it placed. Entries still in the hands
+        of a live process are left to it."""
+        changes = []
+        for cid in self.store.intents.open(self.exchange.name):
+            row = self.journal.get(cid)
+            if row is None or row["status"] in ("pending", "open"):
+                continue  # not filled yet (or its fate is the reconcile's to learn first)
+            if self.store.inflight.owned_elsewhere(cid, settled=True):
+                continue
+            request = OrderRequest.model_validate_json(row["request"])
+            try:
+                entry = self.exchange.fetch_order_by_client_id(cid, request.symbol)
+            except VolexError as exc:
+                changes.append(f"{cid}: venue unreachable ({exc})")
+                continue
+            if entry is None or entry.filled <= 0:
+                self.store.intents.close(cid, "void", "the entry did not fill")
+                continue
+            notes: list[str] = []
+            placed = self.protect(entry, request, actor, notes, why="restored after a restart")
+            self._close_intent(request, placed, notes)
+            kinds = " and ".join(o.type.replace("_", "-") for o in placed) or "no protection"
+            said = f"{cid}: placed {kinds} for the filled entry {entry.id}"
+            changes.extend([said] + [f"{cid}: {note}" for note in notes])
+            self.store.audit.record(actor, "protection.restored", request.symbol, said,
+                                    {"client_order_id": cid, "placed": [o.id for o in placed],
+                                     "notes": notes})
+            log.warning("%s", said)
+        return changes
 
     @staticmethod
     def _not_placed(notes: list[str], what: str, entry: Order, exc: Exception) -> None:
@@ -414,10 +486,19 @@ class ExecutionAgent:
 
     def reconcile(self, actor: str = "agent") -> list[str]:
         """Bring the journal in line with the venue: orders whose fate was unknown, fills of
-        resting entries (whose stop and target are then placed). Returns what changed."""
+        resting entries (whose stop and target are then placed). Returns what changed.
+
+        An order still pending while the process sending it is alive (its lease in
+        ``orders_in_flight``) is that process's: it is left alone, not declared lost."""
         changes = []
-        for row in self.journal.unsettled(self.exchange.name):
+        name = self.exchange.name
+        for cid in self.store.inflight.orphans(name):  # accepted, then its process died
+            if self.journal.get(cid) is None:          # ... before it journaled the order
+                self.store.inflight.settle(name, [cid])
+        for row in self.journal.unsettled(name):
             cid, symbol = row["client_order_id"], row["symbol"]
+            if row["status"] == "pending" and self.store.inflight.owned_elsewhere(cid):
+                continue  # another live process is sending it: its answer is on the way
             try:
                 order = self.exchange.fetch_order_by_client_id(cid, symbol)
             except VolexError as exc:
@@ -434,11 +515,7 @@ class ExecutionAgent:
             request = OrderRequest.model_validate_json(row["request"])
             self.gate.record(request, actor, order, order.status, "reconciled with the venue")
             changes.append(f"{cid}: {row['status']} -> {order.status}")
-            if order.status == "closed" and request.type == "limit":
-                problems: list[str] = []
-                self.protect(order, request, actor, problems)
-                changes.extend(f"{cid}: {problem}" for problem in problems)
-        return changes
+        return changes + self.restore_protection(actor)
 
 
 def describe_block(plan: TradePlan) -> str:

@@ -161,25 +161,35 @@ class HaltWatcher:
     """Knows whether trading is halted, as announced on the bus's ``halt`` topic.
 
     ``initial`` gives the state at start (read it from the store); ``on_change`` is called
-    with the new state (a dict with ``active``, ``reduce_only``, ``reason``, ...) on each change.
+    with the new state (HaltState's JSON: ``state``, ``actor``, ``since``, ``reason``).
     """
 
     def __init__(self, bus: Any, *, initial: Callable[[], dict | None] | None = None,
                  on_change: Callable[[dict], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self.state: dict = dict((initial() if initial else None) or {"active": False})
+        self.state: dict = dict((initial() if initial else None) or {"state": "ACTIVE"})
         self.received_at: float | None = None
         self._on_change = on_change
         self._unsubscribe = bus.subscribe("halt", self._on_event)
 
     @property
     def halted(self) -> bool:
-        return bool(self.state.get("active"))
+        from volex.domain.orders import HaltState
+
+        return HaltState.model_validate(self.state).active
 
     def _on_event(self, event: dict) -> None:
+        from pydantic import ValidationError
+
+        from volex.domain.orders import HaltState
+
         state = event.get("state", event)
-        if not isinstance(state, dict) or "active" not in state:
+        try:
+            HaltState.model_validate(state)
+        except ValidationError:
+            return
+        if not isinstance(state, dict) or not {"active", "state"} & set(state):
             return
         with self._changed:
             self.state, self.received_at = dict(state), time.time()

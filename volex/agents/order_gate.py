@@ -1,5 +1,9 @@
 """The one path by which orders leave Volex: halt re-read, journal + audit, send once, record.
 
+An entry asking for a stop-loss or take-profit is journaled with that intent in the same
+transaction (``store.intents``), so protection is never forgotten by a process that dies
+between the entry's fill and the stop's placement.
+
 :class:`OrderGate` re-reads the halt state from the store immediately before calling the venue
 (so a halt written by another process a moment ago is honoured), journals the orders and
 audits them in one transaction, and on a temporary failure looks the orders up by their client
@@ -70,6 +74,12 @@ class OrderGate:
                     self.journal.record_pending(conn, exchange=self.exchange.name,
                                                 mode=self.exchange.mode, actor=actor,
                                                 request=details)
+                    self.store.inflight.hold(conn, self.exchange.name, request.client_order_id,
+                                             request.symbol, request.side, request.amount)
+                    if request.side == "buy" and (request.stop_loss_pct or request.take_profit_pct):
+                        self.store.intents.record(conn, self.exchange.name,
+                                                  request.client_order_id, request.symbol,
+                                                  request.stop_loss_pct, request.take_profit_pct)
                 self.store.audit.record(actor, "order.send", request.symbol, reason, details,
                                         conn=conn)
         try:
@@ -123,6 +133,7 @@ class OrderGate:
                                        average=order.average if order else None,
                                        fee=order.fee if order else ZERO)
             self.store.audit.record(actor, action, request.symbol, reason, details, conn=conn)
+            self.store.inflight.settle_in(conn, self.exchange.name, [request.client_order_id])
         self.publish("orders", {"action": action, **details})
 
     def publish(self, topic: str, event: dict[str, Any]) -> None:

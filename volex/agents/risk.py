@@ -20,13 +20,12 @@ from volex.domain.risk import RiskLimits
 
 if TYPE_CHECKING:
     from volex.adapters.storage.store import Store
+    from volex.portfolio.allocator import Allocation
 
-__all__ = ["DAY_KEY", "DEFAULT_FRACTION_PCT", "LIMITS_KEY", "AccountView", "RiskAgent"]
+__all__ = ["DAY_KEY", "LIMITS_KEY", "AccountView", "RiskAgent"]
 
 LIMITS_KEY = "risk.limits"
 DAY_KEY = "risk.day"
-# With no size and no stop given, a buy uses this share of equity (then the limits cap it).
-DEFAULT_FRACTION_PCT = Decimal(5)
 HUNDRED = Decimal(100)
 
 
@@ -45,6 +44,12 @@ class AccountView:
     @property
     def exposure(self) -> Decimal:
         return sum(self.values.values(), ZERO) + sum(self.pending_buys.values(), ZERO)
+
+    def positions_besides(self, symbol: str) -> int:
+        """Symbols held or being bought, other than ``symbol`` (each takes a slot)."""
+        held = {s for s, v in self.values.items() if v > 0}
+        held |= {s for s, v in self.pending_buys.items() if v > 0}
+        return len(held - {symbol})
 
 
 def money(value: Decimal, unit: str = "") -> str:
@@ -146,14 +151,17 @@ class RiskAgent:
                    limits: RiskLimits, market: Market,
                    stop_loss_pct: Decimal | None) -> tuple[Decimal, str]:
         with exact():
+            position = account.values.get(symbol, ZERO) + account.pending_buys.get(symbol, ZERO)
             if stop_loss_pct:
                 wanted = account.equity * limits.risk_per_trade_pct / stop_loss_pct
                 why = (f"risk agent: {limits.risk_per_trade_pct}% of equity at risk with a "
                        f"{stop_loss_pct}% stop")
             else:
-                wanted = account.equity * DEFAULT_FRACTION_PCT / HUNDRED
-                why = f"risk agent: {DEFAULT_FRACTION_PCT}% of equity (no stop given)"
-            position = account.values.get(symbol, ZERO) + account.pending_buys.get(symbol, ZERO)
+                got = self._allocation(symbol, fee_rate, account, limits, price, position)
+                # A refused buy is still sized at one slot, so the checks say which limit
+                # stops it and by how much.
+                wanted = account.equity / limits.max_open_positions if got.refused else got.stake
+                why = f"portfolio {got.reason} (no stop given)"
             caps = {
                 "max_order_quote": limits.max_order_quote,
                 "max_position_quote": limits.max_position_quote - position,
@@ -167,6 +175,16 @@ class RiskAgent:
                 wanted, why = cap, f"{why}, capped by {name}"
             sized = market.round_amount((wanted / price).quantize(Decimal("1e-12"), ROUND_DOWN))
         return sized, f"{why} -> {money(sized * price, account.quote)}"
+
+    @staticmethod
+    def _allocation(symbol: str, fee_rate: Decimal, account: AccountView, limits: RiskLimits,
+                    price: Decimal, position: Decimal) -> Allocation:
+        """What the portfolio allocator grants a new buy: the sizing a backtest uses."""
+        from volex.portfolio.allocator import AllocationRules, Book, allocate
+
+        book = Book(equity=account.equity, cash=account.free_quote / (1 + fee_rate),
+                    open_positions=account.positions_besides(symbol), exposure=account.exposure)
+        return allocate(AllocationRules.from_limits(limits), book, price=price, held=position)
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -210,6 +228,7 @@ class RiskAgent:
         exposure = account.exposure + notional
         equity = account.equity if account.equity > 0 else Decimal(1)
         unit = account.quote
+        positions = Decimal(account.positions_besides(symbol) + 1)
         return [
             _bounded("max_order_quote", notional, limits.max_order_quote,
                      lambda v: money(v, unit), "order"),
@@ -219,4 +238,8 @@ class RiskAgent:
                      of_equity, "position after"),
             _bounded("max_exposure_pct", exposure / equity * HUNDRED, limits.max_exposure_pct,
                      of_equity, "exposure after"),
+            _bounded("max_asset_pct", after / equity * HUNDRED, limits.max_asset_pct, of_equity,
+                     "asset after"),
+            _bounded("max_open_positions", positions, Decimal(limits.max_open_positions),
+                     lambda v: f"{int(v)}", "positions after this trade"),
         ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from volex.agents.decision import (
@@ -22,6 +22,7 @@ from volex.agents.decision import (
     propose,
     technical_facts,
 )
+from volex.agents.sentiment_check import apply_sentiment
 from volex.domain.signals import (
     Decision,
     DecisionInputs,
@@ -30,6 +31,7 @@ from volex.domain.signals import (
     SignalOutcomes,
     TechnicalFacts,
 )
+from volex.domain.timeframes import timeframe_ms
 from volex.errors import BusError, DataUnavailable, StorageError
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from volex.config import Settings
     from volex.domain.analysis import Analysis
     from volex.domain.candles import CandleSet
+    from volex.domain.news import SentimentFacts
     from volex.ml.predict import TrainedModel
     from volex.ml.registry import ModelRegistry
     from volex.ml.reports import ModelOutlook
@@ -86,8 +89,11 @@ class SignalAgent:
     """Decisions for one market or many, from candles the caller already holds."""
 
     def __init__(self, registry: ModelRegistry, reviewer: Reviewer, repo: SignalRepo | None,
-                 bus: EventBus | None, settings: Settings, *, actor: str = "agent") -> None:
+                 bus: EventBus | None, settings: Settings, *, actor: str = "agent",
+                 sentiment: Callable[[str, datetime], SentimentFacts | None] | None = None
+                 ) -> None:
         self.registry = registry
+        self.sentiment = sentiment  # (symbol, bar close) -> stored news seen by then
         self.reviewer = reviewer
         self.repo = repo
         self.bus = bus
@@ -209,10 +215,14 @@ class SignalAgent:
         if model is not None and outlook is not None:
             facts = model_facts(outlook, model.metadata)
         action, confidence, reasons = propose(technical, facts, missing)
+        mood = None
+        if self.sentiment is not None:  # what was known when the bar closed, not later
+            mood = self.sentiment(candles.symbol,
+                                  as_of + timedelta(milliseconds=timeframe_ms(candles.timeframe)))
         return DecisionInputs(symbol=candles.symbol, timeframe=candles.timeframe, as_of=as_of,
                               market=market, technical=technical, model=facts,
                               model_missing=missing, proposed_action=action,
-                              proposed_confidence=confidence), reasons
+                              proposed_confidence=confidence, sentiment=mood), reasons
 
     def _reviews(self, inputs: list[DecisionInputs], consult: list[bool]) -> list[LLMReview | None]:
         wanted = [i for i, ask in enumerate(consult) if ask]
@@ -234,6 +244,10 @@ class SignalAgent:
                   review: LLMReview | None) -> Decision:
         action, confidence, vetoed, notes = apply_review(inputs.proposed_action,
                                                          inputs.proposed_confidence, review)
+        if not vetoed:
+            action, confidence, vetoed, news = apply_sentiment(action, confidence,
+                                                               inputs.sentiment)
+            notes = news + notes if vetoed else notes + news
         return Decision(
             id=uuid.uuid4().hex, symbol=inputs.symbol, timeframe=inputs.timeframe,
             as_of=inputs.as_of, decided_at=datetime.now(UTC), action=action,

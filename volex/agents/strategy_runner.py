@@ -6,6 +6,10 @@ when they differ, buys to go long or sells the holding to go flat. Every order g
 :meth:`ExecutionAgent.execute`, so the risk checks, the halt re-read at send time, the journal
 and the audit all apply; the actor is the runner's (``agent``) and the reason names the
 strategy. The last bar acted on is kept in the store, so a restart never trades a bar twice.
+
+A strategy that enters on an event (a cross, a breakout) is bought on the event's bar: a run
+that starts after the event (the strategy already long on bars before its first) waits for
+the next one rather than buying into a move that began without it, and says so.
 """
 
 from __future__ import annotations
@@ -33,9 +37,10 @@ if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.domain.candles import CandleSet
     from volex.domain.orders import TradeResult
+    from volex.ports import Exchange
     from volex.strategies.base import ParamValue, Strategy
 
-__all__ = ["BarReport", "RunSpec", "StrategyRunner"]
+__all__ = ["BarReport", "RunSpec", "StrategyRunner", "blocking_rule", "holding", "send_order"]
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +133,23 @@ class StrategyRunner:
     def step(self, spec: RunSpec) -> BarReport:
         """Act on the latest closed bar once: trade when the target and the holding differ."""
         self.execution.reconcile_if_due(self.actor)
-        bar, target = self._latest_target(spec)
+        bar, target, since = self._latest_target(spec)
         key = self._key(spec)
         done = self.memory.get(key)
-        position = self._holding(spec.symbol)
+        position = holding(self.execution.exchange, spec.symbol)
         report = _Reporter(spec, bar, "long" if target else "flat", position)
         if done and done.get("bar_ms", -1) >= _ms(bar):
             return report("done", f"bar already handled ({done.get('action')})")
+        event = spec.strategy.entry_event
+        seen_ms = done.get("bar_ms", -1) if done else _ms(bar) - 1
+        bought = bool(done and done.get("entered") and not done.get("missed"))
+        if target and position <= 0 and event and not bought and _ms(since) <= seen_ms:
+            # The entry fired before this run saw it: as after a stop, go flat first.
+            self.memory.set(key, {"bar_ms": _ms(bar), "action": "no change", "entered": True,
+                                  "missed": True})
+            return report("no change", f"started mid-trend: the {event} came on the bar of "
+                                       f"{since:%Y-%m-%d %H:%M} UTC, before this run; waiting "
+                                       f"for the next {event}")
         if target and position <= 0 and done and done.get("entered"):
             # As in the backtest: after a stop (or a sale by hand) the strategy must go flat
             # before it buys again.
@@ -154,7 +169,7 @@ class StrategyRunner:
             # Refused before or by the venue: not traded, so the bar may be tried again. A
             # network failure keeps the bar: the order's fate is the next reconcile's to learn.
             self.memory.set(key, done)
-            rule = _blocking_rule(exc)
+            rule = blocking_rule(exc)
             return report("blocked", str(exc).splitlines()[0], blocked_by=rule)
         order = result.order
         self.memory.set(key, {"bar_ms": _ms(bar), "action": side, "order_id": order.id,
@@ -168,8 +183,14 @@ class StrategyRunner:
 
     # -- the pieces ---------------------------------------------------------------------------
 
-    def _latest_target(self, spec: RunSpec) -> tuple[datetime, int]:
-        """The open time of the latest closed bar and the strategy's target on its close."""
+    def _latest_target(self, spec: RunSpec) -> tuple[datetime, int, datetime]:
+        """The latest closed bar's open time, the target on its close, and since which bar.
+
+        ``since`` is the open time of the first bar of the current run of equal targets (the
+        bar whose signal made the strategy long, when it is long).
+        """
+        import numpy as np
+
         from volex.backtest.engine import bars_from_frame
 
         frame = spec.load().frame
@@ -178,36 +199,22 @@ class StrategyRunner:
         frame = frame[closes <= now].reset_index(drop=True)
         if len(frame) < 2:
             raise DataUnavailable(f"no closed {spec.timeframe} bars of {spec.symbol} to act on")
-        targets = spec.strategy.targets(bars_from_frame(frame), spec.params)
-        return frame["timestamp"].iloc[-1].to_pydatetime(), int(targets[-1] > 0)
-
-    def _holding(self, symbol: str) -> Decimal:
-        """How much of ``symbol``'s base asset is held, in tradable units (dust counts as 0)."""
-        market = self.execution.exchange.market(symbol)
-        balance = self.execution.exchange.balances().get(market.base)
-        amount = market.round_amount(balance.total) if balance else Decimal(0)
-        if market.min_amount is not None and amount < market.min_amount:
-            return Decimal(0)
-        return amount
+        held = spec.strategy.targets(bars_from_frame(frame), spec.params) > 0
+        changes = np.flatnonzero(held != held[-1])
+        first = int(changes[-1]) + 1 if len(changes) else 0
+        stamps = frame["timestamp"]
+        return (stamps.iloc[-1].to_pydatetime(), int(held[-1]),
+                stamps.iloc[first].to_pydatetime())
 
     def _send(self, spec: RunSpec, side: str, bar: datetime) -> TradeResult:
         """Plan and execute one order through the execution agent's normal path."""
-        agent = self.execution
-        if side == "sell":  # resting stops and targets hold the coins the sale needs
-            for order in agent.open_orders(spec.symbol):
-                if order.side == "sell":
-                    agent.cancel(actor=self.actor, order_id=order.id,
-                                 reason=f"strategy {spec.strategy.name}: going flat")
         buying = side == "buy"
-        plan = agent.plan(spec.symbol, side,  # type: ignore[arg-type]
-                          quote=spec.quote if buying else None,
-                          percent=spec.percent if buying else None,
-                          stop_loss_pct=spec.stop_loss_pct if buying else None,
-                          take_profit_pct=spec.take_profit_pct if buying else None,
-                          client_order_id=_client_order_id(spec, bar, side))
         reason = (f"strategy {spec.strategy.name}: target {'long' if buying else 'flat'} "
                   f"on the {spec.timeframe} bar of {bar:%Y-%m-%d %H:%M} UTC")
-        return agent.execute(plan, actor=self.actor, reason=reason)
+        return send_order(self.execution, self.actor, spec.symbol, side, reason=reason,
+                          client_order_id=_client_order_id(spec, bar, side), quote=spec.quote,
+                          percent=spec.percent, stop_loss_pct=spec.stop_loss_pct,
+                          take_profit_pct=spec.take_profit_pct)
 
     def _key(self, spec: RunSpec) -> str:
         venue = self.execution.exchange.name
@@ -234,7 +241,39 @@ class _Reporter:
                          self.target, self.position, action, detail, order_id, blocked_by)
 
 
-def _blocking_rule(exc: Exception) -> str:
+def send_order(agent: ExecutionAgent, actor: str, symbol: str, side: str, *, reason: str,
+               client_order_id: str, quote: Decimal | None = None,
+               percent: Decimal | None = None, stop_loss_pct: Decimal | None = None,
+               take_profit_pct: Decimal | None = None,
+               confidence: float | None = None) -> TradeResult:
+    """Buy (sized, with its stop and target) or sell the whole holding, through execution.
+
+    A sale first cancels the market's resting sells: stops and targets hold the coins it needs.
+    """
+    if side == "sell":
+        for order in agent.open_orders(symbol):
+            if order.side == "sell":
+                agent.cancel(actor=actor, order_id=order.id, reason=f"{reason}: going flat")
+    buying = side == "buy"
+    plan = agent.plan(symbol, side,  # type: ignore[arg-type]
+                      quote=quote if buying else None, percent=percent if buying else None,
+                      stop_loss_pct=stop_loss_pct if buying else None,
+                      take_profit_pct=take_profit_pct if buying else None,
+                      confidence=confidence, client_order_id=client_order_id)
+    return agent.execute(plan, actor=actor, reason=reason)
+
+
+def holding(exchange: Exchange, symbol: str) -> Decimal:
+    """How much of ``symbol``'s base asset is held, in tradable units (dust counts as 0)."""
+    market = exchange.market(symbol)
+    balance = exchange.balances().get(market.base)
+    amount = market.round_amount(balance.total) if balance else Decimal(0)
+    if market.min_amount is not None and amount < market.min_amount:
+        return Decimal(0)
+    return amount
+
+
+def blocking_rule(exc: Exception) -> str:
     """The rule that stopped an order: halt, the failed risk checks, the venue, or sizing."""
     if isinstance(exc, TradingHalted):
         return "halt"

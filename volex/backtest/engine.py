@@ -1,9 +1,9 @@
 """Backtest one strategy on one series: signals on each close, fills at the next open.
 
-The rules live in ``_kernel.simulate`` (a numba loop, used when a stop or a target is set)
-and ``vectorized.simulate_without_stops`` (numpy, the same rules without stops, which spares
-a plain backtest numba's start-up); this module prepares the arrays, names the results and
-computes the metrics. See ``_kernel`` for the exact fill rules.
+A single-market backtest is a portfolio of one (``volex.backtest.portfolio``, one slot, all
+the cash): the same engine and rules as a basket. This module holds the money settings, the
+trade log and the result of one market, and computes the metrics. See ``_kernel`` for the
+exact fill rules.
 """
 
 from __future__ import annotations
@@ -154,28 +154,13 @@ def slice_bars(bars: Bars, start: int, stop: int) -> Bars:
 
 def run_target(bars: Bars, target: np.ndarray, config: BacktestConfig) -> tuple[
         np.ndarray, TradeLog, Metrics]:
-    """Simulate a ready target-position array (1 long / 0 flat) on ``bars``."""
-    signal = np.ascontiguousarray(np.nan_to_num(target, nan=0.0), dtype=np.float64)
-    if len(signal) != len(bars["close"]):
-        raise UserInputError(f"strategy returned {len(signal)} targets for "
-                             f"{len(bars['close'])} bars")
-    slip = config.slippage_bps / 10_000.0
-    if config.stop_loss or config.take_profit:
-        from volex.backtest._kernel import simulate
+    """Simulate a ready target-position array (1 long / 0 flat) on ``bars``, all cash in."""
+    from volex.backtest.portfolio import make_basket, simulate_basket
 
-        out = simulate(bars["open"], bars["high"], bars["low"], bars["close"], signal,
-                       float(config.cash), float(config.fee), slip,
-                       float(config.stop_loss or 0.0), float(config.take_profit or 0.0))
-    else:
-        from volex.backtest.vectorized import simulate_without_stops
-
-        out = simulate_without_stops(bars["open"], bars["close"], signal, float(config.cash),
-                                     float(config.fee), slip)
-    equity, entry_bar, exit_bar, entry_price, exit_price, size, pnl, reason, held = out
-    trades = TradeLog(entry_bar, exit_bar, entry_price, exit_price, size, pnl, reason,
-                      cost=size * entry_price * (1.0 + config.fee))
-    metrics = compute_metrics(equity, bars["timestamp"], bars["close"], pnl, trades.cost,
-                              int(held), config.cash)
+    run = simulate_basket(make_basket([""], [bars]), [target], config)
+    equity, trades = run.equity, run.trades
+    metrics = compute_metrics(equity, bars["timestamp"], bars["close"], trades.pnl, trades.cost,
+                              run.held_bars, config.cash)
     return equity, trades, metrics
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from volex.backtest.engine import BacktestConfig, Bars, run_target
 from volex.backtest.metrics import OBJECTIVES, Metrics, objective_value
+from volex.backtest.portfolio_result import Portfolio
 from volex.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -98,10 +99,13 @@ def grid_points(strategy: Strategy, fixed: Mapping[str, ParamValue] | None = Non
     return points
 
 
-def evaluate(strategy: Strategy, bars: Bars, params: Mapping[str, ParamValue],
+def evaluate(strategy: Strategy, bars: Bars | Portfolio, params: Mapping[str, ParamValue],
              config: BacktestConfig, objective: str) -> Trial:
-    """Backtest one parameter set and score it."""
-    _, _, metrics = run_target(bars, strategy.targets(bars, params), config)
+    """Backtest one parameter set and score it (on one market, or on a whole portfolio)."""
+    if isinstance(bars, Portfolio):
+        metrics = bars.metrics(strategy, params, config)
+    else:
+        _, _, metrics = run_target(bars, strategy.targets(bars, params), config)
     return Trial(dict(params), objective_value(metrics, objective), _plain(metrics))
 
 
@@ -110,12 +114,12 @@ def _plain(metrics: Metrics) -> dict[str, float | int]:
             for k, v in metrics.as_dict().items()}
 
 
-def optimize(strategy: Strategy, bars: Bars, *, method: str = "grid", trials: int | None = None,
+def optimize(strategy: Strategy, bars: Bars | Portfolio, *, method: str = "grid", trials: int | None = None,
              objective: str = "sharpe", config: BacktestConfig | None = None, jobs: int = 1,
              storage: str | None = None, study_name: str | None = None,
              fixed: Mapping[str, Any] | None = None, symbol: str = "",
              on_progress: ProgressFn | None = None, seed: int = 0) -> OptimizationResult:
-    """Search ``strategy``'s parameters on ``bars`` for the best ``objective``."""
+    """Search ``strategy``'s parameters on ``bars`` (or a portfolio) for the best ``objective``."""
     check_search(method, objective, trials, jobs)
     config = config or BacktestConfig()
     fixed_values = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
@@ -148,7 +152,7 @@ def check_search(method: str, objective: str, trials: int | None, jobs: int) -> 
         raise UserInputError(f"--jobs must be at least 1, got {jobs}")
 
 
-def _grid(strategy: Strategy, bars: Bars, config: BacktestConfig, objective: str, jobs: int,
+def _grid(strategy: Strategy, bars: Bars | Portfolio, config: BacktestConfig, objective: str, jobs: int,
           trials: int | None, fixed: dict[str, ParamValue], on_progress: ProgressFn | None,
           seed: int) -> list[Trial]:
     points = grid_points(strategy, fixed, limit=trials, seed=seed)

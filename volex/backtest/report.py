@@ -18,12 +18,13 @@ from volex.errors import UserInputError
 if TYPE_CHECKING:
     from volex.backtest.service import BacktestRun
 
-__all__ = ["MAX_POINTS", "MAX_TRADE_MARKERS", "write_report"]
+__all__ = ["LABELS", "MAX_POINTS", "MAX_TRADE_MARKERS", "checked_path", "fmt", "write_page",
+           "write_report"]
 
 MAX_POINTS = 5000
 MAX_TRADE_MARKERS = 5000
 
-_LABELS = {
+LABELS = {
     "total_return": ("Total return", "pct"), "cagr": ("CAGR", "pct"), "sharpe": ("Sharpe", "num"),
     "sortino": ("Sortino", "num"), "max_drawdown": ("Max drawdown", "pct"),
     "calmar": ("Calmar", "num"), "win_rate": ("Win rate", "pct"),
@@ -33,7 +34,7 @@ _LABELS = {
 }
 
 
-def _fmt(value: float, kind: str) -> str:
+def fmt(value: float, kind: str) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "∞" if value == float("inf") else "n/a"
     return {"pct": f"{value * 100:,.2f}%", "num": f"{value:,.2f}", "int": f"{int(value):,}",
@@ -82,17 +83,15 @@ def _metrics_table(run: BacktestRun) -> str:
     in_sample = run.walk_forward.in_sample.as_dict() if run.walk_forward else None
     head = "<tr><th></th><th>out-of-sample</th><th>in-sample</th></tr>" if in_sample else ""
     rows = []
-    for key, (label, kind) in _LABELS.items():
-        extra = f"<td>{_fmt(in_sample[key], kind)}</td>" if in_sample else ""
-        rows.append(f"<tr><td>{label}</td><td>{_fmt(metrics[key], kind)}</td>{extra}</tr>")
+    for key, (label, kind) in LABELS.items():
+        extra = f"<td>{fmt(in_sample[key], kind)}</td>" if in_sample else ""
+        rows.append(f"<tr><td>{label}</td><td>{fmt(metrics[key], kind)}</td>{extra}</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
 def write_report(runs: list[BacktestRun], path: str | Path) -> Path:
     """Write one HTML file with a section per backtest; returns its path."""
-    target = Path(path).expanduser()
-    if target.suffix.lower() not in {".html", ".htm"}:
-        raise UserInputError(f"--report must name an .html file, got {target}")
+    target = checked_path(path)
     sections = []
     for i, run in enumerate(runs):
         r = run.result
@@ -101,11 +100,24 @@ def write_report(runs: list[BacktestRun], path: str | Path) -> Path:
         chart = _figure(run).to_html(full_html=False, include_plotlyjs=(i == 0))
         sections.append(f"<section><h2>{title}</h2><p class='src'>{html.escape(run.source)}</p>"
                         f"{_metrics_table(run)}{chart}</section>")
-    page = ("<!doctype html><html><head><meta charset='utf-8'><title>Volex backtest</title>"
-            "<style>body{font-family:system-ui,sans-serif;margin:24px}table{border-collapse:"
-            "collapse;margin:8px 0}td,th{padding:3px 12px;border-bottom:1px solid #eee;"
-            "text-align:right}td:first-child{text-align:left}.src{color:#777}</style></head>"
-            f"<body><h1>Volex backtest</h1>{''.join(sections)}</body></html>")
+    return write_page(target, "Volex backtest", "".join(sections))
+
+
+def checked_path(path: str | Path) -> Path:
+    """``path`` as an HTML file name, refused before any work when it is not one."""
+    target = Path(path).expanduser()
+    if target.suffix.lower() not in {".html", ".htm"}:
+        raise UserInputError(f"--report must name an .html file, got {target}")
+    return target
+
+
+def write_page(target: Path, title: str, body: str) -> Path:
+    """Write a self-contained page around ``body`` (sections of tables and charts)."""
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+            "</title><style>body{font-family:system-ui,sans-serif;margin:24px}table{"
+            "border-collapse:collapse;margin:8px 0}td,th{padding:3px 12px;border-bottom:1px "
+            "solid #eee;text-align:right}td:first-child{text-align:left}.src{color:#777}"
+            f"</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from volex.backtest.optimize import OptimizationResult, ProgressFn
     from volex.backtest.walkforward import WalkForwardResult
     from volex.domain.candles import CandleSet
+    from volex.portfolio.allocator import AllocationRules
     from volex.strategies.base import Strategy
 
 __all__ = [
@@ -53,6 +54,7 @@ CandleLoader = Callable[[str, str | None, "str | Path | None", "int | None"], "C
 StepFn = Callable[[int, int, str], None]
 # A walk-forward backtest searches this many grid points per training window at most.
 WALK_FORWARD_GRID_POINTS = 200
+MAX_DAYS = 36_500  # a century of bars: more is a typo, and would overflow the dates
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class Window:
     days: float | None = None
     since: datetime | str | None = None
     until: datetime | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.days is not None and not 0 < self.days <= MAX_DAYS:  # NaN fails this too
+            raise UserInputError(f"--days must be a number of days from 0 to {MAX_DAYS:,}, "
+                                 f"not {self.days:g}")
 
     def bars_needed(self, timeframe: str | None) -> int | None:
         """How many recent bars to ask the data source for (None: its default)."""
@@ -82,8 +89,6 @@ class Window:
         if self.days is not None and (self.since is not None or self.until is not None):
             raise UserInputError("use either --days or --since/--until, not both")
         if self.days is not None:
-            if self.days <= 0:
-                raise UserInputError(f"--days must be positive, got {self.days:g}")
             import pandas as pd
 
             start = frame["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
@@ -96,6 +101,23 @@ class Window:
             raise UserInputError("fewer than 2 bars in the chosen window; widen --days or "
                                  "--since/--until")
         return frame.reset_index(drop=True)
+
+    def shortfall(self, available: pd.DataFrame, used: pd.DataFrame) -> str | None:
+        """A line saying so when the data starts later than the window asked for."""
+        first = used["timestamp"].iloc[0]
+        if self.days is not None:
+            import pandas as pd
+
+            asked = used["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
+        elif self.since is not None:
+            asked = _timestamp(self.since)
+        else:
+            return None
+        step = (used["timestamp"].iloc[1] - first) if len(used) > 1 else None
+        if step is None or first - asked <= step or first != available["timestamp"].iloc[0]:
+            return None
+        return (f"the data starts {first:%Y-%m-%d %H:%M} UTC, after the window asked for "
+                f"({asked:%Y-%m-%d}): {len(used):,} bars tested")
 
 
 def _timestamp(value: datetime | str) -> pd.Timestamp:
@@ -120,6 +142,8 @@ class BacktestRun:
     def to_dict(self, with_trades: bool = True) -> dict[str, Any]:
         out = self.result.to_dict(with_trades)
         out["source"] = self.source
+        out["bars"] = len(self.result.timestamps)
+        out["notes"] = self.notes
         if self.walk_forward is not None:
             out["walk_forward"] = self.walk_forward.summary()
         return out
@@ -131,10 +155,12 @@ class OptimizeRun:
     source: str
     walk_forward: WalkForwardResult | None = None
     saved: StrategyRecord | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.result.to_dict()
         out["source"] = self.source
+        out["notes"] = self.notes
         if self.walk_forward is not None:
             wf = self.walk_forward
             out["walk_forward"] = {**wf.summary(),
@@ -148,6 +174,13 @@ def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | 
           window: Window) -> tuple[Bars, CandleSet]:
     candles = loader(symbol, timeframe, data, None if data else window.bars_needed(timeframe))
     frame = window.apply(candles.frame)
+    short = window.shortfall(candles.frame, frame)
+    if short:
+        candles.notes.append(short)
+    # the header and --json count the bars tested, not the bars loaded
+    candles.source = candles.source.model_copy(update={
+        "bars": len(frame), "first": frame["timestamp"].iloc[0].to_pydatetime(),
+        "last": frame["timestamp"].iloc[-1].to_pydatetime()})
     bars = bars_from_frame(frame)
     if data is not None and timeframe is None:
         from volex.ml.features import infer_timeframe
@@ -210,16 +243,19 @@ def _walk(strategy: Strategy, bars: Bars, k: int, config: BacktestConfig, object
 
 
 def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, strategy_name: str,
-                     symbol: str, *, timeframe: str | None = None, window: Window = Window(),
-                     data: str | Path | None = None, method: str = "grid",
-                     trials: int | None = None, objective: str = "sharpe",
+                     symbol: str | list[str], *, timeframe: str | None = None,
+                     window: Window = Window(), data: str | Path | None = None,
+                     method: str = "grid", trials: int | None = None, objective: str = "sharpe",
                      walk_forward: int | None = None, jobs: int = 1, storage: str | None = None,
                      study: str | None = None, fixed: Mapping[str, Any] | None = None,
                      config: BacktestConfig | None = None, save: bool = False,
                      strategy_file: str | Path | None = None,
-                     on_progress: ProgressFn | None = None) -> OptimizeRun:
+                     on_progress: ProgressFn | None = None,
+                     portfolio: AllocationRules | None = None) -> OptimizeRun:
     """Search the parameters of one strategy on one symbol; optionally save the best.
 
+    With ``portfolio`` (allocation rules), ``symbol`` may name several markets, and one
+    parameter set is searched for the whole basket traded from one account.
     ``store`` is only used to save (``save=True``), so it may be None otherwise.
     """
     from volex.backtest.optimize import check_search, optimize
@@ -230,19 +266,36 @@ def run_optimization(loader: CandleLoader, store: StrategyStateStore | None, str
     if study is not None and storage is None:
         raise UserInputError("--study needs --storage (the database the study lives in)")
     fixed = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
-    bars, candles = _load(loader, symbol, timeframe, data, window)
-    result = optimize(strategy, bars, method=method, trials=trials, objective=objective,
+    symbols = [symbol] if isinstance(symbol, str) else list(symbol)
+    if portfolio is None and len(symbols) != 1:
+        raise UserInputError("optimize one SYMBOL, or several with --portfolio")
+    walk_method = method if storage is None else "grid"
+    walk_trials = trials or WALK_FORWARD_GRID_POINTS
+    if portfolio is not None:
+        from volex.backtest.portfolio_service import load_portfolio, portfolio_walk
+
+        loaded = load_portfolio(loader, symbols, portfolio, timeframe=timeframe, window=window,
+                                data=data)
+        target: Any = loaded.portfolio
+        name, source, notes = loaded.portfolio.symbol, loaded.describe(), loaded.notes
+    else:
+        target, candles = _load(loader, symbols[0], timeframe, data, window)
+        name, source, notes = candles.symbol, candles.source.describe(), list(candles.notes)
+    result = optimize(strategy, target, method=method, trials=trials, objective=objective,
                       config=config, jobs=jobs, storage=storage, study_name=study, fixed=fixed,
-                      symbol=candles.symbol, on_progress=on_progress)
+                      symbol=name, on_progress=on_progress)
     walk = None
-    if walk_forward:
-        walk = _walk(strategy, bars, walk_forward, config, objective, fixed, candles,
-                     lambda j, k: None, method=method if storage is None else "grid",
-                     trials=trials or WALK_FORWARD_GRID_POINTS, jobs=jobs)
+    if walk_forward and portfolio is not None:
+        walk = portfolio_walk(strategy, target, walk_forward, config, objective, fixed,
+                              lambda j, k: None, method=walk_method, trials=walk_trials,
+                              jobs=jobs, timeframe=loaded.timeframe)
+    elif walk_forward:
+        walk = _walk(strategy, target, walk_forward, config, objective, fixed, candles,
+                     lambda j, k: None, method=walk_method, trials=walk_trials, jobs=jobs)
     saved = None
     if save:
         if store is None:
             raise ValueError("save=True needs a strategy store")
         saved = save_best_params(store, strategy.name, result.best.params, objective,
                                  result.best.value)
-    return OptimizeRun(result, candles.source.describe(), walk, saved)
+    return OptimizeRun(result, source, walk, saved, notes)

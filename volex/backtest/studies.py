@@ -13,6 +13,7 @@ from volex.errors import StorageError, UserInputError
 
 if TYPE_CHECKING:
     from volex.backtest.optimize import ProgressFn, Trial
+    from volex.backtest.portfolio_result import Portfolio
     from volex.strategies.base import ParamValue, Strategy
 
 __all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
@@ -20,7 +21,7 @@ __all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
 DEFAULT_BAYES_TRIALS = 100
 
 
-def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objective: str,
+def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestConfig, objective: str,
               method: str, trials: int | None, jobs: int, storage: str | None,
               study_name: str | None, fixed: Mapping[str, ParamValue],
               on_progress: ProgressFn | None, seed: int) -> tuple[list[Trial], int]:
@@ -68,11 +69,25 @@ def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objecti
             raise optuna.TrialPruned(", ".join(strategy.violations(params)))
         return params
 
+    # TPE suggests a point again once it has converged: score it once, list it once
+    tried = {_key(t.user_attrs["params"]): (float(t.value), t.user_attrs.get("metrics", {}))
+             for t in study.get_trials(deepcopy=False,
+                                       states=(optuna.trial.TrialState.COMPLETE,))
+             if "params" in t.user_attrs}
+
     def run_one(trial: Any) -> float:
-        result = evaluate(strategy, bars, suggest(trial), config, objective)
-        trial.set_user_attr("params", result.params)
-        trial.set_user_attr("metrics", result.metrics)
-        return result.value
+        params = suggest(trial)
+        key = _key(params)
+        if key in tried:
+            value, metrics = tried[key]
+            trial.set_user_attr("repeat", True)
+        else:
+            result = evaluate(strategy, bars, params, config, objective)
+            value, metrics = result.value, result.metrics
+            tried[key] = (value, metrics)
+        trial.set_user_attr("params", dict(params))
+        trial.set_user_attr("metrics", metrics)
+        return value
 
     finished = 0
 
@@ -92,9 +107,17 @@ def run_study(strategy: Strategy, bars: Bars, *, config: BacktestConfig, objecti
         raise
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     skipped = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.PRUNED,)))
-    found = [Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"])
-             for t in complete if "params" in t.user_attrs]
-    return found, skipped
+    found: dict[tuple, Trial] = {}
+    for t in complete:
+        if "params" in t.user_attrs:
+            found.setdefault(_key(t.user_attrs["params"]),
+                             Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"]))
+    return list(found.values()), skipped
+
+
+def _key(params: Mapping[str, Any]) -> tuple:
+    return tuple(sorted((k, float(v) if isinstance(v, int | float) else v)
+                        for k, v in params.items()))
 
 
 def _best(study: Any, trial_cls: type) -> Any:

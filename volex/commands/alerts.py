@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, err_console, print_json, volex
 from volex.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -43,10 +43,15 @@ def alerts(
     rounds: int = typer.Option(None, "--rounds", hidden=True, min=1, help="Stop --watch after N checks."),
     remove: int = typer.Option(None, "--remove", help="Delete the alert with this id."),
     show_all: bool = typer.Option(False, "--all", help="Include alerts that already fired."),
+    events: bool = typer.Option(False, "--events", help="Show the latest events instead: fills, halts, alerts, anomalies... (what notifications say)."),
+    limit: int = typer.Option(30, "--limit", min=1, help="How many events with --events."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one."""
+    """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one, --events shows the latest events."""
     app = volex(ctx)
+    if events:
+        _show_events(app, limit, as_json)
+        return
     if remove is not None:
         app.remove_alert(remove)
         console.print(f"alert #{remove} removed")
@@ -73,6 +78,21 @@ def alerts(
     console.print(table)
 
 
+def _show_events(app: Volex, limit: int, as_json: bool) -> None:
+    """The same events the notification channels and the dashboard's feed get."""
+    found = app.events(limit)
+    if as_json:
+        print_json([{"at": e.at.isoformat(), "kind": e.kind, "level": e.level, "title": e.title,
+                     "body": e.body, "actor": e.actor} for e in found])
+        return
+    if not found:
+        console.print("no events yet")
+        return
+    style = {"critical": "bold red", "warning": "yellow", "info": "default"}
+    for e in found:
+        console.print(f"{e.at:%Y-%m-%d %H:%M:%S} [{style[e.level]}]{e.kind:<10} {e.line()}[/]")
+
+
 def _show_check(result: AlertCheck, as_json: bool, *, quiet: bool) -> None:
     if as_json:
         print_json({"fired": [{**a.model_dump(mode="json"), "price_source": t.source}
@@ -93,13 +113,17 @@ def _watch(app: Volex, every: float, rounds: int | None, as_json: bool) -> None:
     import time
 
     done = 0
-    while app.alerts():
-        _show_check(app.check_alerts(), as_json, quiet=True)
-        done += 1
-        if rounds is not None and done >= rounds:
-            return
-        if app.alerts():
-            time.sleep(every)
+    try:
+        while app.alerts():
+            _show_check(app.check_alerts(), as_json, quiet=True)
+            done += 1
+            if rounds is not None and done >= rounds:
+                return
+            if app.alerts():
+                time.sleep(every)
+    except KeyboardInterrupt:  # how a watch is meant to end: not an error
+        err_console.print(f"stopped watching after {done} check(s)")
+        return
     if not as_json:
         console.print("no active alerts left")
 
@@ -111,9 +135,11 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         print_json(info)
         return
     style = {"ACTIVE": "bold green", "HALTED": "bold white on red", "REDUCE-ONLY": "bold black on yellow"}
-    console.print(f"Trading: [{style[info['trading']]}] {info['trading']} [/]"
-                  + (f"  since {info['halt']['since']} by {info['halt']['actor']}: {info['halt']['reason'] or 'no reason given'}"
-                     if info["halt"]["active"] else ""))
+    trading = info["trading"]
+    label = trading["state"]
+    console.print(f"Trading: [{style[label]}] {label} [/]"
+                  + (f"  since {trading['since']} by {trading['actor']}: "
+                     f"{trading['reason'] or 'no reason given'}" if label != "ACTIVE" else ""))
     mode = "[bold red]LIVE[/]" if info["mode"] == "live" else "[bold cyan]PAPER[/]"
     console.print(f"Mode: {mode} on {info['exchange']}{' (offline)' if info['offline'] else ''}")
     console.print(f"Store: {info['store']}   Bus: {info['bus']}   Cache: {info['cache']}   LLM: {info['llm']}")

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from volex.domain.analysis import Analysis
+    from volex.domain.news import SentimentSummary
     from volex.facade import Volex
 
 __all__ = ["register", "render_analysis"]
@@ -85,15 +86,20 @@ def analyze(
                for s in symbols]
     sections = [_ai_section(app, r, exchange, offline) if ai and data is None else None
                 for r in results]
+    # Stored news only (never a fetch): analyze stays fast and works offline.
+    moods = [app.sentiment(r.symbol) if data is None else None for r in results]
     if as_json:
         payload = [r.to_json_dict() | ({"ai": a} if a is not None else {})
-                   for r, a in zip(results, sections, strict=True)]
+                   | ({"sentiment": m.model_dump(mode="json")} if m is not None else {})
+                   for r, a, m in zip(results, sections, moods, strict=True)]
         print_json(payload[0] if len(payload) == 1 else payload)
         return
     show_halt_banner(app)
-    for result, section in zip(results, sections, strict=True):
+    for result, section, mood in zip(results, sections, moods, strict=True):
         for panel in render_analysis(result):
             console.print(panel)
+        if mood is not None:
+            console.print(_render_sentiment(mood))
         if section is not None:
             console.print(_render_ai(section))
 
@@ -109,6 +115,21 @@ def _ai_section(app: Volex, result: Analysis, exchange: str | None, offline: boo
     decision = app.decide(result.symbol, result.timeframe, exchange=exchange,
                           offline=offline or None)
     return {"available": True, "note": None, "decision": decision.model_dump(mode="json")}
+
+
+def _render_sentiment(mood: SentimentSummary) -> RenderableType:
+    from rich.console import Group
+    from rich.panel import Panel
+
+    from volex.commands.news import fear_greed_line, render_sentiment, when_seen
+
+    if not any(w.items for w in mood.windows):
+        body = (f"[dim]no stored news about {mood.asset} in the last 7 days "
+                "(`volex news fetch` collects it)[/]\n" + fear_greed_line(mood.fear_greed))
+        return Panel(body, title="Sentiment", title_align="left", border_style="dim")
+    notes = f"{fear_greed_line(mood.fear_greed)}\n[dim]newest item seen {when_seen(mood)}[/]"
+    return Panel(Group(render_sentiment([mood]), notes), title="Sentiment (news, -1 .. +1)",
+                 title_align="left")
 
 
 def _render_ai(section: dict) -> RenderableType:

@@ -77,7 +77,7 @@ def run_argv(argv: list[str], obj: dict[str, Any]) -> int:
     root: Any = typer.main.get_command(app)
     try:
         result = root.main(args=list(argv), prog_name="volex", standalone_mode=False,
-                           obj={k: v for k, v in obj.items() if k in ("actor", "debug")})
+                           obj={k: v for k, v in obj.items() if k in ("actor", "debug", "offline")})
     except (typer.Exit, typer.Abort) as exc:
         return int(getattr(exc, "exit_code", 1))
     except Exception as exc:  # a usage error from the vendored click: one line, not a trace
@@ -99,7 +99,8 @@ class Runner:
         self.ctx = ctx
         self.confirm = confirm
         obj = ctx.find_root().obj or {}
-        self.obj = {"actor": actor, "debug": bool(obj.get("debug"))}
+        self.obj = {"actor": actor, "debug": bool(obj.get("debug")),
+                    "offline": bool(obj.get("offline"))}
 
     def run_text(self, text: str, *, yes: bool = False) -> int:
         """Understand ``text`` and carry it out; the exit code."""

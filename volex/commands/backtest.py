@@ -8,12 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.portfolio_options import (
+    MaxAssetPct,
+    MaxExposurePct,
+    MaxOpen,
+    PortfolioFlag,
+    Stake,
+    StakeAmount,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from volex.backtest.metrics import Metrics
+    from volex.backtest.portfolio_service import PortfolioRun
     from volex.backtest.service import BacktestRun
+    from volex.backtest.walkforward import WalkForwardResult
 
 __all__ = ["METRIC_ROWS", "fmt_metric", "metrics_table", "register"]
 
@@ -78,7 +88,7 @@ def _render(run: BacktestRun, chart: bool) -> None:
         console.print(metrics_table(f"Walk-forward, {len(wf.folds)} folds (objective "
                                     f"{wf.objective}): only out-of-sample results are real",
                                     [("out-of-sample", r.metrics), ("in-sample", wf.in_sample)]))
-        console.print(_folds_table(run))
+        console.print(folds_table(run.walk_forward))
     if chart and len(r.equity) > 1:
         from volex.backtest.chart import equity_chart
 
@@ -87,10 +97,11 @@ def _render(run: BacktestRun, chart: bool) -> None:
                                                   f"{r.strategy} {r.symbol}: equity", width)))
 
 
-def _folds_table(run: BacktestRun) -> Table:
+def folds_table(walk: WalkForwardResult) -> Table:
+    """Each walk-forward fold: its windows, the parameters the search chose, both scores."""
     from rich.table import Table
 
-    summary = run.walk_forward.summary() if run.walk_forward else {"folds": []}
+    summary = walk.summary()
     table = Table("Fold", "Train", "Test", "Best params", "In-sample", "Out-of-sample",
                   show_edge=False)
     for fold in summary["folds"]:
@@ -143,22 +154,43 @@ def backtest(
     report: Annotated[Path | None, typer.Option(
         help="Write a self-contained HTML report to this file.")] = None,
     chart: Annotated[bool, typer.Option(help="Draw the equity curve.")] = True,
+    portfolio: PortfolioFlag = False,
+    max_open: MaxOpen = None,
+    stake: Stake = None,
+    stake_amount: StakeAmount = None,
+    max_asset_pct: MaxAssetPct = None,
+    max_exposure_pct: MaxExposurePct = None,
 ) -> None:
     """Backtest STRATEGY on SYMBOL(s): signals on each close, fills at the next open."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from volex.commands.portfolio_options import PortfolioOptions, portfolio_rules
+
     app = volex(ctx)
     params = _parse_params(param)
+    rules = portfolio_rules(app, PortfolioOptions(portfolio, max_open, stake, stake_amount,
+                                                  max_asset_pct, max_exposure_pct))
+    if rules is not None and cluster:
+        from volex.errors import UserInputError
+
+        raise UserInputError("--portfolio does not run on a cluster yet: drop --cluster")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err_console,
                   transient=True, disable=as_json) as progress:
         task = progress.add_task("backtesting", total=None)
-        runs = app.backtest(
-            strategy, symbols, timeframe=timeframe, days=days, since=since, until=until,
-            data=data, params=params, cash=cash, fee=fee, slippage_bps=slippage_bps,
-            stop_loss_pct=stop_loss, take_profit_pct=take_profit, walk_forward=walk_forward,
-            strategy_file=file, offline=offline or None, cluster=cluster,
-            on_step=lambda done, total, what: progress.update(task, completed=done, total=total,
-                                                              description=what))
+        kwargs: dict[str, Any] = {
+            "timeframe": timeframe, "days": days, "since": since, "until": until, "data": data,
+            "params": params, "cash": cash, "fee": fee, "slippage_bps": slippage_bps,
+            "stop_loss_pct": stop_loss, "take_profit_pct": take_profit,
+            "walk_forward": walk_forward, "strategy_file": file, "offline": offline or None,
+            "on_step": lambda done, total, what: progress.update(
+                task, completed=done, total=total, description=what)}
+        if rules is not None:
+            book = app.backtest_portfolio(strategy, symbols, rules, **kwargs)
+        else:
+            runs = app.backtest(strategy, symbols, cluster=cluster, **kwargs)
+    if rules is not None:
+        _finish_portfolio(book, report, as_json, chart)
+        return
     if report is not None:
         from volex.backtest.report import write_report
 
@@ -174,6 +206,22 @@ def backtest(
     if not walk_forward:
         console.print(metrics_table(f"{runs[0].result.strategy} backtest",
                                     [(run.result.symbol, run.result.metrics) for run in runs]))
+
+
+def _finish_portfolio(run: PortfolioRun, report: Path | None, as_json: bool,
+                      chart: bool) -> None:
+    from volex.commands.portfolio_view import render_portfolio
+
+    if report is not None:
+        from volex.backtest.portfolio_report import write_portfolio_report
+
+        written = write_portfolio_report(run, report)
+        if not as_json:
+            console.print(f"report written to {written}")
+    if as_json:
+        print_json(run.to_dict())
+        return
+    render_portfolio(run, chart)
 
 
 def register(app: typer.Typer) -> None:

@@ -31,7 +31,8 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
     cached = root.obj.get("volex")
     if cached is not None and not overrides:
         return cached
-    instance = Volex(actor=actor_of(ctx), **overrides)
+    session = {"offline": True} if root.obj.get("offline") else {}  # `volex shell --offline`
+    instance = Volex(actor=actor_of(ctx), **{**session, **overrides})
     root.call_on_close(instance.close)
     if not overrides:
         root.obj["volex"] = instance

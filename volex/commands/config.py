@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import console, print_json
+from volex.commands.common import console, err_console, print_json
 
 __all__ = ["register"]
 
@@ -45,8 +45,23 @@ def set_(key: str = typer.Argument(..., help="Dotted setting, e.g. exchange or t
     """Change one setting in config.toml (validated before it is written)."""
     from volex.config import set_config_value
 
-    stored = set_config_value(key, value)
-    console.print(f"{key} = {stored!r}")
+    stored, note = set_config_value(key, value, quotes=_quotes)
+    secret = key in ("monitor.heartbeat_url",)  # a push URL is a credential: not echoed
+    console.print(f"{key} = {'***' if secret else repr(stored)}")
+    if note:
+        err_console.print(f"[yellow]! {note}[/]")
+
+
+def _quotes(exchange: str) -> set[str] | None:
+    """The exchange's quote currencies, asked through a Volex of the current settings."""
+    from volex.errors import VolexError
+    from volex.facade import Volex
+
+    try:
+        with Volex() as app:
+            return app.quotes(exchange)
+    except VolexError:
+        return None
 
 
 def register(app: typer.Typer) -> None:

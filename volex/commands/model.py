@@ -29,10 +29,6 @@ _TRAIN_DATA = typer.Option(None, "--data", help="Train on a CSV or Parquet candl
 _EVALUATE_DATA = typer.Option(None, "--data", help="Evaluate on a CSV or Parquet candle file.")
 _EXPORT = typer.Option(None, "--export-predictions", help="Write one row per out-of-sample "
                        "bar: timestamp, p_up, p_down, p_flat, predicted, actual (CSV or Parquet).")
-_SHORT_KIND = {"random_forest": "forest", "lightgbm": "lightgbm",
-               "hist_gradient_boosting": "hist-gb"}
-
-
 def _kind(value: str | None) -> str | None:
     if value is None:
         return None
@@ -137,7 +133,7 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     table = Table("Symbol", "TF", "Model", "Data to", "Bars", "Acc. (majority)", "ECE")
     for m in models:
         ev = m.evaluation
-        table.add_row(m.symbol, m.timeframe, _SHORT_KIND.get(m.kind, m.kind),
+        table.add_row(m.symbol, m.timeframe, m.kind,  # the name --model takes
                       f"{m.last_bar:%Y-%m-%d}", f"{m.training_rows:,}",
                       f"{ev.out_of_sample.accuracy:.1%} ({ev.baselines['majority'].accuracy:.1%})",
                       f"{ev.out_of_sample.ece:.3f}")

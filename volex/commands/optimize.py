@@ -7,8 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.backtest import metrics_table
+from volex.commands.backtest import folds_table, metrics_table
 from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.portfolio_options import (
+    MaxAssetPct,
+    MaxExposurePct,
+    MaxOpen,
+    PortfolioFlag,
+    PortfolioOptions,
+    Stake,
+    StakeAmount,
+    portfolio_rules,
+)
 
 if TYPE_CHECKING:
     from volex.backtest.service import OptimizeRun
@@ -23,6 +33,8 @@ def _render(run: OptimizeRun, top: int) -> None:
     console.print(f"[bold]{result.strategy}[/] on [bold]{result.symbol}[/] · {result.method} "
                   f"search · objective {result.objective} · {len(result.trials)} trials"
                   f"{f' · study {result.study}' if result.study else ''} · {run.source}")
+    for note in run.notes:
+        console.print(f"[yellow]! {note}[/]")
     names = list(result.best.params)
     table = Table("#", *names, result.objective, "Return", "Max DD", "Trades", show_edge=False,
                   title=f"Top {min(top, len(result.trials))}", title_justify="left")
@@ -38,6 +50,7 @@ def _render(run: OptimizeRun, top: int) -> None:
             f"Walk-forward, {len(wf.folds)} folds: out-of-sample (what the search would have "
             "earned) vs in-sample", [("out-of-sample", wf.out_of_sample.metrics),
                                      ("in-sample", wf.in_sample)]))
+        console.print(folds_table(wf))
     best = ", ".join(f"{k}={v}" for k, v in result.best.params.items())
     if run.saved is not None:
         console.print(f"saved best parameters to {result.strategy}: {best}")
@@ -48,7 +61,8 @@ def _render(run: OptimizeRun, top: int) -> None:
 def optimize(
     ctx: typer.Context,
     strategy: Annotated[str, typer.Argument(help="Strategy name (`volex strategy list`).")],
-    symbol: Annotated[str, typer.Argument(help="Symbol, e.g. BTC/USDT.")],
+    symbols: Annotated[list[str], typer.Argument(
+        help="Symbol, e.g. BTC/USDT; several with --portfolio.")],
     timeframe: Annotated[str | None, typer.Option(
         "--timeframe", "-t", help="Bar length (default from config; inferred from --data).")
     ] = None,
@@ -83,14 +97,28 @@ def optimize(
         help="Use only cached candles or the bundled sample.")] = False,
     top: Annotated[int, typer.Option(help="Rows in the results table.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    portfolio: PortfolioFlag = False,
+    max_open: MaxOpen = None,
+    stake: Stake = None,
+    stake_amount: StakeAmount = None,
+    max_asset_pct: MaxAssetPct = None,
+    max_exposure_pct: MaxExposurePct = None,
 ) -> None:
-    """Search STRATEGY's parameters on SYMBOL: grid or Bayesian, optionally shared by many."""
+    """Search STRATEGY's parameters on SYMBOL: grid or Bayesian, optionally shared by many.
+
+    With --portfolio, one parameter set for all SYMBOLs traded from one account."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from volex.strategies.base import parse_param_args
 
     app = volex(ctx)
     fixed = parse_param_args(param)
+    rules = portfolio_rules(app, PortfolioOptions(portfolio, max_open, stake, stake_amount,
+                                                  max_asset_pct, max_exposure_pct))
+    if rules is None and len(symbols) != 1:
+        from volex.errors import UserInputError
+
+        raise UserInputError("optimize one SYMBOL, or several with --portfolio")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[best]}"), console=err_console, transient=True,
                   disable=as_json) as progress:
@@ -101,13 +129,13 @@ def optimize(
                      + ", ".join(f"{k}={v}" for k, v in best.params.items())) if best else ""
             progress.update(task, completed=done, total=total, best=shown)
 
-        run = app.optimize(strategy, symbol, timeframe=timeframe, days=days, since=since,
+        run = app.optimize(strategy, symbols if rules else symbols[0], timeframe=timeframe, days=days, since=since,
                            until=until, data=data, method=method, trials=trials,
                            objective=objective, walk_forward=walk_forward, jobs=jobs,
                            storage=storage, study=study, params=fixed, cash=cash, fee=fee,
                            slippage_bps=slippage_bps, save=save, strategy_file=file,
                            offline=offline or None, on_progress=on_progress,
-                           cluster=cluster)
+                           portfolio=rules, cluster=cluster)
     if as_json:
         print_json(run.to_dict())
         return

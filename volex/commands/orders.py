@@ -30,7 +30,10 @@ def parse_since(text: str | None) -> datetime | None:
         return None
     match = _RELATIVE.match(text.strip().lower())
     if match:
-        return datetime.now(UTC) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        try:
+            return datetime.now(UTC) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        except OverflowError:
+            raise UserInputError(f"--since {text}: that is before year 1") from None
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -65,6 +68,16 @@ def orders(
     _listing(app, orders_table(found, app.trading_mode) if found else "no open orders", [])
 
 
+def _is_symbol(app: Volex, text: str) -> bool:
+    from volex.errors import UnknownSymbol
+
+    try:
+        app.trade_symbol(text)
+    except UnknownSymbol:
+        return False
+    return True
+
+
 def cancel(
     ctx: typer.Context,
     target: str = typer.Argument(None, help="An order id (venue or client id) or a symbol."),
@@ -86,6 +99,8 @@ def cancel(
     if target:
         ids = {key for o in app.orders() for key in (o.id, o.client_order_id)}
         order_id, symbol = (target, None) if target in ids else (None, target)
+        if symbol is not None and not _is_symbol(app, symbol):
+            raise UserInputError(f"no open order {target!r} (see `volex orders`)")
     done = app.cancel(order_id, symbol=symbol, all_orders=all_orders, reason=reason)
     if target and not done:
         raise UserInputError(f"no open order {target!r}, and no open orders for it as a symbol "

@@ -93,6 +93,8 @@ def _details(command: Command) -> list[str]:
         out.append(f"{command.method} search")
     if command.trials:
         out.append(f"{command.trials} trials")
+    if command.portfolio:
+        out.append("one portfolio" + (f", {command.max_open} slots" if command.max_open else ""))
     if command.flatten:
         out.append("close every position")
     if command.reduce_only:
@@ -142,26 +144,41 @@ def parse_command(
         raise UserInputError('say what to parse, e.g. volex parse "buy $500 of eth" '
                              "(or - to read lines from stdin)")
     if words == ["-"]:
-        for line in sys.stdin:
-            _show(understand(ctx, line.rstrip("\r\n"), use_llm=llm), as_json)
-        return
-    _show(understand(ctx, " ".join(words), use_llm=llm), as_json)
+        unreadable, results = [], []
+        for number, raw in enumerate(sys.stdin.buffer, 1):  # bytes: one bad line spoils no other
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                unreadable.append(str(number))
+                continue
+            # a blank line is shown, not held against the batch
+            results.append(_show(understand(ctx, line, use_llm=llm), as_json) or not line.strip())
+        if unreadable:
+            raise UserInputError(f"line(s) {', '.join(unreadable[:10])} of stdin are not UTF-8 "
+                                 "text and were skipped")
+        acceptable = all(results)
+    else:
+        acceptable = _show(understand(ctx, " ".join(words), use_llm=llm), as_json)
+    if not acceptable:  # as `volex ask` does: a command Volex would refuse is not a success
+        raise typer.Exit(2)
 
 
-def _show(command: Command, as_json: bool) -> None:
+def _show(command: Command, as_json: bool) -> bool:
+    """Print what was understood; whether Volex would accept it."""
     if as_json:
         print_json(command.to_json())
-        return
+        return command.intent != "unknown" and not command.error
     from volex.nl.llm_fallback import unknown_reply
 
     if command.intent == "unknown":
         console.print(unknown_reply(command), markup=False, highlight=False)
-        return
+        return False
     source = " (read by the LLM)" if command.source == "llm" else ""
     console.print(f"{render_command(command)}{source}", markup=False)
     console.print(f"confidence {command.confidence:.2f}", style="dim")
     if command.error:
         console.print(f"not acceptable: {command.error}", style="yellow", markup=False)
+    return not command.error
 
 
 def register(app: typer.Typer) -> None:

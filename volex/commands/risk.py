@@ -30,7 +30,8 @@ def set_(
     ctx: typer.Context,
     setting: str = typer.Argument(..., help="max_order_quote, max_position_quote, max_position_pct, "
                                             "max_exposure_pct, max_daily_loss_pct, "
-                                            "risk_per_trade_pct, max_open_orders, min_confidence."),
+                                            "risk_per_trade_pct, max_open_orders, max_open_positions, "
+                                            "max_asset_pct, min_confidence."),
     value: str = typer.Argument(..., help="New value, e.g. 1000 or 2.5."),
     reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
 ) -> None:

@@ -86,18 +86,39 @@ def build_session(*, input: Any = None, output: Any = None) -> PromptSession:
     )
 
 
+class _PlainLines:
+    """Lines read from a pipe or file: no prompt, no echo, no terminal needed."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def prompt(self, _message: str = "", **_: Any) -> str:
+        line = self._stream.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+
 def run_shell(ctx: typer.Context, *, input: Any = None, output: Any = None) -> None:
-    """The read-eval loop; ``input``/``output`` are prompt-toolkit's (tests pass pipes)."""
+    """The read-eval loop; ``input``/``output`` are prompt-toolkit's (tests pass pipes).
+
+    When standard input is not a terminal (a pipe, a file), lines are read as they come,
+    without prompt-toolkit's prompt and echo, and a confirmation reads the next line.
+    """
+    import sys
+
     from volex.commands.ask import HELP_TEXT, Runner, run_argv
 
     commands = _root_commands()
-    session = build_session(input=input, output=output)
+    piped = input is None and not sys.stdin.isatty()
+    session: Any = _PlainLines(sys.stdin) if piped else build_session(input=input, output=output)
     runner = Runner(ctx, lambda question: _yes_no(session, question), actor="shell")
-    console.print("Volex shell: plain English or CLI syntax. `help` for examples, Ctrl-D to leave.",
-                  markup=False)
+    if not piped:
+        console.print("Volex shell: plain English or CLI syntax. `help` for examples, Ctrl-D "
+                      "to leave.", markup=False)
     while True:
         try:
-            line = session.prompt("volex> ").strip()
+            line = _without_prefix(session.prompt("volex> ").strip())
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -110,7 +131,14 @@ def run_shell(ctx: typer.Context, *, input: Any = None, output: Any = None) -> N
             typer.echo(HELP_TEXT)
             continue
         _run_line(line, commands, runner, run_argv)
-    console.print("bye", markup=False)
+    if not piped:
+        console.print("bye", markup=False)
+
+
+def _without_prefix(line: str) -> str:
+    """`volex data list` typed at the prompt is `data list` (the README's commands, pasted)."""
+    first, _, rest = line.partition(" ")
+    return rest.strip() if first.lower() == "volex" else line
 
 
 def _run_line(line: str, commands: list[str], runner: Any, run_argv: Any) -> None:
@@ -130,8 +158,12 @@ def _run_line(line: str, commands: list[str], runner: Any, run_argv: Any) -> Non
         typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
 
 
-def shell(ctx: typer.Context) -> None:
+def shell(ctx: typer.Context,
+          offline: bool = typer.Option(False, "--offline", help="No network for any line: "
+                                       "cached data and the bundled sample only.")) -> None:
     """Talk to Volex: plain English or CLI syntax, with history and completion."""
+    if offline:
+        ctx.find_root().obj["offline"] = True  # every line's Volex is built offline
     run_shell(ctx)
 
 

@@ -16,17 +16,26 @@ __all__ = ["register"]
 def _trade(ctx: typer.Context, symbol: str, side: str | None, amount: str | None,
            quote: str | None, percent: str | None, limit: str | None, stop_loss: str | None,
            take_profit: str | None, if_confident: bool, min_confidence: str | None, yes: bool,
-           dry_run: bool, as_json: bool, offline: bool, live: bool, reason: str | None) -> None:
+           dry_run: bool, as_json: bool, offline: bool, live: bool, reason: str | None,
+           timeframe: str | None) -> None:
     from volex.agents.execution import describe_block
     from volex.commands.trading_view import plan_panel, result_lines
-    from volex.errors import Cancelled, RiskRejected, TradingHalted
+    from volex.errors import Cancelled, RiskRejected, SignalHeld, TradingHalted
 
     overrides = {k: v for k, v in (("offline", offline or None), ("live", live or None)) if v}
     app = volex(ctx, **overrides)
-    plan = app.plan_trade(symbol, side, amount=amount, quote=quote, percent=percent, limit=limit,
-                          stop_loss=stop_loss, take_profit=take_profit, if_confident=if_confident,
-                          min_confidence=min_confidence)
     out = err_console if as_json else console
+    try:
+        plan = app.plan_trade(symbol, side, amount=amount, quote=quote, percent=percent,
+                              limit=limit, stop_loss=stop_loss, take_profit=take_profit,
+                              if_confident=if_confident, min_confidence=min_confidence,
+                              timeframe=timeframe)
+    except SignalHeld as held:  # an outcome, not an error: nothing to send, exit 0
+        if as_json:
+            print_json({"sent": False, "held": str(held)})
+        else:
+            console.print(str(held))
+        return
     out.print(plan_panel(plan))
     if not plan.approved:
         if as_json:
@@ -66,6 +75,7 @@ AS_JSON = typer.Option(False, "--json", help="Print JSON (the plan goes to stder
 OFFLINE = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only.")
 LIVE = typer.Option(False, "--live", help="Trade live (needs trading.mode = live).")
 REASON = typer.Option(None, "--reason", help="Why (kept in the audit log).")
+TIMEFRAME = typer.Option(None, "--timeframe", "-t", help="With --if-confident: the model's bar length (default: config's, else the one a model is saved for).")
 
 
 def trade(
@@ -76,6 +86,7 @@ def trade(
     stop_loss: str = STOP_LOSS, take_profit: str = TAKE_PROFIT, if_confident: bool = IF_CONFIDENT,
     min_confidence: str = MIN_CONFIDENCE, yes: bool = YES, dry_run: bool = DRY_RUN,
     as_json: bool = AS_JSON, offline: bool = OFFLINE, live: bool = LIVE, reason: str = REASON,
+    timeframe: str = TIMEFRAME,
 ) -> None:
     """Plan a trade, show every risk check, and send it after confirmation."""
     if side is not None and side.lower() not in ("buy", "sell"):
@@ -83,7 +94,8 @@ def trade(
 
         raise UserInputError(f"--side must be buy or sell, not {side!r}")
     _trade(ctx, symbol, side.lower() if side else None, amount, quote, percent, limit, stop_loss,
-           take_profit, if_confident, min_confidence, yes, dry_run, as_json, offline, live, reason)
+           take_profit, if_confident, min_confidence, yes, dry_run, as_json, offline, live, reason,
+           timeframe)
 
 
 def _short_form(side: str):
@@ -95,9 +107,11 @@ def _short_form(side: str):
         if_confident: bool = IF_CONFIDENT, min_confidence: str = MIN_CONFIDENCE,
         yes: bool = YES, dry_run: bool = DRY_RUN, as_json: bool = AS_JSON,
         offline: bool = OFFLINE, live: bool = LIVE, reason: str = REASON,
+        timeframe: str = TIMEFRAME,
     ) -> None:
         _trade(ctx, symbol, side, amount, quote, percent, limit, stop_loss, take_profit,
-               if_confident, min_confidence, yes, dry_run, as_json, offline, live, reason)
+               if_confident, min_confidence, yes, dry_run, as_json, offline, live, reason,
+               timeframe)
 
     command.__doc__ = (f"{side.capitalize()} SYMBOL: `volex trade SYMBOL --side {side}` "
                        "(plan, checks, confirm).")

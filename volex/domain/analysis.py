@@ -39,7 +39,22 @@ class CandleSource(BaseModel):
             "sample": "the bundled sample of real Binance candles",
             "file": f"file {self.name}",
         }[self.kind]
-        return f"{what}, {self.bars} bars, last bar {self.last:%Y-%m-%d %H:%M} UTC" if self.last else what
+        if not self.last:
+            return what
+        age = "" if self.kind == "exchange" else f" ({_age(self.last)} old)"
+        return f"{what}, {self.bars} bars, last bar {self.last:%Y-%m-%d %H:%M} UTC{age}"
+
+
+def _age(last: datetime) -> str:
+    """How old data is, in the unit a person would use (offline data can be months old)."""
+    from datetime import UTC
+
+    days = (datetime.now(UTC) - last).total_seconds() / 86_400
+    if days >= 60:
+        return f"{days / 30.44:.0f} months"
+    if days >= 2:
+        return f"{days:.0f} days"
+    return f"{max(days * 24, 0):.0f} hours"
 
 
 class Macd(BaseModel):

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Literal
+from decimal import ROUND_DOWN, Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_serializer, model_validator
 
 from volex.errors import UserInputError
 
 __all__ = [
+    "TRADING_STATES",
     "Balance",
     "Fill",
     "HaltReport",
@@ -45,7 +46,7 @@ OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 OrderStatus = Literal["open", "closed", "canceled", "rejected", "expired"]
 # Where a price came from: live from the venue, the candle cache, the bundled sample, or set
 # by hand (tests, simulators). Anything but "exchange" is an offline price and is flagged.
-PriceSource = Literal["exchange", "cache", "sample", "manual"]
+PriceSource = Literal["exchange", "cache", "sample", "manual", "file"]
 Mode = Literal["paper", "live"]
 
 
@@ -63,12 +64,10 @@ def decimal_arg(name: str, value: Decimal | float | str | None, *,
     """A number the person typed as a Decimal (None stays None); bad input is UserInputError."""
     if value is None:
         return None
-    text = str(value).strip().replace(",", "").replace("_", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise UserInputError(f"{name}: {value!r} is not a number") from None
-    if not number.is_finite() or (positive and number <= 0):
+    from volex.domain.numbers import parse_decimal
+
+    number = parse_decimal(name, value)
+    if positive and number <= 0:
         raise UserInputError(f"{name} must be a positive number, not {value}")
     return number
 
@@ -96,7 +95,8 @@ class Ticker(BaseModel):
 
     def describe(self) -> str:
         what = {"exchange": "live", "cache": "offline price: cached candle close",
-                "sample": "offline price: bundled sample close", "manual": "set by hand"}
+                "sample": "offline price: bundled sample close", "manual": "set by hand",
+                "file": "price from the replayed candle file"}
         return f"{what[self.source]}, {self.at:%Y-%m-%d %H:%M} UTC"
 
 
@@ -258,6 +258,9 @@ class RiskCheck(BaseModel):
     message: str               # plain words; when blocked says by how much
 
 
+TRADING_STATES = ("ACTIVE", "HALTED", "REDUCE-ONLY")
+
+
 class HaltState(BaseModel):
     """Whether trading is halted, shared by every process using the store.
 
@@ -270,6 +273,29 @@ class HaltState(BaseModel):
     reason: str | None = None
     since: datetime | None = None
     actor: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_public_shape(cls, data: Any) -> Any:
+        """Accept the shape every --json prints (``state``) as well as the stored flags."""
+        if isinstance(data, dict) and "state" in data and "active" not in data:
+            label = str(data["state"]).upper()
+            if label not in TRADING_STATES:
+                raise ValueError(f"unknown trading state {data['state']!r}: "
+                                 f"one of {', '.join(TRADING_STATES)}")
+            data = {k: v for k, v in data.items() if k != "state"}
+            data.update(active=label != "ACTIVE", reduce_only=label == "REDUCE-ONLY")
+        return data
+
+    @model_serializer(mode="plain")
+    def _public_shape(self) -> dict[str, Any]:
+        """One shape wherever the trading state is shown: state, then who, when and why.
+
+        A flag named ``active`` read as "trading is active" inverted the meaning for scripts,
+        so the flags never leave the process; ``state`` says it in words.
+        """
+        return {"state": self.label, "actor": self.actor,
+                "since": self.since.isoformat() if self.since else None, "reason": self.reason}
 
     @property
     def label(self) -> str:

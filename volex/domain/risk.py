@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -15,6 +15,8 @@ LIMIT_HELP: dict[str, str] = {
     "max_position_quote": "largest position in one symbol, in quote currency",
     "max_position_pct": "largest position in one symbol, % of equity",
     "max_exposure_pct": "all positions together, % of equity",
+    "max_open_positions": "symbols held at once (the portfolio allocator's slots)",
+    "max_asset_pct": "largest share of equity one asset may reach by a buy (portfolio cap), %",
     "max_daily_loss_pct": "loss since 00:00 UTC, % of the day's starting equity, that halts "
                           "trading (reduce-only)",
     "risk_per_trade_pct": "equity risked per trade when sizing from the stop distance, %",
@@ -32,6 +34,9 @@ class RiskLimits(BaseModel):
     max_position_quote: Decimal = Field(Decimal(5000), gt=0)
     max_position_pct: Decimal = Field(Decimal(25), gt=0, le=100)
     max_exposure_pct: Decimal = Field(Decimal(80), gt=0, le=100)
+    # 20 slots: a buy with no size takes equity / 20 = the 5% of equity it always took.
+    max_open_positions: int = Field(20, ge=1, le=1000)
+    max_asset_pct: Decimal = Field(Decimal(100), gt=0, le=100)
     max_daily_loss_pct: Decimal = Field(Decimal(5), gt=0, le=100)
     risk_per_trade_pct: Decimal = Field(Decimal(1), gt=0, le=10)
     max_open_orders: int = Field(10, ge=1, le=1000)
@@ -49,14 +54,10 @@ class RiskLimits(BaseModel):
 
 
 def parse_limit_value(name: str, raw: str) -> Decimal | int:
-    text = raw.strip().rstrip("%").replace(",", "").replace("_", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise UserInputError(f"bad value for {name}: {raw!r} is not a number") from None
-    if not value.is_finite():
-        raise UserInputError(f"bad value for {name}: {raw!r} is not a finite number")
-    if name == "max_open_orders":
+    from volex.domain.numbers import parse_decimal
+
+    value = parse_decimal(f"bad value for {name}", raw.strip().rstrip("%"))
+    if name in ("max_open_orders", "max_open_positions"):
         if value != value.to_integral_value():
             raise UserInputError(f"bad value for {name}: {raw!r} is not a whole number")
         return int(value)

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from volex.domain.news import SentimentFacts
+
 __all__ = [
     "Action",
     "ComponentView",
@@ -96,6 +98,7 @@ class DecisionInputs(BaseModel):
     model_missing: str | None = None  # why there is no model outlook
     proposed_action: Action = "hold"  # before the LLM check
     proposed_confidence: float = 0.0
+    sentiment: SentimentFacts | None = None  # stored news seen by the bar's close
 
     def digest(self) -> str:
         """A short, stable fingerprint of these inputs (same inputs, same digest)."""

@@ -7,10 +7,13 @@ trading, alerts, infrastructure); every part reaches agents only through the run
 from __future__ import annotations
 
 from volex.facade.alerts import AlertFacade
+from volex.facade.autopilot import AutopilotFacade
 from volex.facade.cluster import ClusterFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.models import ModelFacade
+from volex.facade.monitor import MonitorFacade
+from volex.facade.news import NewsFacade
 from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
@@ -21,7 +24,8 @@ __all__ = ["Volex"]
 
 
 class Volex(MarketFacade, ModelFacade, SignalFacade, ClusterFacade, StrategyFacade,
-            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, TokenFacade):
+            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
+            AutopilotFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

@@ -39,7 +39,7 @@ class AlertFacade(FacadeBase):
         settings = self.settings
         halt = self.halt_state()
         return {
-            "trading": halt.label, "halt": halt.model_dump(mode="json"),
+            "trading": halt.model_dump(mode="json"),
             "mode": self.trading_mode,
             "configured_mode": settings.trading.mode,
             "exchange": settings.exchange, "offline": settings.offline,

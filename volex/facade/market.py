@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from volex.domain.timeframes import normalize_timeframe
 from volex.facade.base import FacadeBase
@@ -65,7 +65,12 @@ class MarketFacade(FacadeBase):
                    exchange: str | None = None,
                    progress: Callable[[int, int], None] | None = None) -> tuple[str, int]:
         """Download and cache candles from ``since``; returns (market, rows written)."""
+        from volex.errors import ConfigError
+
         tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        if self.settings.offline:
+            raise ConfigError("fetching needs the network, and offline is on (offline = true in "
+                              "config or VOLEX_OFFLINE); `volex data import FILE` works offline")
         since_ms = int(since.timestamp() * 1000) if since else None
         return self.runtime.research.fetch(self.symbol(symbol), tf, exchange or self.settings.exchange,
                                            since_ms=since_ms, progress=progress)
@@ -77,6 +82,7 @@ class MarketFacade(FacadeBase):
 
         tf = normalize_timeframe(timeframe)
         frame = read_candles_file(path)
+        _check_spacing(frame, tf, path)
         venue = exchange or self.settings.exchange
         rows = self.runtime.store.candles.save(venue, self.symbol(symbol), tf, frame)
         self.runtime.store.audit.record(self.actor, "data.import", self.symbol(symbol),
@@ -84,6 +90,37 @@ class MarketFacade(FacadeBase):
                                                  "exchange": venue})
         return rows
 
+    def quotes(self, exchange: str | None = None) -> set[str] | None:
+        """The quote currencies of ``exchange``'s spot markets; None when it cannot be asked."""
+        from volex.errors import VolexError
+
+        if self.settings.offline:
+            return None
+        try:
+            markets = self.runtime.market_data(exchange or self.settings.exchange).markets()
+        except VolexError:
+            return None
+        return {symbol.split("/")[1].split(":")[0] for symbol in markets if "/" in symbol}
+
     def cached_data(self) -> list[CachedSeries]:
         """What the candle cache holds: ranges and gaps per series."""
         return self.runtime.store.candles.series()
+
+
+def _check_spacing(frame: Any, timeframe: str, path: str | Path) -> None:
+    """Refuse a file whose bars are not ``timeframe`` apart (daily bars cached as 2h)."""
+    import numpy as np
+
+    from volex.domain.timeframes import timeframe_ms
+    from volex.errors import UserInputError
+
+    stamps = frame["timestamp"].astype("int64").to_numpy()
+    if len(stamps) < 3:
+        return
+    step = float(np.median(np.diff(stamps)))
+    if step != timeframe_ms(timeframe):
+        from volex.ml.features import infer_timeframe
+
+        found = infer_timeframe(stamps)
+        raise UserInputError(f"{path}: its bars are {found} apart, not {timeframe} "
+                             f"(import it with --timeframe {found})")

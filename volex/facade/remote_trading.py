@@ -46,15 +46,16 @@ class RemoteTradingFacade(TradingFacade):
     def plan_trade(self, symbol: str, side: str | None = None, *, amount: Any = None,
                    quote: Any = None, percent: Any = None, limit: Any = None,
                    stop_loss: Any = None, take_profit: Any = None, if_confident: bool = False,
-                   min_confidence: Any = None) -> TradePlan:
+                   min_confidence: Any = None, timeframe: str | None = None) -> TradePlan:
         if self._remote is None:
             return super().plan_trade(symbol, side, amount=amount, quote=quote, percent=percent,
                                       limit=limit, stop_loss=stop_loss, take_profit=take_profit,
-                                      if_confident=if_confident, min_confidence=min_confidence)
+                                      if_confident=if_confident, min_confidence=min_confidence,
+                                      timeframe=timeframe)
         return self._remote.plan(self.symbol(symbol), side, amount=amount, quote=quote,
                                  percent=percent, limit=limit, stop_loss=stop_loss,
                                  take_profit=take_profit, if_confident=if_confident,
-                                 min_confidence=min_confidence)
+                                 min_confidence=min_confidence, timeframe=timeframe)
 
     def trade(self, plan: TradePlan, *, reason: str | None = None) -> TradeResult:
         if self._remote is None:

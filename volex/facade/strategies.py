@@ -12,8 +12,10 @@ from volex.facade.base import FacadeBase
 if TYPE_CHECKING:
     from volex.agents.strategy_runner import BarReport, RunSpec
     from volex.backtest.engine import BacktestConfig
+    from volex.backtest.portfolio_service import PortfolioRun
     from volex.backtest.service import BacktestRun, OptimizeRun
     from volex.domain.candles import CandleSet
+    from volex.portfolio.allocator import AllocationRules
     from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["StrategyFacade"]
@@ -54,7 +56,7 @@ class StrategyFacade(FacadeBase):
 
         change = change_state(self.strategy_store, name, state, file)
         self.runtime.store.audit.record(self.actor, "strategy.state", change["strategy"],
-                                        details=change)
+                                        f"{change['from']} -> {change['to']}", details=change)
         return change
 
     def backtest(self, strategy: str, symbols: list[str], *, timeframe: str | None = None,
@@ -70,12 +72,49 @@ class StrategyFacade(FacadeBase):
         from volex.backtest.service import Window, run_backtests
 
         return run_backtests(self._candle_loader(offline), self.strategy_store, strategy, symbols,
-                             timeframe=timeframe, window=Window(days, since, until), data=data,
+                             timeframe=self._window_timeframe(timeframe, data),
+                             window=Window(days, since, until), data=data,
                              params=params, walk_forward=walk_forward, strategy_file=strategy_file,
                              config=self._backtest_config(cash, fee, slippage_bps, stop_loss_pct,
                                                           take_profit_pct), on_step=on_step)
 
-    def optimize(self, strategy: str, symbol: str, *, timeframe: str | None = None,
+    def portfolio_rules(self, *, max_open: int = 3, stake: str = "slots",
+                        stake_amount: float | None = None, max_asset_pct: float = 100.0,
+                        max_exposure_pct: float = 100.0) -> AllocationRules:
+        """Allocation rules for a portfolio backtest; ``volatility`` risks the risk agent's
+        ``risk_per_trade_pct`` per trade, as live sizing does."""
+        from volex.portfolio.allocator import AllocationRules
+
+        risk = (float(self.runtime.risk.limits().risk_per_trade_pct) if stake == "volatility"
+                else 1.0)
+        return AllocationRules(max_open=max_open, stake=stake, stake_amount=stake_amount,
+                               max_asset_pct=max_asset_pct, max_exposure_pct=max_exposure_pct,
+                               risk_per_trade_pct=risk)
+
+    def backtest_portfolio(self, strategy: str, symbols: list[str], rules: AllocationRules, *,
+                           timeframe: str | None = None, days: float | None = None,
+                           since: str | datetime | None = None,
+                           until: str | datetime | None = None, data: str | Path | None = None,
+                           params: dict[str, Any] | None = None, cash: float | None = None,
+                           fee: float | None = None, slippage_bps: float = 0.0,
+                           stop_loss_pct: float | None = None,
+                           take_profit_pct: float | None = None,
+                           walk_forward: int | None = None,
+                           strategy_file: str | Path | None = None, offline: bool | None = None,
+                           on_step: Callable[[int, int, str], None] | None = None
+                           ) -> PortfolioRun:
+        """Backtest ``strategy`` over all ``symbols`` from one account (``rules`` allocate)."""
+        from volex.backtest.portfolio_service import run_portfolio_backtest
+        from volex.backtest.service import Window
+
+        return run_portfolio_backtest(
+            self._candle_loader(offline), self.strategy_store, strategy, symbols, rules,
+            timeframe=timeframe, window=Window(days, since, until), data=data, params=params,
+            walk_forward=walk_forward, strategy_file=strategy_file,
+            config=self._backtest_config(cash, fee, slippage_bps, stop_loss_pct,
+                                         take_profit_pct), on_step=on_step)
+
+    def optimize(self, strategy: str, symbol: str | list[str], *, timeframe: str | None = None,
                  days: float | None = None, since: str | datetime | None = None,
                  until: str | datetime | None = None, data: str | Path | None = None,
                  method: str = "grid", trials: int | None = None, objective: str = "sharpe",
@@ -84,17 +123,21 @@ class StrategyFacade(FacadeBase):
                  cash: float | None = None, fee: float | None = None, slippage_bps: float = 0.0,
                  save: bool = False, strategy_file: str | Path | None = None,
                  offline: bool | None = None,
-                 on_progress: Callable[[int, int, Any], None] | None = None) -> OptimizeRun:
-        """Grid or Bayesian (TPE) search of ``strategy``'s parameters; ``save`` keeps the best."""
+                 on_progress: Callable[[int, int, Any], None] | None = None,
+                 portfolio: AllocationRules | None = None) -> OptimizeRun:
+        """Grid or Bayesian (TPE) search of ``strategy``'s parameters; ``save`` keeps the best.
+
+        With ``portfolio``, one parameter set for every market of ``symbol`` together."""
         from volex.backtest.service import Window, run_optimization
 
         run = run_optimization(
             self._candle_loader(offline), self.strategy_store if save else None, strategy, symbol,
-            timeframe=timeframe,
+            timeframe=self._window_timeframe(timeframe, data),
             window=Window(days, since, until), data=data, method=method, trials=trials,
             objective=objective, walk_forward=walk_forward, jobs=jobs, storage=storage,
             study=study, fixed=params, config=self._backtest_config(cash, fee, slippage_bps),
-            save=save, strategy_file=strategy_file, on_progress=on_progress)
+            save=save, strategy_file=strategy_file, on_progress=on_progress,
+            portfolio=portfolio)
         if run.saved is not None:
             self.runtime.store.audit.record(self.actor, "strategy.params", run.saved.name,
                                             details={"params": run.saved.best_params,
@@ -160,6 +203,14 @@ class StrategyFacade(FacadeBase):
             details={"strategy": spec.strategy.name, "timeframe": spec.timeframe,
                      "params": spec.params, "mode": spec.mode, "once": once})
         self.runtime.strategy_runner.run(spec, on_bar, once=once)
+
+    def _window_timeframe(self, timeframe: str | None, data: str | Path | None) -> str | None:
+        """The timeframe to size a window with: a data file's own is inferred, else config's.
+
+        Without it the loader fell back to its default bar count, and --days 3000 quietly
+        tested the last 1,000 bars.
+        """
+        return timeframe if timeframe or data else self.settings.timeframe
 
     def _candle_loader(self, offline: bool | None) -> Callable[..., CandleSet]:
         def load(symbol: str, timeframe: str | None, data: str | Path | None,

@@ -55,11 +55,12 @@ class TradingFacade(FacadeBase):
     def plan_trade(self, symbol: str, side: str | None = None, *, amount: Any = None,
                    quote: Any = None, percent: Any = None, limit: Any = None,
                    stop_loss: Any = None, take_profit: Any = None, if_confident: bool = False,
-                   min_confidence: Any = None) -> TradePlan:
+                   min_confidence: Any = None, timeframe: str | None = None) -> TradePlan:
         """The trade plan: size, expected fill and fees, stop and target, every risk check.
 
         Sends nothing. With no size the risk agent sizes the order. ``if_confident`` takes
-        the side and confidence from the signal agent when there is one (else needs ``side``).
+        the side and confidence from the signal agent's model for ``timeframe`` (default: the
+        configured one, else the one timeframe a model is saved for); a hold raises SignalHeld.
         """
         from volex.domain.orders import decimal_arg
         from volex.errors import UserInputError
@@ -74,7 +75,7 @@ class TradingFacade(FacadeBase):
             raise UserInputError(f"--min-confidence must be between 0 and 1, not {min_confidence}")
         confidence = None
         if if_confident:
-            side, confidence = self._confident_side(symbol, side)
+            side, confidence = self._confident_side(symbol, side, timeframe)
         if side not in ("buy", "sell"):
             raise UserInputError("say --side buy or --side sell (or use `volex buy` / `volex sell`)")
         return self._execution().plan(
@@ -84,16 +85,25 @@ class TradingFacade(FacadeBase):
             take_profit_pct=decimal_arg("--take-profit", take_profit), confidence=confidence,
             min_confidence=floor)
 
-    def _confident_side(self, symbol: str, side: str | None) -> tuple[str | None, float | None]:
-        from volex.errors import RiskRejected
+    def _confident_side(self, symbol: str, side: str | None,
+                        timeframe: str | None) -> tuple[str | None, float | None]:
+        from volex.errors import SignalHeld
 
-        decision = self.decide(symbol)
+        decision = self.decide(symbol, timeframe or self._model_timeframe(symbol))
         action, confidence = decision.action, decision.confidence
         if action not in ("buy", "sell") or (side is not None and side != action):
             why = decision.why_hold(0.0) if action == "hold" else f"not {side}"
-            raise RiskRejected(f"held: the signal says {action} for {decision.symbol} "
-                               f"({confidence:.2f}): {why}")
+            raise SignalHeld(f"held: the signal says {action} for {decision.symbol} "
+                             f"{decision.timeframe} ({confidence:.2f}): {why}")
         return action, confidence
+
+    def _model_timeframe(self, symbol: str) -> str | None:
+        """The configured timeframe, unless the only model saved for ``symbol`` is another's."""
+        if self.has_model(symbol):
+            return None
+        name = self.symbol(symbol)
+        saved = {m.timeframe for m in self.models() if m.symbol == name}
+        return saved.pop() if len(saved) == 1 else None
 
     def trade(self, plan: TradePlan, *, reason: str | None = None) -> TradeResult:
         """Send a planned trade (re-checked against the state now), then its stop and target."""

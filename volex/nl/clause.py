@@ -20,9 +20,17 @@ from volex.nl.entities import (
     take_strategy,
     take_timeframe,
 )
-from volex.nl.intents import CLOSING_RE, FLATTEN_RE, HELP_EXACT, detect_intent, side_of
+from volex.nl.intents import (
+    CLOSING_RE,
+    FLATTEN_RE,
+    HELP_EXACT,
+    QUESTION_RE,
+    TRY_RE,
+    detect_intent,
+    side_of,
+)
 from volex.nl.lexicon import FILLER_RE, normalize_text, word_set
-from volex.nl.numbers import NUM, Scan, find_numbers, number_at
+from volex.nl.numbers import NUM, Scan, decimal_comma_problems, find_numbers, number_at
 
 __all__ = ["parse_clause"]
 
@@ -36,6 +44,11 @@ _TRIALS = re.compile(
     rf"(?<![\w.])(?P<num>{NUM})\s?(?:trials?|iterations?|runs?|evals?|evaluations?|tries|rounds)\b"
     rf"|\b(?:trials?|iterations?|runs?)\s?(?:=|:|of)?\s?(?P<num2>{NUM})"
 )
+# "together", "as a portfolio", "in one account"; "with 3 slots", "max 3 open positions".
+_PORTFOLIO = re.compile(r"\b(?:together|as (?:a|one) (?:portfolio|basket)|(?:in|from) one "
+                        r"account|portfolio(?: backtest)?)\b")
+_SLOTS = re.compile(rf"\b(?:with )?(?P<num>{NUM}) (?:slots?|open positions?|positions at once)\b"
+                    rf"|\bmax(?:imum)? (?:of )?(?P<num2>{NUM}) open(?: positions?)?\b")
 _BELOW = re.compile(
     r"\b(?:below|under|beneath|lower than|less than|drops?|falls?|dips?|sinks?|"
     r"dumps?|crash(?:es)?|declines?|goes down|tanks?)\b|<"
@@ -46,7 +59,6 @@ _ABOVE = re.compile(
 )
 _TOUCH = re.compile(r"\b(?:hits?|reach(?:es)?|touch(?:es)?|cross(?:es)?|gets? to|at)\b")
 _SHOW_LIMITS = re.compile(r"\b(?:show|what|list|display|see|view|current|my)\b")
-_HOW_DID = re.compile(r"\bhow (?:did|would|does|has|have)\b")
 _PRONOUN = re.compile(r"\b(?:it|them|that|this|this one|that one|the same|same one)\b")
 _LEFTOVER_STOP = word_set(
     "a an the my me i to of on in at for with and or is are be it its this that them all some "
@@ -98,14 +110,22 @@ def parse_clause(text: str, default_quote: str = "USDT") -> dict[str, Any]:
         intent = "trade"
     if intent == "unknown" and symbols:
         intent, priority = "analyze", 45
-    if intent == "analyze" and strategy and _HOW_DID.search(scan.text):
+    if intent in {"analyze", "unknown"} and strategy and scan.take(TRY_RE):
         intent, priority = "backtest", 86
+    if intent == "trade" and QUESTION_RE.match(scan.text):
+        intent, priority = "signals", 75
     if intent == "unknown" and (if_confident or stop_loss) and symbols:
         intent = "trade"
     side = side_of(scan.text) if intent == "trade" else None
+    if intent == "optimize":  # before the cue goes: "grid search" is both cue and method
+        out["method"] = (
+            "bayes" if scan.take(_METHOD_BAYES) else "grid" if scan.take(_METHOD_GRID) else None
+        )
     if cue:
         scan.blank(cue.start(), cue.end())
     out.update(intent=intent, strategy=strategy, params=params)
+    if intent in ("trade", "risk"):  # "buy 0,5 eth" is not 5 ETH (normalising splits it)
+        errors[:0] = decimal_comma_problems(text)
     filler = _INTENT_FIELDS.get(intent)
     if filler:
         symbols = filler(scan, out, symbols, errors, closing=closing, side=side)
@@ -201,10 +221,15 @@ def _alert(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list
 
 
 def _research(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
+    slots = scan.take(_SLOTS)
+    if slots:
+        count = number_at(slots, "num" if slots.group("num") else "num2")
+        if float(count).is_integer() and count >= 1:
+            out["max_open"] = int(count)
+        else:
+            errors.append("slots must be a positive whole number")
+    out["portfolio"] = bool(scan.take(_PORTFOLIO)) or slots is not None
     if out["intent"] == "optimize":
-        out["method"] = (
-            "bayes" if scan.take(_METHOD_BAYES) else "grid" if scan.take(_METHOD_GRID) else None
-        )
         match = scan.take(_TRIALS)
         if match:
             trials = number_at(match, "num" if match.group("num") else "num2")

@@ -88,6 +88,8 @@ class Command(BaseModel):
     lookback_days: int | None = None
     method: Literal["grid", "bayes"] | None = None
     trials: int | None = None
+    portfolio: bool = Field(False, description="backtest/optimize the symbols as one account")
+    max_open: int | None = Field(None, ge=1, description="portfolio slots (positions at once)")
     flatten: bool = False
     reduce_only: bool = False
     condition: Literal["above", "below"] | None = None

@@ -189,6 +189,9 @@ _UNKNOWN_STRATEGY = re.compile(
 )
 
 
+_NAMED_CROSS = re.compile(r"\b(?:golden|death) cross")
+
+
 def take_strategy(scan: Scan) -> tuple[str | None, dict[str, float], str | None]:
     """(strategy name, params said with it, name of an unknown strategy if one was asked for)."""
     name = None
@@ -197,6 +200,8 @@ def take_strategy(scan: Scan) -> tuple[str | None, dict[str, float], str | None]
         match = scan.find(pattern)
         if match:
             name = strategy
+            if _NAMED_CROSS.search(match.group(0)):  # the names traders use mean 50 / 200
+                params.update(fast=50, slow=200)
             scan.blank(match.start(), match.end())
             rest = scan.text[match.end() :]
             nums = _PARAM_NUMS.match(rest)
@@ -230,13 +235,24 @@ def take_strategy(scan: Scan) -> tuple[str | None, dict[str, float], str | None]
 
 
 def risk_setting(scan: Scan) -> str | None:
-    """Which risk limit the text names, consumed from the scan ('max_position' is resolved later)."""
+    """Which risk limit the text names, consumed from the scan ('max_position' is resolved later).
+
+    The words of the phrase are consumed, its numbers are not: a phrase may hold the value
+    ("don't lose more than 4% a day"), which the risk reader takes next.
+    """
     for pattern, name in RISK_SETTING_RES:
-        match = scan.take(pattern)
+        match = scan.find(pattern)
         if match:
+            for word in _NOT_A_NUMBER.finditer(match.group(0)):
+                scan.blank(match.start() + word.start(), match.start() + word.end())
             scan.take(_PER_TRADE)
+            while scan.take(_LIMIT_WORDS):
+                pass
             return name
     return None
 
 
 _PER_TRADE = re.compile(r"\b(?:per|each|a|every) trade\b")
+_NOT_A_NUMBER = re.compile(r"[a-z][^\s]*")
+# What is left of a limit said as a verb once its setting and value are read.
+_LIMIT_WORDS = re.compile(r"\b(?:do not|never|let|each|every|no more than|more than|at most)\b")

@@ -9,6 +9,8 @@ __all__ = [
     "COMMAND_START",
     "FLATTEN_RE",
     "HELP_EXACT",
+    "QUESTION_RE",
+    "TRY_RE",
     "detect_intent",
     "side_of",
 ]
@@ -59,8 +61,14 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 "optimize",
                 (
                     r"\b(?:optimi[sz]e|optimi[sz]ation|optimi[sz]ing|tune|tuning|"
-                    r"hyper-?param\w*|param(?:eter)? (?:search|sweep)|best (?:params?|parameters|settings)|"
-                    r"grid search|bayes|bayesian|optuna|sweep)\b"
+                    r"hyper-?param\w*|param(?:eter)? (?:search|sweep)|grid[- ]search\w*|bayes|"
+                    r"bayesian|optuna|sweep)\b"
+                    # the best settings of a strategy, asked any way round ("find the best sma
+                    # settings", "which rsi parameters work best", "fit the macd parameters")
+                    r"|\b(?:best|optimal|optimum|ideal)\b(?:\s+\S+){0,4}?\s+(?:params?|parameters|settings|values|combo|"
+                    r"combination)\b|\b(?:params?|parameters|settings|values)\b(?:\s+\S+){0,3}?"
+                    r"\s+best\b|\b(?:fit|calibrate|search|tune)\b(?:\s+\S+){0,4}?\s+(?:params?|"
+                    r"parameters|settings)\b"
                 ),
             ),
             (
@@ -90,12 +98,21 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 ),
             ),
             (
+                76,
+                "analyze",
+                (
+                    r"\b(?:indicators?|charts?|technicals?|candles?|price action|oscillators?)\b"
+                    r"(?:\s+\S+){0,3}?\s+(?:say|says|saying|tell|tells|telling|show|shows|showing|"
+                    r"suggest\w*|look|looks|looking|read|reads|point|pointing)\b"
+                ),
+            ),
+            (
                 75,
                 "signals",
                 (
-                    r"\b(?:should i (?:buy|sell|long|short|trade|get)|buy or sell|"
+                    r"\b(?:should (?:i|we) (?:be )?(?:buy|sell|long|short|trade|get|buying|selling|trading)|buy or sell|"
                     r"what (?:should i|to) (?:buy|sell|trade)|signals?|trade ideas?|ideas|"
-                    r"opportunit(?:y|ies)|say about|says about|(?:good|right|bad) time to|worth (?:buying|selling)|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
+                    r"opportunit(?:y|ies)|say about|says about|worth (?:buying|selling)|(?:good|right|bad|smart|wise|great|ideal|best) (?:time|moment|idea|point|entry) to|too (?:late|early|soon) to|wise to|smart to|setups?|scan|screen(?:er)?|good trades?|recommend\w*)\b"
                 ),
             ),
             (
@@ -113,6 +130,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 "balance",
                 (
                     r"\b(?:balances?|how much (?:cash|money|usd|usdt|do i have|is in|have i)|"
+                    r"how (?:much|many)\s+(?:\w+\s+){0,2}(?:do i (?:have|own|hold)|have i(?: got)?)|"
                     r"funds|wallet|equity|buying power|cash|net worth|account(?: value)?|available)\b"
                 ),
             ),
@@ -125,6 +143,21 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
                 ),
             ),
             (61, "orders", r"\b(?:orders?|pending|working|fills?|order history|open trades)\b"),
+            (
+                64,
+                "status",
+                (
+                    # "are the agents ok?", "is volex working", "any problems with the system"
+                    r"^(?:is|are) (?:the |all the |all |our |my |your )?(?:agents?|services?|systems?|"
+                    r"workers?|everything|things|anything|processes|components|bot|setup)\b|"
+                    r"^(?:is|are) (?:working|running|up|alive|healthy|fine|alright|all right|"
+                    r"broken|down)\b|"
+                    r"^(?:everything|all|things|agents?|services?|system) (?:ok|okay|alright|"
+                    r"all right|fine|good|healthy|working|running|up)\b|^(?:everything|things)$|"
+                    r"\b(?:problems?|issues?|errors?|anything wrong|something wrong) with "
+                    r"(?:the )?(?:system|agents?|services?|bot|volex|setup)\b"
+                ),
+            ),
             (
                 55,
                 "status",
@@ -160,6 +193,16 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
 HELP_EXACT = re.compile(
     r"^\W*(?:please\W*)?(?:help|h|\?|man|usage|commands|examples|what can (?:you|i) (?:do|say|ask)|"
     r"how does this work|what do you do|what are the commands)\W*(?:please\W*)?$"
+)
+# A clause asked as a yes/no question ("is eth a buy?", "would now be a good time to sell")
+# asks for advice, never places an order.
+QUESTION_RE = re.compile(r"^(?:is|are|was|were|would|should|does|do|am|will|has|have)\b")
+# Verbs that try a named strategy out on history: with a strategy they ask for a backtest
+# ("test sma cross on btc", "try macd on sol", "see how the breakout does on eth").
+TRY_RE = re.compile(
+    r"\b(?:test|tests|testing|try|trial|run|give\b.{0,40}\b(?:a )?(?:try|go|spin|whirl)|"
+    r"(?:see|check|show(?: me)?) how|how (?:well )?(?:does|did|would|will|has|have|do)|"
+    r"performs?|performed|performance|would have)\b"
 )
 # Closing words: with a symbol they sell 100 percent of it, alone they flatten everything.
 CLOSING_RE = re.compile(

@@ -248,13 +248,24 @@ TIMEFRAME_WORDS: dict[str, str] = {
     "quarter hour": "15m",
 }
 
+# A limit said as a verb: "limit position size to 1000", "cap each order at 200", "keep
+# orders under 300". The verb, then an optional determiner, then what is limited; the value
+# must follow (a number after to/at/under...), so "place a limit order to buy" stays an order.
+_LIMIT_VERB = r"(?:(?:^|\b(?:to|and|also|then) )limit|\b(?:cap|restrict|keep|hold|set))"
+_WHICH = r"(?: the| my| our| each| every| any| a single| single| all)?"
+_TO_VALUE = r"(?= (?:to|at|under|below|beneath|at most|no more than|of|=) ?\$?\d)"
+# "do not let a single order exceed 200", "no order above 300"
+_EXCEED = r" (?:exceed|exceeds|go over|goes over|be over|be above|above|over|be (?:more|bigger|larger) than)"
+_PER_DAY = r" ?(?:a|per|each|every|in a|in one|on any) day\b"
 RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
         (
             (
                 r"\b(?:max(?:imum)? )?daily (?:loss|drawdown)(?: limit)?\b|"
-                r"\bmax(?:imum)? loss (?:per|a) day\b|\bloss limit\b"
+                r"\bmax(?:imum)? loss (?:per|a) day\b|\bloss limit\b|"
+                r"\b(?:lose|losing|loss(?:es)?|drawdown|down)\b(?: (?:more than|over|above|"
+                rf"beyond|exceeding|of|at|to))? \$?[\d.,]+ ?%?{_PER_DAY}"
             ),
             "max_daily_loss_pct",
         ),
@@ -267,23 +278,34 @@ RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             (r"\bmax(?:imum)? (?:total )?exposure\b|\b(?:total )?exposure limit\b|"
-            r"\bexposure(?= (?:to|at|=|of)? ?[\d.]+ ?%)"),
+            r"\bexposure(?= (?:to|at|=|of)? ?[\d.]+ ?%)|"
+            rf"{_LIMIT_VERB}{_WHICH}(?: total)? exposure{_TO_VALUE}"),
             "max_exposure_pct",
         ),
         (
             (
                 r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"
                 r"\blimit (?:the )?(?:number of )?open orders\b|"
-                r"\bmax(?:imum)? (?:number of )?orders\b"
+                r"\bmax(?:imum)? (?:number of )?orders\b|"
+                r"\b(?:max(?:imum)?|at most|no more than|up to)(?: of)? \d+ open orders\b|"
+                rf"{_LIMIT_VERB}{_WHICH} (?:number of )?open orders{_TO_VALUE}"
             ),
             "max_open_orders",
         ),
         (
-            r"\bmax(?:imum)? order(?: size| value| amount)?\b|\border (?:size )?limit\b",
+            (
+                r"\bmax(?:imum)? order(?: size| value| amount)?\b|\border (?:size )?limit\b|"
+                rf"{_LIMIT_VERB}{_WHICH} orders?(?: size| sizes| value| amount)?{_TO_VALUE}|"
+                rf"\b(?:single|each|every|any|one|an?|no) order{_EXCEED}(?= ?\$?\d)"
+            ),
             "max_order_quote",
         ),
         (
-            r"\bmax(?:imum)? position(?: size| value)?\b|\bposition (?:size )?limit\b",
+            (
+                r"\bmax(?:imum)? position(?: size| value)?\b|\bposition (?:size )?limit\b|"
+                rf"{_LIMIT_VERB}{_WHICH} positions?(?: size| sizes| value)?{_TO_VALUE}|"
+                rf"\b(?:single|each|every|any|one|a|no) position{_EXCEED}(?= ?\$?\d)"
+            ),
             "max_position",
         ),
     )

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["NUM", "Scan", "find_numbers", "number_at", "to_number"]
+from volex.domain.numbers import strip_thousands
+from volex.errors import UserInputError
+
+__all__ = ["NUM", "Scan", "decimal_comma_problems", "find_numbers", "number_at", "to_number"]
 
 # A number: 1,000 | 0.5 | .5 | 60k | 2.5m | 1 thousand | 3 grand. It never starts inside
 # another number, which also keeps every search linear on long runs of digits.
@@ -34,13 +37,31 @@ _MULTIPLIERS = {
 
 
 def to_number(raw: str) -> float:
-    """'1,000' -> 1000.0, '2.5k' -> 2500.0, '-5' -> -5.0, '.5' -> 0.5."""
+    """'1,000' -> 1000.0, '2.5k' -> 2500.0, '-5' -> -5.0, '.5' -> 0.5 (ValueError for '0,5')."""
     match = _PARTS.match(raw.strip().lstrip("$"))
     if not match or not match.group("digits").strip(","):
         raise ValueError(f"not a number: {raw!r}")
-    value = float(match.group("digits").replace(",", "")) * _MULTIPLIERS[match.group("suffix")]
+    try:
+        digits = strip_thousands(match.group("digits"))
+    except UserInputError as exc:
+        raise ValueError(str(exc)) from None
+    value = float(digits) * _MULTIPLIERS[match.group("suffix")]
     value = round(value, 10)
     return -value if match.group("neg") else value
+
+
+_COMMA_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d+)+(?:\.\d+)?(?![\w,])")
+
+
+def decimal_comma_problems(text: str) -> list[str]:
+    """Why each number in ``text`` that could be read two ways (``0,5``) is refused."""
+    problems = []
+    for match in _COMMA_NUMBER.finditer(text):
+        try:
+            strip_thousands(match.group())
+        except UserInputError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def number_at(match: re.Match[str], group: str = "num") -> float:

@@ -121,6 +121,10 @@ def _research(command: Command) -> list[list[str]]:
         options += ["--days", str(command.lookback_days)]
     for name, value in command.params.items():
         options += ["--param", f"{name}={number(value)}"]
+    if command.portfolio:
+        options += ["--portfolio"]
+        if command.max_open is not None:
+            options += ["--max-open", str(command.max_open)]
     if command.intent == "backtest":
         for flag, value in (("--stop-loss", command.stop_loss_pct),
                             ("--take-profit", command.take_profit_pct)):
@@ -131,6 +135,8 @@ def _research(command: Command) -> list[list[str]]:
         options += ["--method", command.method]
     if command.trials is not None:
         options += ["--trials", str(command.trials)]
+    if command.portfolio:
+        return [["optimize", command.strategy, *symbols, *options]]
     return [["optimize", command.strategy, symbol, *options] for symbol in symbols]
 
 

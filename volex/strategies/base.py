@@ -8,6 +8,7 @@ DataFrame with timestamp, open, high, low, close, volume, or a dict of numpy arr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -22,7 +23,8 @@ __all__ = [
     "ParamValue",
     "Strategy",
     "as_array",
-    "crossover_state",
+    "cross_position",
+    "crossed_above",
     "hysteresis",
     "parse_param_args",
 ]
@@ -59,6 +61,8 @@ class Param:
             value = float(raw)
         except (TypeError, ValueError):
             raise UserInputError(f"parameter {self.name}: {raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UserInputError(f"parameter {self.name}: {raw!r} is not a finite number")
         if self.is_int:
             if value != int(value):
                 raise UserInputError(f"parameter {self.name} must be a whole number, got {raw}")
@@ -88,6 +92,11 @@ class Strategy:
     description: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     constraints: ClassVar[tuple[Constraint, ...]] = ()
+    # What the entry is named after ("cross", "breakout"), for strategies that enter on an
+    # event: a live run started while such a target is already long waits for the next event
+    # rather than buying a move that began before it. None for level rules ("RSI below 30"),
+    # which may be entered whenever they hold.
+    entry_event: ClassVar[str | None] = None
     source: str = "builtin"
 
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
@@ -172,10 +181,24 @@ def as_array(candles: Mapping[str, Any], column: str) -> np.ndarray:
     return np.ascontiguousarray(candles[column], dtype=np.float64)
 
 
-def crossover_state(fast: np.ndarray, slow: np.ndarray) -> np.ndarray:
-    """1 where ``fast`` is above ``slow``, else 0 (NaN warm-up counts as flat)."""
+def crossed_above(line: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """True on the bars where ``line`` crosses above ``other``: below on the bar before, above now.
+
+    The rule of backtesting.py's ``lib.crossover`` (strict on both bars), so a line that is
+    already above when the data starts has not crossed, and NaN warm-up never counts.
+    """
+    out = np.zeros(len(line), dtype=bool)
     with np.errstate(invalid="ignore"):
-        return (fast > slow).astype(np.int8)
+        out[1:] = (line[:-1] < other[:-1]) & (line[1:] > other[1:])
+    return out
+
+
+def cross_position(fast: np.ndarray, slow: np.ndarray) -> np.ndarray:
+    """Long from a bar where ``fast`` crosses above ``slow`` until it crosses back below.
+
+    Event-based: history that opens with the fast line already above waits for the next cross.
+    """
+    return hysteresis(crossed_above(fast, slow), crossed_above(slow, fast))
 
 
 def hysteresis(enter: np.ndarray, leave: np.ndarray) -> np.ndarray:

@@ -1,6 +1,10 @@
 """The built-in strategy templates, each a few lines over TA-Lib indicators.
 
-Every template is spot and long-only: 1 means hold the asset, 0 means hold cash.
+Every template is spot and long-only: 1 means hold the asset, 0 means hold cash. A rule
+named after an event fires on the event: the cross templates enter on the bar where the fast
+line crosses above the slow one and leave on the bar where it crosses below (as
+backtesting.py's ``SmaCross`` with ``lib.crossover``), the breakout on the close that breaks
+the channel. Level rules (RSI below ``lower``, a close below the band) hold as a state.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from volex.strategies.base import (
     ParamValue,
     Strategy,
     as_array,
-    crossover_state,
+    cross_position,
     hysteresis,
 )
 
@@ -35,20 +39,22 @@ _FAST_BELOW_SLOW = Constraint("fast < slow", lambda p: p["fast"] < p["slow"])
 
 
 class _AverageCross(Strategy):
-    """Long while the fast moving average is above the slow one."""
+    """Long from the fast moving average crossing above the slow one until it crosses below."""
 
     constraints = (_FAST_BELOW_SLOW,)
+    entry_event = "cross"
     average = staticmethod(talib.SMA)
 
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
         close = as_array(candles, "close")
-        return crossover_state(self.average(close, int(params["fast"])),
+        return cross_position(self.average(close, int(params["fast"])),
                                self.average(close, int(params["slow"])))
 
 
 class SmaCross(_AverageCross):
     name = "sma_cross"
-    description = "Long while the fast simple moving average is above the slow one."
+    description = ("Buy when the fast simple moving average crosses above the slow one; sell "
+                   "when it crosses below.")
     params = (
         Param("fast", 10, 2, 100, 5, "fast SMA period (bars)"),
         Param("slow", 30, 5, 300, 10, "slow SMA period (bars)"),
@@ -57,7 +63,8 @@ class SmaCross(_AverageCross):
 
 class EmaCross(_AverageCross):
     name = "ema_cross"
-    description = "Long while the fast exponential moving average is above the slow one."
+    description = ("Buy when the fast exponential moving average crosses above the slow one; "
+                   "sell when it crosses below.")
     params = (
         Param("fast", 12, 2, 100, 5, "fast EMA period (bars)"),
         Param("slow", 26, 5, 300, 10, "slow EMA period (bars)"),
@@ -84,18 +91,20 @@ class RsiReversion(Strategy):
 
 class MacdCross(Strategy):
     name = "macd_cross"
-    description = "Long while the MACD line is above its signal line."
+    description = ("Buy when the MACD line crosses above its signal line; sell when it "
+                   "crosses below.")
     params = (
         Param("fast", 12, 2, 50, 2, "fast EMA period (bars)"),
         Param("slow", 26, 5, 100, 4, "slow EMA period (bars)"),
         Param("signal", 9, 2, 30, 2, "signal EMA period (bars)"),
     )
     constraints = (_FAST_BELOW_SLOW,)
+    entry_event = "cross"
 
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
         macd, signal, _ = talib.MACD(as_array(candles, "close"), int(params["fast"]),
                                      int(params["slow"]), int(params["signal"]))
-        return crossover_state(macd, signal)
+        return cross_position(macd, signal)
 
 
 class BollingerReversion(Strategy):
@@ -124,6 +133,7 @@ class Breakout(Strategy):
         Param("exit", 10, 2, 100, 5, "exit channel length (bars)"),
     )
     constraints = (Constraint("exit < entry", lambda p: p["exit"] < p["entry"]),)
+    entry_event = "breakout"
 
     def generate(self, candles: Mapping[str, Any], params: Mapping[str, ParamValue]) -> np.ndarray:
         high, low = as_array(candles, "high"), as_array(candles, "low")

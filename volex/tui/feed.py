@@ -136,9 +136,21 @@ _AUDIT_KINDS = (("halt", "halt", "error"), ("resume", "resume", "good"), ("fill"
                 ("error", "error", "error"), ("health", "health", "warning"))
 
 
+_MONITOR_LEVELS = {"critical": "error", "warning": "warning", "info": "info"}
+
+
 def event_from_audit(record: Any) -> EventRow:
-    """An audit record (halt, resume, order, fill, risk block...) as a feed line."""
+    """An audit record (halt, resume, order, fill, risk block...) as a feed line; the
+    monitor's own findings in the words the notifications use (``volex.monitor.events``)."""
     action = str(attr(record, "action", default=""))
+    if action.startswith("monitor."):
+        from volex.monitor.events import event_from_audit as monitor_event
+
+        event = monitor_event(record)
+        if event is not None:
+            return EventRow(id=f"audit-{record.id}", at=record.at, kind="health",
+                            text=f"{event.line()} · {record.actor}",
+                            level=_MONITOR_LEVELS[event.level], actor=record.actor)
     kind, level = "info", "info"
     for needle, found_kind, found_level in _AUDIT_KINDS:
         if needle in action:

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import reference_file
 from volex.analysis.indicators import compute_indicators, indicators_at, rolling_vwap
 
 
 def _sc(name: str) -> pd.DataFrame:
-    return pd.read_csv(shared_data(f"stockcharts/{name}"))
+    return pd.read_csv(reference_file(f"stockcharts/{name}"))
 
 
 def _frame(df: pd.DataFrame, close: str = "Close") -> pd.DataFrame:

@@ -6,9 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volex.backtest._kernel import simulate
 from volex.backtest.engine import BacktestConfig, run_target
-from volex.backtest.vectorized import simulate_without_stops
+from volex.backtest.portfolio import ALL_IN, _loop, make_basket, simulate_basket
 
 
 @st.composite
@@ -78,9 +77,14 @@ def test_stop_exits_are_never_worse_than_the_stop_unless_the_bar_gapped(
 @given(market(), st.floats(0, 0.01), st.floats(0, 50))
 def test_numpy_path_equals_the_numba_kernel(case: tuple, fee: float, slippage_bps: float) -> None:
     bars, target = case
-    slip = slippage_bps / 10_000
-    fast = simulate_without_stops(bars["open"], bars["close"], target, 1e4, fee, slip)
-    loop = simulate(bars["open"], bars["high"], bars["low"], bars["close"], target, 1e4, fee,
-                    slip, 0.0, 0.0)
-    for a, b in zip(fast, loop, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-9)
+    config = BacktestConfig(fee=fee, slippage_bps=slippage_bps)
+    basket = make_basket(["X"], [bars])
+    fast = simulate_basket(basket, [target], config)
+    loop = _loop(basket, [target], config, ALL_IN, slippage_bps / 10_000)
+    for name in ("equity", "exposure", "open_positions"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(loop, name), rtol=1e-9)
+    for name in ("entry_bar", "exit_bar", "entry_price", "exit_price", "size", "pnl", "reason",
+                 "market"):
+        np.testing.assert_allclose(getattr(fast.trades, name), getattr(loop.trades, name),
+                                   rtol=1e-9)
+    assert fast.held_bars == loop.held_bars and len(loop.refused) == 0

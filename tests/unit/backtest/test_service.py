@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import candle_file
 from volex.backtest.service import Window, run_backtests, run_optimization
 from volex.errors import UserInputError
 from volex.strategies.lifecycle import InMemoryStrategyStore, LifecycleState
@@ -17,7 +17,7 @@ class FileLoader:
     """Stands in for the facade's candle loader: always the reference file."""
 
     def __init__(self, name: str) -> None:
-        self.path = shared_data(name)
+        self.path = candle_file(name)
         self.calls: list[tuple] = []
 
     def __call__(self, symbol: str, timeframe: str | None, data: str | Path | None,
@@ -33,7 +33,7 @@ class FileLoader:
 
 
 def test_window_by_dates_and_by_days() -> None:
-    loader = FileLoader("BTC_USDT_1d.csv")
+    loader = FileLoader("BTC_USDT_1d")
     frame = loader("BTC/USDT", "1d", None, None).frame
     picked = Window(since="2020-01-01", until="2020-12-31").apply(frame)
     assert picked["timestamp"].iloc[0] == datetime(2020, 1, 1, tzinfo=UTC)
@@ -48,7 +48,7 @@ def test_window_by_dates_and_by_days() -> None:
 
 def test_a_backtest_marks_a_draft_backtested_and_uses_saved_params() -> None:
     store = InMemoryStrategyStore()
-    loader = FileLoader("BTC_USDT_1d.csv")
+    loader = FileLoader("BTC_USDT_1d")
     opt = run_optimization(loader, store, "sma_cross", "BTC/USDT", trials=10, save=True,
                            objective="return")
     saved = opt.saved.best_params
@@ -64,7 +64,7 @@ def test_a_backtest_marks_a_draft_backtested_and_uses_saved_params() -> None:
 
 def test_walk_forward_backtest_reports_folds_and_in_sample_figures() -> None:
     steps: list[tuple[int, int, str]] = []
-    runs = run_backtests(FileLoader("BTC_USDT_1d.csv"), InMemoryStrategyStore(), "breakout",
+    runs = run_backtests(FileLoader("BTC_USDT_1d"), InMemoryStrategyStore(), "breakout",
                          ["BTC/USDT"], walk_forward=2,
                          on_step=lambda d, t, what: steps.append((d, t, what)))
     out = runs[0].to_dict(with_trades=False)
@@ -75,5 +75,5 @@ def test_walk_forward_backtest_reports_folds_and_in_sample_figures() -> None:
 
 def test_a_study_name_without_storage_is_refused() -> None:
     with pytest.raises(UserInputError, match="--study needs --storage"):
-        run_optimization(FileLoader("BTC_USDT_1d.csv"), InMemoryStrategyStore(), "sma_cross",
+        run_optimization(FileLoader("BTC_USDT_1d"), InMemoryStrategyStore(), "sma_cross",
                          "BTC/USDT", study="x")

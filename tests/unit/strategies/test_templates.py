@@ -30,12 +30,46 @@ def test_no_template_looks_ahead(btc_daily: dict, name: str) -> None:
         np.testing.assert_array_equal(part, full[:cut], err_msg=f"{name} differs at cut {cut}")
 
 
-def test_sma_cross_is_long_exactly_while_fast_is_above_slow(btc_daily: dict) -> None:
-    target = get_strategy("sma_cross").generate(btc_daily, {"fast": 10, "slow": 30})
-    fast, slow = talib.SMA(btc_daily["close"], 10), talib.SMA(btc_daily["close"], 30)
-    known = ~np.isnan(slow)
-    np.testing.assert_array_equal(target[known], (fast > slow)[known])
-    assert not target[~known].any()
+def _lines(name: str, close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if name == "macd_cross":
+        macd, signal, _ = talib.MACD(close, 12, 26, 9)
+        return macd, signal
+    average = talib.SMA if name == "sma_cross" else talib.EMA
+    return average(close, 10), average(close, 30)
+
+
+CROSS = {"sma_cross": {"fast": 10, "slow": 30}, "ema_cross": {"fast": 10, "slow": 30},
+         "macd_cross": {"fast": 12, "slow": 26, "signal": 9}}
+
+
+@pytest.mark.parametrize("name", list(CROSS))
+def test_cross_templates_enter_on_the_cross_and_leave_on_the_cross_back(btc_daily: dict,
+                                                                        name: str) -> None:
+    target = get_strategy(name).generate(btc_daily, CROSS[name]).astype(int)
+    fast, slow = _lines(name, btc_daily["close"])
+    starts = np.flatnonzero(np.diff(target) == 1) + 1
+    ends = np.flatnonzero(np.diff(target) == -1) + 1
+    assert len(starts) > 10
+    assert np.all((fast[starts - 1] < slow[starts - 1]) & (fast[starts] > slow[starts]))
+    assert np.all((fast[ends - 1] > slow[ends - 1]) & (fast[ends] < slow[ends]))
+
+
+@pytest.mark.parametrize("name", list(CROSS))
+def test_history_that_opens_mid_trend_waits_for_the_next_cross(btc_daily: dict,
+                                                               name: str) -> None:
+    fast, slow = _lines(name, btc_daily["close"])
+    with np.errstate(invalid="ignore"):
+        above = fast > slow
+    # a cut 40 bars into a stretch where the fast line is above: both lines exist by then
+    begin = next(i for i in range(200, len(above)) if above[i - 40:i + 1].all())
+    cut = {k: v[begin - 40:] for k, v in btc_daily.items()}
+    target = get_strategy(name).generate(cut, CROSS[name])
+    cut_fast, cut_slow = _lines(name, cut["close"])
+    with np.errstate(invalid="ignore"):
+        crossed = np.flatnonzero((cut_fast[:-1] < cut_slow[:-1]) & (cut_fast[1:] > cut_slow[1:]))
+    first_cross = int(crossed[0]) + 1
+    assert above[begin] and not target[:first_cross].any()
+    assert target[first_cross] == 1
 
 
 def test_rsi_reversion_buys_oversold_and_holds_until_overbought(btc_daily: dict) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from volex.adapters.exchange.order_checks import check_order
-from volex.adapters.exchange.prices import PriceFeed
+from volex.adapters.exchange.prices import Bar, PriceFeed
 from volex.adapters.storage.db import Database
 from volex.adapters.storage.trading import (
     dec,
@@ -375,23 +375,62 @@ class PaperExchange:
             rows = conn.execute(select(paper_orders).where(
                 paper_orders.c.symbol == symbol, paper_orders.c.status == "open")
                 .order_by(paper_orders.c.seq)).mappings().all()
+            bars = self._bars_since(symbol, min((r["created_ts"] for r in rows), default=None))
             for row in rows:
                 if conn.execute(select(paper_orders.c.status).where(
                         paper_orders.c.id == row["id"])).scalar() != "open":
                     continue  # cancelled as the sibling of a protective order that just filled
-                price, kind = dec(row["price"]), row["type"]
-                if kind == "limit" and self._crosses(row["side"], price, ticker):
-                    self._fill(conn, row["id"], price, "maker")
-                elif (kind == "stop_loss" and ticker.last <= price) or (
-                        kind == "take_profit" and ticker.last >= price):
-                    if not self._fill(conn, row["id"], self._market_price("sell", ticker), "taker"):
-                        continue
-                else:
+                hit = self._walk(row, bars) or self._now_crossed(row, ticker)
+                if hit is None or not self._fill(conn, row["id"], *hit):
                     continue
                 filled.append(row["id"])
         return filled
 
-    def _fill(self, conn: Connection, order_id: str, price: Decimal, liquidity: str) -> bool:
+    def _bars_since(self, symbol: str, since_ms: int | None) -> list[Bar]:
+        walk = getattr(self.prices, "bars_since", None)
+        if walk is None or since_ms is None:
+            return []
+        try:
+            return walk(symbol, _dt(since_ms))
+        except VolexError as exc:  # no bars: the current price alone decides, as before
+            log.info("paper: no bars to walk for %s: %s", symbol, exc)
+            return []
+
+    def _walk(self, row: Any, bars: list[Bar]) -> tuple[Decimal, str, datetime] | None:
+        """The first bar since the order was placed that reached it: (price, liquidity, when).
+
+        A stop or target fills at its level, or at the open of a bar that gapped through it,
+        at that bar's time (as the backtest engine does), not where the price is when someone
+        next looks. When one bar touches both, the stop (the worse case) is taken.
+        """
+        price, kind, side = dec(row["price"]), row["type"], row["side"]
+        for bar in bars:
+            if _ms(bar.at) < row["created_ts"]:
+                continue
+            if kind == "stop_loss" and bar.low <= price:
+                return self._slipped_sell(min(bar.open, price)), "taker", bar.at
+            if kind == "take_profit" and bar.high >= price:
+                return self._slipped_sell(max(bar.open, price)), "taker", bar.at
+            if kind == "limit" and ((side == "buy" and bar.low <= price)
+                                    or (side == "sell" and bar.high >= price)):
+                return price, "maker", bar.at
+        return None
+
+    def _now_crossed(self, row: Any, ticker: Ticker) -> tuple[Decimal, str, datetime] | None:
+        price, kind = dec(row["price"]), row["type"]
+        if kind == "limit" and self._crosses(row["side"], price, ticker):
+            return price, "maker", self._clock()
+        if (kind == "stop_loss" and ticker.last <= price) or (
+                kind == "take_profit" and ticker.last >= price):
+            return self._market_price("sell", ticker), "taker", self._clock()
+        return None
+
+    def _slipped_sell(self, level: Decimal) -> Decimal:
+        with exact():
+            return quantize(level * (1 - self.slippage))
+
+    def _fill(self, conn: Connection, order_id: str, price: Decimal, liquidity: str,
+              when: datetime | None = None) -> bool:
         """Book the whole order at ``price``; a trigger order with nothing to sell is cancelled."""
         row = conn.execute(select(paper_orders).where(paper_orders.c.id == order_id)).mappings().one()
         symbol, side = row["symbol"], row["side"]
@@ -420,7 +459,7 @@ class PaperExchange:
             conn.execute(update(paper_positions).where(paper_positions.c.symbol == symbol).values(**values))
         else:
             conn.execute(insert(paper_positions), {"symbol": symbol, **values})
-        now = _ms(self._clock())
+        now = _ms(when or self._clock())
         conn.execute(insert(paper_fills), {
             "order_id": order_id, "client_order_id": row["client_order_id"], "symbol": symbol,
             "side": side, "amount": str(amount), "price": str(price), "fee": str(fee),
@@ -434,7 +473,21 @@ class PaperExchange:
                 paper_orders.c.id != order_id)).scalars().all()
             for sibling in siblings:
                 self._close(conn, sibling, "canceled", f"{row['type']} {order_id} filled")
+        if side == "sell":
+            self._shrink_protection(conn, symbol, held, now)
         return True
+
+    def _shrink_protection(self, conn: Connection, symbol: str, held: Decimal, now: int) -> None:
+        """Stops and targets never cover more than is still held (after a partial sale)."""
+        rows = conn.execute(select(paper_orders.c.id, paper_orders.c.amount).where(
+            paper_orders.c.symbol == symbol, paper_orders.c.status == "open",
+            paper_orders.c.type.in_(("stop_loss", "take_profit")))).all()
+        for order_id, amount in rows:
+            if held <= 0:
+                self._close(conn, order_id, "canceled", "nothing left to protect")
+            elif dec(amount) > held:
+                conn.execute(update(paper_orders).where(paper_orders.c.id == order_id).values(
+                    amount=str(held), updated_ts=now))
 
     def _set_asset(self, conn: Connection, asset: str, total: Decimal) -> None:
         if conn.execute(update(paper_assets).where(paper_assets.c.asset == asset)

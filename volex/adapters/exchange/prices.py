@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,7 @@ from volex.errors import DataUnavailable, UnknownSymbol, VolexError
 if TYPE_CHECKING:
     from volex.agents.research import ResearchAgent
 
-__all__ = ["CandlePrices", "ManualPrices", "PriceFeed"]
+__all__ = ["Bar", "CandlePrices", "ManualPrices", "PriceFeed"]
 
 PriceFeed = Callable[[str], Ticker]
 
@@ -25,16 +27,46 @@ PriceFeed = Callable[[str], Ticker]
 _OFFLINE_TIMEFRAMES = ("1m", "5m", "15m", "1h", "2h", "4h", "1d")
 
 
+# How far back the paper venue walks bars for resting orders (1m bars: about 16 hours).
+MAX_WALK_BARS = 1000
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One closed bar, for walking the path a price took since a resting order was placed."""
+
+    at: datetime  # open time, UTC
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+
+
 class ManualPrices:
-    """Prices set by hand (tests, simulations, scripts): ``prices.set("BTC/USDT", 50000)``."""
+    """Prices set by hand (tests, simulations, scripts): ``prices.set("BTC/USDT", 50000)``.
+
+    ``add_bar`` records a closed bar as well, so a resting stop can be walked through it.
+    """
 
     def __init__(self, prices: dict[str, Decimal | int | str] | None = None) -> None:
         self._prices: dict[str, Decimal] = {}
+        self._bars: dict[str, list[Bar]] = {}
         for symbol, price in (prices or {}).items():
             self.set(symbol, price)
 
     def set(self, symbol: str, price: Decimal | int | str) -> None:
         self._prices[symbol] = Decimal(str(price))
+
+    def add_bar(self, symbol: str, at: datetime, open: Decimal | int | str,
+                high: Decimal | int | str, low: Decimal | int | str,
+                close: Decimal | int | str) -> None:
+        """Record a closed bar; its close becomes the price."""
+        self._bars.setdefault(symbol, []).append(Bar(at, *(Decimal(str(v)) for v in
+                                                           (open, high, low, close))))
+        self.set(symbol, close)
+
+    def bars_since(self, symbol: str, since: datetime) -> list[Bar]:
+        return [bar for bar in self._bars.get(symbol, []) if bar.at >= since][-MAX_WALK_BARS:]
 
     def __call__(self, symbol: str) -> Ticker:
         if symbol not in self._prices:
@@ -74,6 +106,23 @@ class CandlePrices:
         if candles.source.kind != "exchange":
             return None
         return self._ticker(symbol, candles, "exchange")
+
+    def bars_since(self, symbol: str, since: datetime) -> list[Bar]:
+        """Closed 1m bars (live), else the freshest offline bars, opened at or after ``since``."""
+        candles = None
+        if not self._offline:
+            try:
+                candles = self._research().candles(symbol, "1m", self._exchange,
+                                                   bars=MAX_WALK_BARS)
+            except VolexError:
+                candles = None
+        if candles is None:
+            return []
+        frame = candles.frame
+        frame = frame[frame["timestamp"] >= since]
+        return [Bar(row.timestamp.to_pydatetime(), *(Decimal(repr(float(v))) for v in
+                                                     (row.open, row.high, row.low, row.close)))
+                for row in frame.itertuples()]
 
     def _offline_ticker(self, symbol: str) -> Ticker:
         best = None

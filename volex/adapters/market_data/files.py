@@ -31,7 +31,8 @@ _SAMPLES = {("BTC/USDT", "1d"): "BTC_USDT_1d", ("BTC/USDT", "2h"): "BTC_USDT_2h"
 def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
     """Check and clean a candle frame: UTC timestamps, float OHLCV, sorted, no duplicates.
 
-    Timestamps may be ISO strings, datetimes or epoch milliseconds.
+    Timestamps may be ISO strings, datetimes or epoch numbers (s, ms, us or ns: told apart by
+    their size).
     """
     import pandas as pd
 
@@ -46,7 +47,8 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     ts = frame["timestamp"]
     try:
         if pd.api.types.is_numeric_dtype(ts):
-            frame["timestamp"] = pd.to_datetime(ts.astype("int64"), unit="ms", utc=True)
+            frame["timestamp"] = pd.to_datetime(ts.astype("int64"), unit=_epoch_unit(ts, origin),
+                                                utc=True)
         else:
             frame["timestamp"] = _parse_times(ts)
         for col in CANDLE_COLUMNS[1:]:
@@ -61,6 +63,21 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     if frame.empty:
         raise DataFileError(f"{origin}: no candles")
     return frame.reset_index(drop=True)
+
+
+# Epoch numbers of 1990..2100 in each unit do not overlap: the size of the number tells.
+_EPOCH_UNITS = (("s", 6.3e8, 4.2e9), ("ms", 6.3e11, 4.2e12), ("us", 6.3e14, 4.2e15),
+                ("ns", 6.3e17, 4.2e18))
+
+
+def _epoch_unit(values: pd.Series, origin: str) -> str:
+    """Seconds, milliseconds, micro- or nanoseconds since 1970, from the numbers' size."""
+    low, high = float(values.min()), float(values.max())
+    for unit, first, last in _EPOCH_UNITS:
+        if first <= low and high <= last:
+            return unit
+    raise DataFileError(f"{origin}: timestamps {low:.0f}..{high:.0f} are not epoch seconds, "
+                        "milliseconds, micro- or nanoseconds of 1990-2100; use ISO dates")
 
 
 def _parse_times(values: pd.Series) -> pd.Series:
@@ -101,8 +118,12 @@ def sample_timeframes(symbol: str) -> list[str]:
     return sorted((tf for sym, tf in _SAMPLES if sym == symbol), key=timeframe_ms, reverse=True)
 
 
-def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
-    """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them."""
+def sample_candles(symbol: str, timeframe: str, *, closed_only: bool = True) -> pd.DataFrame | None:
+    """Bundled real candles for ``symbol``/``timeframe``, or None when the sample lacks them.
+
+    ``closed_only=False`` keeps the bar that was still forming at capture: a venue simulator
+    serves the series exactly as the exchange published it.
+    """
     name = _SAMPLES.get((symbol, timeframe))
     if name is None:
         return None
@@ -112,5 +133,7 @@ def sample_candles(symbol: str, timeframe: str) -> pd.DataFrame | None:
 
     with resources.files("volex.data").joinpath(f"{name}.csv.gz").open("rb") as fh:
         frame = normalize_candles(pd.read_csv(fh, compression="gzip"), origin=f"sample {name}")
+    if not closed_only:
+        return frame
     closes = frame["timestamp"].astype("int64") + timeframe_ms(timeframe)
     return frame[closes <= SAMPLE_CAPTURED_MS].reset_index(drop=True)

@@ -23,11 +23,13 @@ __all__ = [
     "SecretValues",
     "forget_all",
     "install",
+    "mask_notify_urls",
     "mask_url_passwords",
     "redact_text",
     "remember",
     "remember_environment",
     "remember_file",
+    "remember_notify_url",
     "remember_url_password",
 ]
 
@@ -37,6 +39,12 @@ _MIN_LENGTH = 6
 _SECRET_ENV = re.compile(r"^(VOLEX_.+_(API_KEY|SECRET|API_SECRET|PASSWORD|PASSPHRASE|TOKEN|UID)|"
                          r"VAULT_TOKEN|VAULT_SECRET_ID|OPENAI_API_KEY)$")
 _URL_ENV = ("VOLEX_DATABASE_URL", "VOLEX_BUS_URL", "VOLEX_CACHE_URL", "VAULT_ADDR")
+
+# Apprise URL schemes: the part after "://" carries a bot token, webhook key or password.
+_NOTIFY_URL = re.compile(
+    r"\b(tgram|discord|slack|msteams|json|jsons|form|forms|xml|xmls|mailto|mailtos|ntfy|ntfys|"
+    r"pover|pbul|gotify|gotifys|mmost|mmosts|matrix|matrixs|rocket|rockets|signal|signals|"
+    r"apprise|apprises|pushed|join|line|ifttt|zulip|twist)://[^\s'\"<>]+", re.IGNORECASE)
 
 _lock = threading.Lock()
 _known: set[str] = set()
@@ -73,6 +81,37 @@ def remember_url_password(url: str | None) -> None:
         return
     if password:
         remember([password, unquote(password)])
+
+
+def remember_notify_url(url: str | None) -> None:
+    """Register a notification URL and its token-bearing parts (path, password, query values).
+
+    The host counts too when it has no dot (``tgram://BOT_TOKEN/CHAT``, ``discord://ID/TOKEN``):
+    there it is a token, not a machine's name.
+    """
+    if not url:
+        return
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+        host = parts.hostname or ""
+    except ValueError:
+        remember(url)
+        return
+    values = [url]
+    if password:
+        values += [password, unquote(password)]
+    values += [segment for segment in parts.path.split("/") if segment]
+    values += [pair.split("=", 1)[1] for pair in parts.query.split("&") if "=" in pair]
+    if host and "." not in host and host != "localhost":
+        where = parts.netloc.rsplit("@", 1)[-1]
+        values += [where, host, where.split(":", 1)[-1]]
+    remember(values)
+
+
+def mask_notify_urls(text: str) -> str:
+    """``text`` with every notification URL (apprise syntax) shown as ``scheme://***``."""
+    return _NOTIFY_URL.sub(lambda m: f"{m.group(1)}://{MASK}", text) if "://" in text else text
 
 
 def mask_url_passwords(value: object) -> object:
@@ -122,11 +161,12 @@ def forget_all() -> None:
 
 
 def redact_text(text: str) -> str:
-    """``text`` with every known secret value replaced by ``***``."""
-    pattern = _pattern
-    if pattern is None or not text:
+    """``text`` with every known secret value, and every notification URL, masked."""
+    if not text:
         return text
-    return pattern.sub(MASK, text)
+    text = mask_notify_urls(text)
+    pattern = _pattern
+    return text if pattern is None else pattern.sub(MASK, text)
 
 
 class SecretValues(dict):

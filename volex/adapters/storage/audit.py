@@ -32,6 +32,21 @@ class AuditRepo:
         with self.db.begin() as own:
             own.execute(insert(audit_log), row)
 
+    def after(self, after_id: int, limit: int = 500, conn: Connection | None = None
+              ) -> list[AuditRecord]:
+        """Records with an id above ``after_id``, oldest first (how watchers follow the log)."""
+        query = (select(audit_log).where(audit_log.c.id > after_id)
+                 .order_by(audit_log.c.id).limit(limit))
+        if conn is not None:
+            return [AuditRecord.from_row(r) for r in conn.execute(query).mappings()]
+        with self.db.begin() as own:
+            return [AuditRecord.from_row(r) for r in own.execute(query).mappings()]
+
+    def last_id(self, conn: Connection) -> int:
+        from sqlalchemy import func
+
+        return conn.execute(select(func.max(audit_log.c.id))).scalar() or 0
+
     def list(self, since_ms: int | None = None, limit: int = 200) -> list[AuditRecord]:
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if since_ms is not None:

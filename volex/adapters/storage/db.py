@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from volex.errors import ConfigError, StorageError
 
-__all__ = ["Database", "redact_url", "schema_heads"]
+__all__ = ["Database", "lock_number", "redact_url", "schema_heads"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _REV = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -88,6 +89,29 @@ class Database:
         except SQLAlchemyError as exc:
             raise StorageError(f"database error ({self.dialect}): {_first_line(exc)}") from exc
 
+    @contextmanager
+    def locked(self, key: str) -> Iterator[Connection]:
+        """A transaction holding the lock named ``key`` until it ends, across processes.
+
+        SQLite: ``BEGIN IMMEDIATE`` (the database's write lock, taken before anything is
+        read); PostgreSQL: ``pg_advisory_xact_lock`` on a number derived from ``key``. Hold
+        it for milliseconds: never across a call to a live venue.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_number(key)})
+                try:
+                    yield conn
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error ({self.dialect}): {_first_line(exc)}") from exc
+
     def current_revisions(self) -> set[str]:
         with self.begin() as conn:
             if not inspect(conn).has_table("alembic_version"):
@@ -133,6 +157,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def lock_number(key: str) -> int:
+    """A stable signed 64-bit number for an advisory lock named ``key``."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
 def _first_line(exc: Exception) -> str:

@@ -11,6 +11,10 @@ from volex.adapters.storage.db import Database, redact_url
 from volex.adapters.storage.state import StateRepo
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.autopilot import AutopilotRepo
+    from volex.adapters.storage.inflight import InFlight, Intents
+    from volex.adapters.storage.news import NewsRepo
+    from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.strategies import StrategyRepo
     from volex.adapters.storage.trading import OrderJournal
 
@@ -39,6 +43,41 @@ class Store:
         from volex.adapters.storage.trading import OrderJournal
 
         return OrderJournal(self.db)
+
+    @cached_property
+    def inflight(self) -> InFlight:
+        """Orders between acceptance and the venue's answer: reservations and owner leases."""
+        from volex.adapters.storage.inflight import InFlight
+
+        return InFlight(self.db)
+
+    @cached_property
+    def intents(self) -> Intents:
+        """Stop-losses and take-profits asked for with an entry, until they are placed."""
+        from volex.adapters.storage.inflight import Intents
+
+        return Intents(self.db)
+
+    @cached_property
+    def autopilot(self) -> AutopilotRepo:
+        """The autopilot's lease, heartbeat, stop flag and bar journal (`autopilot state`)."""
+        from volex.adapters.storage.autopilot import AutopilotRepo
+
+        return AutopilotRepo(self.db)
+
+    @cached_property
+    def notify(self) -> NotifyRepo:
+        """Notification channels (not their URLs) and the notification outbox."""
+        from volex.adapters.storage.notify import NotifyRepo
+
+        return NotifyRepo(self.db)
+
+    @cached_property
+    def news(self) -> NewsRepo:
+        """News items with their published and first-seen times, Fear & Greed by day."""
+        from volex.adapters.storage.news import NewsRepo
+
+        return NewsRepo(self.db)
 
     def __repr__(self) -> str:
         return f"Store({redact_url(self.db.url)!r})"

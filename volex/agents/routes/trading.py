@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from volex.agents.routes import Admin, Trader, Viewer
-from volex.agents.wire import Symbol
+from volex.agents.wire import Symbol, Timeframe
 from volex.domain.orders import TradePlan
 from volex.facade import Volex
 
@@ -36,6 +36,8 @@ class PlanRequest(BaseModel):
     take_profit: _Amount | None = None
     if_confident: bool = False
     min_confidence: _Amount | None = None
+    timeframe: Timeframe | None = Field(None, description="The signal model's bar length for "
+                                                          "if_confident.")
 
 
 class TradeRequest(BaseModel):
@@ -70,7 +72,7 @@ def _plan(volex: Volex, req: PlanRequest) -> Any:
     return volex.plan_trade(req.symbol, req.side, amount=req.amount, quote=req.quote,
                             percent=req.percent, limit=req.limit, stop_loss=req.stop_loss,
                             take_profit=req.take_profit, if_confident=req.if_confident,
-                            min_confidence=req.min_confidence)
+                            min_confidence=req.min_confidence, timeframe=req.timeframe)
 
 
 def _dump(items: list[Any]) -> list[dict[str, Any]]:

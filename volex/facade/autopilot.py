@@ -1,0 +1,332 @@
+"""The autopilot (`volex run`): start it, ask what it is doing, stop it, replay it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from volex.facade.base import FacadeBase
+
+if TYPE_CHECKING:
+    from volex.adapters.storage.autopilot import BarRecord
+    from volex.autopilot.clock import Clock
+    from volex.autopilot.feeds import FileFeed, MarketFeed
+    from volex.autopilot.replay import ReplayReport
+    from volex.autopilot.scheduler import Autopilot
+    from volex.domain.candles import CandleSet
+    from volex.portfolio.allocator import AllocationRules
+
+__all__ = ["AutopilotFacade"]
+
+
+class AutopilotFacade(FacadeBase):
+    """The autopilot: a headless, leased, journaled loop over the watchlist's closed bars."""
+
+    @property
+    def autopilot_account(self) -> str:
+        """The account one autopilot may trade: mode and venue (``paper:paper``)."""
+        mode = self.trading_mode  # type: ignore[attr-defined]
+        return f"{mode}:{'paper' if mode == 'paper' else self.settings.exchange}"
+
+    def prepare_autopilot(self, *, watchlist: Sequence[str] | None = None,
+                          timeframe: str | None = None, mode: str = "signals",
+                          strategy: str | None = None, params: dict[str, Any] | None = None,
+                          quote: Any = None, percent: Any = None, stop_loss: Any = None,
+                          take_profit: Any = None, data: Sequence[str | Path] | None = None,
+                          file: str | Path | None = None, clock: Clock | None = None,
+                          on_bar: Callable[[BarRecord], None] | None = None) -> Autopilot:
+        """Check everything the autopilot needs and wire it; nothing is traded yet.
+
+        ``mode`` is "signals" (the signal agent's calls at or above min_confidence) or
+        "strategy" (``strategy``'s targets, its saved parameters < ``params``). The
+        lifecycle applies as in `strategy run`. ``data`` replays candle files (paper only),
+        one per market of ``watchlist`` in order.
+        """
+        from volex.autopilot.feeds import FeedPrices, ResearchFeed
+        from volex.domain.timeframes import normalize_timeframe, timeframe_ms
+        from volex.errors import UserInputError
+
+        symbols = list(dict.fromkeys(self.trade_symbol(s)  # type: ignore[attr-defined]
+                                     for s in (watchlist or self.settings.watchlist)))
+        if not symbols:
+            raise UserInputError("the watchlist is empty: give --watchlist BTC/USDT,ETH/USDT")
+        if self.runtime.live and data:
+            raise UserInputError("--data replays files on paper; it cannot trade live")
+        if mode not in ("signals", "strategy"):
+            raise UserInputError(f"--mode is signals or strategy NAME, not {mode!r}")
+        if mode == "strategy" and not strategy:
+            raise UserInputError("--mode strategy needs a strategy: --mode strategy:NAME or "
+                                 "--strategy NAME")
+        clock = clock or self._autopilot_clock(bool(data))
+        self.runtime.clock = clock.now  # before the venue, risk and halts are built
+        feed: MarketFeed
+        if data:
+            feed = self._file_feed(symbols, data, timeframe)
+            tf = feed.timeframe
+            self.runtime.prices = FeedPrices(feed, clock.now)
+        else:
+            tf = normalize_timeframe(timeframe or self.settings.timeframe)
+            feed = ResearchFeed(lambda s: self.candles(s, tf),  # type: ignore[attr-defined]
+                                timeframe_ms(tf))
+        decider = self._decider(mode, strategy, params, feed, file, False)
+        return self._assemble(symbols, tf, clock, decider,
+                              self._sizing(quote, percent, stop_loss, take_profit), on_bar,
+                              data=[str(p) for p in data] if data else None)
+
+    def replay_autopilot(self, *, watchlist: Sequence[str] | None = None,
+                         timeframe: str | None = None, mode: str = "strategy",
+                         strategy: str | None = None, params: dict[str, Any] | None = None,
+                         data: Sequence[str | Path] | None = None, since: Any = None,
+                         until: Any = None, cash: float | None = None,
+                         file: str | Path | None = None, rules: AllocationRules | None = None,
+                         on_bar: Callable[[BarRecord], None] | None = None) -> ReplayReport:
+        """Run the autopilot on history: the same loop on a simulated clock, through the
+        paper venue, in a private temporary store (the account here is not touched).
+
+        Candles come from ``data`` files (one per market) or the cache / bundled sample,
+        cut to ``since``..``until``. With allocation ``rules`` the markets share one account
+        (as `backtest --portfolio`); without, each trades an equal sleeve all in (as a
+        single-market backtest each). Results per market are in the backtest's own shape.
+        """
+        import tempfile
+        from datetime import UTC, datetime, timedelta
+        from decimal import Decimal
+
+        from volex.autopilot.clock import ReplayClock
+        from volex.autopilot.feeds import FeedPrices
+        from volex.autopilot.replay import RELAXED_LIMITS, ReplayReport, fills_to_result
+        from volex.autopilot.scheduler import CLOSE_GRACE_S
+        from volex.backtest.engine import BacktestConfig
+        from volex.backtest.service import Window
+
+        symbols = [self.trade_symbol(s)  # type: ignore[attr-defined]
+                   for s in (watchlist or self.settings.watchlist)]
+        feed = self._replay_feed(symbols, data, timeframe, Window(since=since, until=until))
+        trading = self.settings.trading
+        cash = trading.starting_balance if cash is None else cash
+        starts = [int(feed.full(s)["timestamp"][1]) for s in symbols]
+        ends = [int(feed.full(s)["timestamp"][-1]) for s in symbols]
+        step = timedelta(milliseconds=feed.step_ms)
+        first = datetime.fromtimestamp(min(starts) / 1000, UTC) + step
+
+        with tempfile.TemporaryDirectory(prefix="volex-replay-") as tmp:
+            settings = self.settings.model_copy(update={
+                "database_url": f"sqlite:///{Path(tmp) / 'replay.db'}", "offline": True})
+            child = type(self)(settings=settings, actor="autopilot")
+            try:
+                clock = ReplayClock(first + timedelta(seconds=CLOSE_GRACE_S))
+                child.runtime.clock = clock.now
+                child.runtime.prices = FeedPrices(feed, clock.now)
+                for name, value in RELAXED_LIMITS.items():
+                    child.runtime.risk.set_limit(name, value, "autopilot", "replay")
+                execution = child.runtime.execution
+                execution.reset_paper(Decimal(str(cash)), actor="autopilot", reason="replay")
+                decider = child._decider(mode, strategy, params, feed, file, True)
+                sizing = _sleeve(execution.exchange, Decimal(str(cash)) / len(symbols),
+                                 Decimal(str(trading.fee_rate)), rules)
+                pilot = child._assemble(symbols, feed.timeframe, clock, decider, sizing, on_bar,
+                                        data=None)
+                pilot.heartbeat_s = 0.0
+                pilot.start()
+                outcome = pilot.run(until=datetime.fromtimestamp(max(ends) / 1000, UTC) + step)
+                config = BacktestConfig(cash=cash / (1 if rules else len(symbols)),
+                                        fee=trading.fee_rate,
+                                        slippage_bps=trading.slippage_bps)
+                results = [fills_to_result(
+                    execution.exchange.my_trades(s), feed.full(s),
+                    strategy=getattr(getattr(decider, "strategy", None), "name", decider.name),
+                    symbol=s, timeframe=feed.timeframe,
+                    params=getattr(decider, "params", {}), config=config) for s in symbols]
+            finally:
+                child.close()
+        total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
+        return ReplayReport(results, outcome.bars, outcome.problems, total)
+
+    def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
+        """What the autopilot of this account is doing, from the store (and the venue's
+        positions in its markets): running?, where, since, heartbeat, bars, decisions."""
+        from datetime import UTC, datetime
+
+        repo = self.runtime.store.autopilot
+        account = self.autopilot_account
+        now_ms = int(datetime.now(UTC).timestamp() * 1000)
+        [state] = repo.state(account, now_ms) or [None]
+        out: dict[str, Any] = {"account": account, "running": False, "status": "NOT RUNNING"}
+        if state is not None:
+            out.update(_lease_view(state, now_ms))
+        out["markets"] = [r.to_dict() for r in repo.last_per_market(account)]
+        out["decisions"] = [r.to_dict() for r in repo.recent(account, recent)]
+        watch = set(out.get("watchlist") or [m["symbol"] for m in out["markets"]])
+        try:
+            positions = [p for p in self.runtime.execution.positions() if p.symbol in watch]
+            out["positions"] = [p.model_dump(mode="json") for p in positions if p.amount > 0]
+            out["pnl_today"] = self._pnl_today()
+        except Exception as exc:  # noqa: BLE001 - the status must show even with the venue down
+            out["positions"], out["pnl_today"] = [], None
+            out["positions_error"] = str(exc).splitlines()[0]
+        return out
+
+    def stop_autopilot(self) -> bool:
+        """Ask the running autopilot to stop after its current step (audited)."""
+        asked = self.runtime.store.autopilot.request_stop(self.autopilot_account)
+        self.runtime.store.audit.record(self.actor, "autopilot.stop_requested",
+                                        self.autopilot_account, details={"running": asked})
+        return asked
+
+    # -- the pieces ---------------------------------------------------------------------------
+
+    def _assemble(self, symbols: list[str], tf: str, clock: Clock, decider: Any, sizing: Any,
+                  on_bar: Callable[[BarRecord], None] | None, *,
+                  data: list[str] | None) -> Autopilot:
+        """The chain and the loop around it, on this facade's store and venue."""
+        from volex.autopilot.chain import Chain
+        from volex.autopilot.clock import ReplayClock
+        from volex.autopilot.lease import Lease
+        from volex.autopilot.scheduler import Autopilot
+        from volex.domain.timeframes import timeframe_ms
+
+        execution = self.runtime.execution
+        for symbol in symbols:  # an unknown market fails now, not on the first bar
+            execution.exchange.market(symbol)
+        store = self.runtime.store
+        account = self.autopilot_account
+        lease_s = self.settings.autopilot.lease_s
+        if isinstance(clock, ReplayClock):  # simulated time jumps bars: no lease could last
+            lease_s = 100 * 365 * 86_400.0
+        lease = Lease(store.autopilot, account, clock, lease_s=lease_s)
+        chain = Chain(execution, store.autopilot, account, lease.holder.id, decider, clock, tf,
+                      sizing)
+        info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
+                "watchlist": symbols, "timeframe": tf,
+                "params": getattr(decider, "params", None), "data": data}
+        return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
+                         store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
+                         on_bar=on_bar)
+
+    def _replay_feed(self, symbols: list[str], data: Sequence[str | Path] | None,
+                     timeframe: str | None, window: Any) -> FileFeed:
+        """The replay's candles: files, or the cache / bundled sample, cut to the window."""
+        from volex.autopilot.feeds import FileFeed
+        from volex.domain.timeframes import normalize_timeframe
+
+        if data:
+            return self._file_feed(symbols, data, timeframe, window)
+        tf = normalize_timeframe(timeframe or self.settings.timeframe)
+        loaded = {}
+        for symbol in symbols:
+            candles = self.candles(symbol, tf, offline=True,  # type: ignore[attr-defined]
+                                   bars=10_000_000)
+            candles.frame = window.apply(candles.frame)
+            candles.symbol = symbol
+            loaded[symbol] = candles
+        return FileFeed(loaded, tf, next_open=True)
+
+    def _pnl_today(self) -> str | None:
+        agent = self.runtime.execution
+        account = agent.account()
+        day = self.runtime.store.state.get("risk.day") or {}
+        if "equity" not in day:
+            return None
+        from decimal import Decimal
+
+        return f"{(account.equity - Decimal(day['equity'])):f}"
+
+    def _autopilot_clock(self, has_data: bool) -> Clock:
+        from volex.autopilot.clock import LiveClock, ScaledClock
+        from volex.errors import UserInputError
+
+        cfg = self.settings.autopilot
+        if cfg.clock_start is None:
+            return LiveClock()
+        if not has_data:
+            raise UserInputError("autopilot.clock_start (a drill clock) needs --data files")
+        return ScaledClock(cfg.clock_start, cfg.clock_speed, cfg.clock_origin)
+
+    def _file_feed(self, symbols: list[str], data: Sequence[str | Path],
+                   timeframe: str | None, window: Any = None) -> FileFeed:
+        """Candle files, one per market; with a ``window``, for a replay."""
+        from volex.autopilot.feeds import FileFeed
+        from volex.domain.timeframes import normalize_timeframe
+        from volex.errors import UserInputError
+        from volex.ml.features import infer_timeframe
+
+        if len(data) != len(symbols):
+            raise UserInputError(f"give one --data file per market of the watchlist "
+                                 f"({len(symbols)} markets, {len(data)} files)")
+        loaded: dict[str, CandleSet] = {}
+        for symbol, path in zip(symbols, data, strict=True):
+            candles = self.candles(symbol, timeframe, data=path)  # type: ignore[attr-defined]
+            if window is not None:
+                candles.frame = window.apply(candles.frame)
+            candles.symbol = symbol
+            loaded[symbol] = candles
+        first = next(iter(loaded.values())).frame
+        stamps = first["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+        tf = normalize_timeframe(timeframe) if timeframe else infer_timeframe(stamps[:10_001])
+        for candles in loaded.values():
+            candles.timeframe = tf
+        return FileFeed(loaded, tf, next_open=True)
+
+    def _decider(self, mode: str, strategy: str | None, params: dict[str, Any] | None,
+                 feed: MarketFeed, file: str | Path | None, replay: bool) -> Any:
+        from volex.autopilot.deciders import SignalDecider, StrategyDecider
+
+        if mode == "signals":
+            floor = float(self.runtime.risk.limits().min_confidence)
+            return SignalDecider(self.runtime.signal, feed, floor)
+        from volex.strategies.lifecycle import record_of, require_runnable
+        from volex.strategies.registry import get_strategy
+
+        chosen = get_strategy(strategy or "", file)
+        record = record_of(self.strategy_store, chosen.name)  # type: ignore[attr-defined]
+        if not replay:
+            require_runnable(record, live=self.runtime.live)
+        return StrategyDecider(chosen, chosen.resolve(params, base=record.best_params), feed)
+
+    def _sizing(self, quote: Any, percent: Any, stop_loss: Any, take_profit: Any) -> Any:
+        from volex.autopilot.chain import Sizing
+        from volex.domain.orders import decimal_arg
+        from volex.errors import UserInputError
+
+        if quote is not None and percent is not None:
+            raise UserInputError("give one size: --quote or --percent")
+        pct = decimal_arg("--percent", percent)
+        if pct is not None and pct > 100:
+            raise UserInputError(f"--percent must be at most 100, not {percent}")
+        stop = decimal_arg("--stop-loss", stop_loss)
+        if stop is not None and stop >= 100:
+            raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
+                                 f"not {stop_loss}")
+        return Sizing(quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
+                      take_profit_pct=decimal_arg("--take-profit", take_profit))
+
+
+def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,
+            rules: AllocationRules | None) -> Any:
+    from volex.autopilot.chain import Sizing
+    from volex.autopilot.replay import sleeve_sizer
+
+    if rules is not None:
+        return Sizing(rules=rules)
+    return Sizing(sleeve=sleeve_sizer(exchange, cash_per_market, fee_rate))
+
+
+def _lease_view(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    from datetime import UTC, datetime
+
+    def iso(ms: int) -> str:
+        return datetime.fromtimestamp(ms / 1000, UTC).isoformat()
+
+    info = state["info"]
+    alive = state["alive"]
+    status = state["status"] if alive else ("STOPPED" if state["status"] == "STOPPED"
+                                            else "DEAD (lease expired)")
+    return {"running": alive, "status": status, "host": state["host"], "pid": state["pid"],
+            "since": iso(state["started_ts"]), "heartbeat": iso(state["heartbeat_ts"]),
+            "heartbeat_age_s": round((now_ms - state["heartbeat_ts"]) / 1000, 1),
+            "lease_expires": iso(state["expires_ts"]),
+            "stop_requested": bool(state["stop_requested"]),
+            "mode": info.get("mode"), "decider": info.get("decider"),
+            "watchlist": info.get("watchlist"), "timeframe": info.get("timeframe"),
+            "next_bar_due": info.get("next_bar_due"), "problems": info.get("problems") or {}}
