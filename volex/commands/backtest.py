@@ -175,6 +175,10 @@ def backtest(
     params = _parse_params(param)
     rules = portfolio_rules(app, PortfolioOptions(portfolio, max_open, stake, stake_amount,
                                                   max_asset_pct, max_exposure_pct))
+    if rules is not None and cluster:
+        from volex.errors import UserInputError
+
+        raise UserInputError("--portfolio does not run on a cluster yet: drop --cluster")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err_console,
                   transient=True, disable=as_json) as progress:
         task = progress.add_task("backtesting", total=None)
