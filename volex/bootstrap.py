@@ -221,7 +221,12 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, emit=self.emit)
+        return HaltSwitch(self.store, flush=self.flush_events)
+
+    def flush_events(self) -> None:
+        """Hand the events waiting in the outbox (a halt's, say) to the bus."""
+        if hasattr(type(self), "events"):
+            self.events.flush()
 
     def emit(self, topic: str, event: dict) -> None:
         """Announce an event (through the store's outbox when there is one)."""

@@ -15,26 +15,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from volex.config_sources import (
+    SHORT_ENV,
+    config_path,
+    database_url,
+    read_config_file,
+    volex_home,
+)
 from volex.errors import ConfigError
 
 __all__ = ["ExchangeSettings", "Settings", "config_path", "load_settings", "set_config_value",
            "volex_home"]
-
-SHORT_ENV = {
-    "VOLEX_DATABASE_URL": ("database_url",),
-    "VOLEX_BUS_URL": ("bus", "url"),
-    "VOLEX_CACHE_URL": ("cache", "url"),
-    "VOLEX_SECRETS_BACKEND": ("secrets", "backend"),
-}
-
-
-def volex_home() -> Path:
-    """The directory holding config.toml, volex.db, models/ and logs/."""
-    return Path(os.environ.get("VOLEX_HOME") or Path.home() / ".volex").expanduser()
-
-
-def config_path() -> Path:
-    return volex_home() / "config.toml"
 
 
 class TradingSettings(BaseModel):
@@ -136,7 +127,7 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'volex.db'}"
+        return database_url(self.database_url)
 
     @classmethod
     def settings_customise_sources(
@@ -160,16 +151,6 @@ def _short_env_source() -> dict[str, Any]:
 
 def _toml_source() -> dict[str, Any]:
     return read_config_file()
-
-
-def read_config_file() -> dict[str, Any]:
-    path = config_path()
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, OSError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
 def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

@@ -1,7 +1,8 @@
 """The halt switch: trading state shared by every process through the store.
 
-Kept tiny on purpose: `volex halt` imports this, the store and the domain models, nothing
-heavy, and stores the state before it touches any venue. Reads always go to the store (never
+Kept tiny on purpose: a flip is three plain SQL statements (the state, its audit record and
+its bus event, in one transaction; see ``halt_ledger``), so `volex halt` stores the halt through
+sqlite3 before SQLAlchemy, pandas or any venue is loaded. Reads always go to the store (never
 a cached copy), so a halt written by another process is seen by the next order.
 """
 
@@ -12,12 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from volex.adapters.storage.halt_ledger import audit_row, engine_executor, record_statements
 from volex.domain.orders import HaltState, utcnow
 from volex.errors import VolexError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from volex.adapters.storage.halt_ledger import Execute
     from volex.adapters.storage.store import Store
 
 __all__ = ["HALT_KEY", "HaltSwitch"]
@@ -27,16 +30,24 @@ log = logging.getLogger(__name__)
 
 
 class HaltSwitch:
-    """Reads and flips the halt state; every flip is audited in the same transaction."""
+    """Reads and flips the halt state; every flip is audited in the same transaction.
 
-    def __init__(self, store: Store, *, emit: Callable[[str, dict], None] | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    ``execute`` writes the flip (default: through the store's engine); ``flush`` publishes the
+    waiting bus event once the flip has committed (the runtime's ``Events.flush``).
+    """
+
+    def __init__(self, store: Store | None, *, flush: Callable[[], object] | None = None,
+                 clock: Callable[[], datetime] = utcnow, execute: Execute | None = None) -> None:
+        if store is None and execute is None:
+            raise ValueError("a HaltSwitch needs a store or an executor")
         self.store = store
-        self._emit = emit
+        self._flush = flush
         self._clock = clock
+        self._execute = execute
 
     def state(self, conn: Connection | None = None) -> HaltState:
         """The current state, read from the store now."""
+        assert self.store is not None, "this switch only writes (volex halt's own)"
         raw = (self.store.state.get_in(conn, HALT_KEY) if conn is not None
                else self.store.state.get(HALT_KEY))
         return HaltState.model_validate(raw) if raw else HaltState()
@@ -59,12 +70,21 @@ class HaltSwitch:
 
     def _write(self, state: HaltState, actor: str, action: str, reason: str | None,
                details: dict[str, Any] | None) -> None:
-        with self.store.db.begin() as conn:
-            self.store.state.set(HALT_KEY, state.model_dump(mode="json"), conn=conn)
-            self.store.audit.record(actor, action, "trading", reason,
-                                    {**(details or {}), "state": state.label}, conn=conn)
-        if self._emit is not None:  # after the commit: the store is the record, the bus notifies
-            try:
-                self._emit("halt", {"state": state.model_dump(mode="json"), "actor": actor})
-            except VolexError as exc:
-                log.warning("halt stored but not announced on the bus: %s", exc)
+        value = state.model_dump(mode="json")
+        audit = audit_row(actor, action, "trading", reason,
+                          {**(details or {}), "state": state.label})
+        if self._execute is None:
+            assert self.store is not None
+            self._execute = engine_executor(self.store.db.engine)
+        self._execute(record_statements(HALT_KEY, value, audit, "halt",
+                                        {"state": value, "actor": actor}))
+        self.announce()
+
+    def announce(self) -> None:
+        """Publish the waiting event (after the commit: the store is the record, the bus notifies)."""
+        if self._flush is None:
+            return
+        try:
+            self._flush()
+        except VolexError as exc:
+            log.warning("halt stored but not announced on the bus: %s", exc)

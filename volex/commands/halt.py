@@ -1,7 +1,9 @@
 """`volex halt` and `volex resume`: stop trading everywhere, now; lift it after confirmation.
 
-Imports nothing heavy: the halt is stored through the store alone, before any venue is
-touched, so it works with no network, no LLM and no market data.
+The halt is stored first, by the halt switch writing through the lightest connection to the
+store (sqlite3 for the default SQLite file) before the facade, SQLAlchemy, pandas or any
+venue is loaded; it works with no network, no LLM and no market data. Then the facade
+announces it on the bus and cancels open orders.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import confirm, console, err_console, print_json, volex
+from volex.commands.common import actor_of, confirm, console, err_console, print_json, volex
 
 if TYPE_CHECKING:
     from volex.facade import Volex
@@ -41,8 +43,15 @@ def halt(
         from volex.errors import Cancelled
 
         raise Cancelled("not halted (not confirmed)")
+    from volex.adapters.storage.halt_ledger import executor_for_url
+    from volex.agents.halt import HaltSwitch
+    from volex.config_sources import database_url
+
+    switch = HaltSwitch(None, execute=executor_for_url(database_url()))
+    state = switch.halt(actor_of(ctx), reason, reduce_only=reduce_only,
+                        details={"flatten": flatten})
     app = volex(ctx, live=True) if live else volex(ctx)
-    report = app.halt(reason=reason, reduce_only=reduce_only, flatten=flatten)
+    report = app.after_halt(state, flatten=flatten)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return
