@@ -7,13 +7,13 @@ names: VOLEX_DATABASE_URL, VOLEX_BUS_URL, VOLEX_CACHE_URL, VOLEX_SECRETS_BACKEND
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from volex.config_sources import (
     SHORT_ENV,
@@ -93,12 +93,10 @@ class AgentSettings(BaseModel):
     url: str | None = None
 
 
-class Settings(BaseSettings):
-    """Every setting Volex reads. Frozen once loaded."""
+class Settings(BaseModel):
+    """Every setting Volex reads. Frozen once loaded (``load_settings`` gathers the sources)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="VOLEX_", env_nested_delimiter="__", frozen=True, extra="ignore"
-    )
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     exchange: str = "binance"
     quote: str = "USDT"
@@ -129,17 +127,6 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         return database_url(self.database_url)
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[Any, ...]:
-        return (init_settings, _short_env_source, env_settings, _toml_source)
-
 
 def _short_env_source() -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -149,8 +136,39 @@ def _short_env_source() -> dict[str, Any]:
     return out
 
 
-def _toml_source() -> dict[str, Any]:
-    return read_config_file()
+def _env_source() -> dict[str, Any]:
+    """VOLEX_* variables as nested settings: ``VOLEX_TRADING__MODE=live`` is trading.mode.
+
+    Names are case-insensitive; a value written as JSON (``["BTC/USDT"]``, ``{...}``) is
+    decoded, anything else is left for the field's validation to read (``true``, ``2.5``).
+    Variables that name no setting (VOLEX_HOME, VOLEX_TEST_PG...) are ignored.
+    """
+    out: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.upper().startswith("VOLEX_"):
+            continue
+        path = tuple(name[6:].lower().split("__"))
+        if path[0] not in Settings.model_fields or not all(path):
+            continue
+        value: Any = raw
+        if raw[:1] in "[{":
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                pass
+        _set_path(out, path, value)
+    return out
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``top``, nested tables merged key by key."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -160,9 +178,16 @@ def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from every source; flags (``overrides``) win. Bad values raise ConfigError."""
+    """Settings from every source; flags (``overrides``) win. Bad values raise ConfigError.
+
+    Defaults < config.toml < VOLEX_* env < the short env names < flags.
+    """
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    data: dict[str, Any] = {}
+    for source in (read_config_file(), _env_source(), _short_env_source(), flags):
+        data = _merge(data, source)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
