@@ -221,7 +221,8 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, flush=self.flush_events)
+        return HaltSwitch.for_url(self.settings.db_url, engine=lambda: self.store.db.engine,
+                                  flush=self.flush_events)
 
     def flush_events(self) -> None:
         """Hand the events waiting in the outbox (a halt's, say) to the bus."""

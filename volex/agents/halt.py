@@ -8,19 +8,25 @@ a cached copy), so a halt written by another process is seen by the next order.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from volex.adapters.storage.halt_ledger import audit_row, engine_executor, record_statements
+from volex.adapters.storage.halt_ledger import (
+    EngineLedger,
+    audit_row,
+    ledger_for_url,
+    record_statements,
+)
 from volex.domain.orders import HaltState, utcnow
 from volex.errors import VolexError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from volex.adapters.storage.halt_ledger import Execute
+    from volex.adapters.storage.halt_ledger import Ledger
     from volex.adapters.storage.store import Store
 
 __all__ = ["HALT_KEY", "HaltSwitch"]
@@ -32,24 +38,38 @@ log = logging.getLogger(__name__)
 class HaltSwitch:
     """Reads and flips the halt state; every flip is audited in the same transaction.
 
-    ``execute`` writes the flip (default: through the store's engine); ``flush`` publishes the
-    waiting bus event once the flip has committed (the runtime's ``Events.flush``).
+    The ``ledger`` reads and writes the state (default: through ``store``'s engine; see
+    ``for_url`` for the lightest one); ``flush`` publishes the waiting bus event once a flip
+    has committed (the runtime's ``Events.flush``).
     """
 
-    def __init__(self, store: Store | None, *, flush: Callable[[], object] | None = None,
-                 clock: Callable[[], datetime] = utcnow, execute: Execute | None = None) -> None:
-        if store is None and execute is None:
-            raise ValueError("a HaltSwitch needs a store or an executor")
-        self.store = store
+    def __init__(self, store: Store | None = None, *, ledger: Ledger | None = None,
+                 flush: Callable[[], object] | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        if ledger is None:
+            if store is None:
+                raise ValueError("a HaltSwitch needs a store or a ledger")
+            ledger = EngineLedger(lambda: store.db.engine)
+        self.ledger = ledger
         self._flush = flush
         self._clock = clock
-        self._execute = execute
+
+    @classmethod
+    def for_url(cls, url: str, **kwargs: Any) -> HaltSwitch:
+        """The switch of the store at ``url``, through sqlite3 when it is a SQLite file."""
+        engine = kwargs.pop("engine", None)
+        return cls(ledger=ledger_for_url(url, engine), **kwargs)
 
     def state(self, conn: Connection | None = None) -> HaltState:
-        """The current state, read from the store now."""
-        assert self.store is not None, "this switch only writes (volex halt's own)"
-        raw = (self.store.state.get_in(conn, HALT_KEY) if conn is not None
-               else self.store.state.get(HALT_KEY))
+        """The current state, read from the store now (in ``conn``'s transaction if given)."""
+        if conn is not None:
+            from sqlalchemy import text
+
+            raw = conn.execute(text("SELECT value FROM state WHERE key = :key"),
+                               {"key": HALT_KEY}).scalar()
+            raw = None if raw is None else json.loads(raw)
+        else:
+            raw = self.ledger.read(HALT_KEY)
         return HaltState.model_validate(raw) if raw else HaltState()
 
     def halt(self, actor: str, reason: str | None = None, *, reduce_only: bool = False,
@@ -73,11 +93,8 @@ class HaltSwitch:
         value = state.model_dump(mode="json")
         audit = audit_row(actor, action, "trading", reason,
                           {**(details or {}), "state": state.label})
-        if self._execute is None:
-            assert self.store is not None
-            self._execute = engine_executor(self.store.db.engine)
-        self._execute(record_statements(HALT_KEY, value, audit, "halt",
-                                        {"state": value, "actor": actor}))
+        self.ledger.execute(record_statements(HALT_KEY, value, audit, "halt",
+                                              {"state": value, "actor": actor}))
         self.announce()
 
     def announce(self) -> None:

@@ -43,11 +43,11 @@ def halt(
         from volex.errors import Cancelled
 
         raise Cancelled("not halted (not confirmed)")
-    from volex.adapters.storage.halt_ledger import executor_for_url
     from volex.agents.halt import HaltSwitch
     from volex.config_sources import database_url
 
-    switch = HaltSwitch(None, execute=executor_for_url(database_url()))
+    url = database_url()
+    switch = HaltSwitch.for_url(url, flush=lambda: _announce_now(url))
     state = switch.halt(actor_of(ctx), reason, reduce_only=reduce_only,
                         details={"flatten": flatten})
     app = volex(ctx, live=True) if live else volex(ctx)
@@ -63,6 +63,25 @@ def halt(
         console.print(f"closed {amount(order.filled)} {order.symbol} ({order.status})")
     for problem in report.problems:
         console.print(f"[yellow]! {problem}[/]")
+
+
+def _announce_now(url: str) -> None:
+    """Hand the stored halt's event to the bus at once: other processes wait for it, and the
+    rest of Volex (loaded next, to cancel orders) can take a while to start."""
+    from volex.config import load_settings
+
+    settings = load_settings()
+    if not settings.bus.url:
+        return  # no shared bus: the store is how other processes learn of the halt
+    from volex.adapters.bus.outbox import Events
+    from volex.adapters.bus.redis_bus import RedisBus
+    from volex.adapters.storage.db import Database
+
+    bus = RedisBus(settings.bus.url, namespace=settings.bus.namespace)
+    try:
+        Events(Database(url, migrate=False), bus).flush()
+    finally:
+        bus.close()
 
 
 def resume(

@@ -14,16 +14,15 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-__all__ = ["Execute", "Statement", "audit_row", "engine_executor", "executor_for_url",
+__all__ = ["EngineLedger", "Ledger", "SqliteLedger", "Statement", "audit_row", "ledger_for_url",
            "record_statements"]
 
 Statement = tuple[str, dict[str, Any]]
-Execute = Callable[[Sequence[Statement]], None]
 
 _UPSERT_STATE = ("INSERT INTO state (key, value, updated_ts) VALUES (:key, :value, :updated_ts) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
@@ -32,6 +31,7 @@ _INSERT_AUDIT = ("INSERT INTO audit_log (ts, actor, action, subject, reason, det
                  "VALUES (:ts, :actor, :action, :subject, :reason, :details, :pid)")
 _INSERT_EVENT = ("INSERT INTO outbox (ts, topic, event, attempts) "
                  "VALUES (:ts, :topic, :event, :attempts)")
+_SELECT_STATE = "SELECT value FROM state WHERE key = :key"
 _SQLITE = "sqlite:///"
 
 
@@ -54,55 +54,93 @@ def record_statements(key: str, value: Any, audit: dict[str, Any], topic: str,
                              "attempts": 0})]
 
 
-def engine_executor(engine: Engine) -> Execute:
-    """Run statements in one transaction of a SQLAlchemy engine."""
-    from sqlalchemy import text
+class Ledger(Protocol):
+    """Where the halt switch writes its statements and reads its state row."""
 
-    def execute(statements: Sequence[Statement]) -> None:
-        with engine.begin() as conn:
+    def execute(self, statements: Sequence[Statement]) -> None: ...
+
+    def read(self, key: str) -> Any: ...
+
+
+class EngineLedger:
+    """Through a SQLAlchemy engine, asked for only when first used."""
+
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine = engine
+
+    def execute(self, statements: Sequence[Statement]) -> None:
+        from sqlalchemy import text
+
+        with self._engine().begin() as conn:
             for sql, params in statements:
                 conn.execute(text(sql), params)
 
-    return execute
+    def read(self, key: str) -> Any:
+        from sqlalchemy import text
+
+        with self._engine().begin() as conn:
+            raw = conn.execute(text(_SELECT_STATE), {"key": key}).scalar()
+        return None if raw is None else json.loads(raw)
 
 
-def executor_for_url(url: str) -> Execute:
-    """The lightest way to write to the store at ``url``: sqlite3 for a SQLite file.
+class SqliteLedger:
+    """Through the standard library's sqlite3: nothing else is imported."""
 
-    A SQLite file that does not exist yet, or has no tables, is migrated first (through the
-    store's own migrations); other databases are opened, and migrated if needed, by the store's
-    ``Database`` (SQLAlchemy Core).
+    def __init__(self, url: str, path: str) -> None:
+        self.url, self.path = url, path
+
+    def execute(self, statements: Sequence[Statement]) -> None:
+        import sqlite3
+
+        from volex.errors import StorageError
+
+        if not os.path.exists(self.path):
+            _database(self.url)  # creates and migrates the file
+        try:
+            _run_sqlite(self.path, statements)
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise StorageError(f"cannot write to {self.path}: {exc}") from None
+            _database(self.url)  # an empty or foreign file: bring the schema up, then write
+            _run_sqlite(self.path, statements)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}") from None
+
+    def read(self, key: str) -> Any:
+        import sqlite3
+
+        from volex.errors import StorageError
+
+        if not os.path.exists(self.path):
+            return None  # no store yet: nothing was ever set
+        conn = sqlite3.connect(self.path, timeout=10.0)
+        try:
+            row = conn.execute(_SELECT_STATE, {"key": key}).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise StorageError(f"cannot read {self.path}: {exc}") from None
+        finally:
+            conn.close()
+        return None if row is None else json.loads(row[0])
+
+
+def ledger_for_url(url: str, engine: Callable[[], Engine] | None = None) -> Ledger:
+    """The lightest ledger for the store at ``url``: sqlite3 for a SQLite file.
+
+    A SQLite file that does not exist yet, or has no tables, is migrated before the first
+    write (through the store's own migrations). Other databases go through ``engine`` (the
+    store's, when the process has one) or a ``Database`` of their own (SQLAlchemy Core).
     """
     if url.startswith(_SQLITE) and "?" not in url and url[len(_SQLITE):] not in ("", ":memory:"):
-        return _sqlite_executor(url, os.path.expanduser(url[len(_SQLITE):]))
-    return engine_executor(_database(url).engine)
+        return SqliteLedger(url, os.path.expanduser(url[len(_SQLITE):]))
+    return EngineLedger(engine or (lambda: _database(url).engine))
 
 
 def _database(url: str) -> Any:
     from volex.adapters.storage.db import Database
 
     return Database(url)
-
-
-def _sqlite_executor(url: str, path: str) -> Execute:
-    import sqlite3
-
-    from volex.errors import StorageError
-
-    def execute(statements: Sequence[Statement]) -> None:
-        if not os.path.exists(path):
-            _database(url)  # creates and migrates the file
-        try:
-            _run_sqlite(path, statements)
-        except sqlite3.OperationalError as exc:
-            if "no such table" not in str(exc):
-                raise StorageError(f"cannot write to {path}: {exc}") from None
-            _database(url)  # an empty or foreign file: bring the schema up, then write
-            _run_sqlite(path, statements)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot write to {path}: {exc}") from None
-
-    return execute
 
 
 def _run_sqlite(path: str, statements: Sequence[Statement]) -> None:
