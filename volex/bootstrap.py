@@ -75,9 +75,11 @@ class Runtime:
 
             return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
+        from volex.adapters.storage.lazy_candles import LazyCandleRepo
         from volex.agents.research import ResearchAgent
 
-        return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes,
+        candles = LazyCandleRepo(self.settings.db_url, lambda: self.store.candles)
+        return ResearchAgent(candles, self.market_data, sample_candles, sample_timeframes,
                              cache=self.cache)
 
     @cached_property

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 __all__ = ["EngineLedger", "Ledger", "SqliteLedger", "Statement", "audit_row", "ledger_for_url",
-           "record_statements"]
+           "record_statements", "sqlite_path"]
 
 Statement = tuple[str, dict[str, Any]]
 
@@ -132,9 +132,17 @@ def ledger_for_url(url: str, engine: Callable[[], Engine] | None = None) -> Ledg
     write (through the store's own migrations). Other databases go through ``engine`` (the
     store's, when the process has one) or a ``Database`` of their own (SQLAlchemy Core).
     """
-    if url.startswith(_SQLITE) and "?" not in url and url[len(_SQLITE):] not in ("", ":memory:"):
-        return SqliteLedger(url, os.path.expanduser(url[len(_SQLITE):]))
+    path = sqlite_path(url)
+    if path is not None:
+        return SqliteLedger(url, path)
     return EngineLedger(engine or (lambda: _database(url).engine))
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a plain SQLite URL (None for other databases, in-memory or with options)."""
+    if url.startswith(_SQLITE) and "?" not in url and url[len(_SQLITE):] not in ("", ":memory:"):
+        return os.path.expanduser(url[len(_SQLITE):])
+    return None
 
 
 def _database(url: str) -> Any:
