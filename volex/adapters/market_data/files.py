@@ -42,7 +42,8 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
     if missing:
         raise DataFileError(f"{origin}: missing column(s) {', '.join(missing)}; "
                             f"expected {','.join(CANDLE_COLUMNS)}")
-    frame = frame[CANDLE_COLUMNS].copy()
+    # a new frame over the same columns (no copy: every column is replaced below if it must change)
+    frame = pd.DataFrame({c: frame[c] for c in CANDLE_COLUMNS}, copy=False)
     ts = frame["timestamp"]
     try:
         if pd.api.types.is_numeric_dtype(ts):
@@ -50,7 +51,8 @@ def normalize_candles(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame
         else:
             frame["timestamp"] = _parse_times(ts)
         for col in CANDLE_COLUMNS[1:]:
-            frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+            if frame[col].dtype != "float64":  # readers usually give float64 already
+                frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
     except (ValueError, TypeError, OverflowError) as exc:
         raise DataFileError(f"{origin}: malformed values ({str(exc).splitlines()[0]})") from None
     frame["timestamp"] = frame["timestamp"].astype("datetime64[ms, UTC]")
@@ -89,7 +91,7 @@ def read_candles_file(path: str | Path) -> pd.DataFrame:
         if file.suffix.lower() in {".parquet", ".pq"}:
             frame = pd.read_parquet(file)
         else:
-            frame = csv.read_csv(file).to_pandas()
+            frame = csv.read_csv(file).to_pandas(split_blocks=True, self_destruct=True)
     except (ValueError, OSError, UnicodeDecodeError, pa.ArrowException) as exc:
         raise DataFileError(f"cannot read {file}: {str(exc).splitlines()[0]}") from None
     return normalize_candles(frame, origin=str(file))
