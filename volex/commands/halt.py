@@ -15,6 +15,8 @@ import typer
 from volex.commands.common import actor_of, confirm, console, err_console, print_json, volex
 
 if TYPE_CHECKING:
+    from volex.adapters.bus.redis_bus import RedisBus
+    from volex.agents.halt import HaltSwitch
     from volex.facade import Volex
 
 __all__ = ["register", "show_halt_banner"]
@@ -46,10 +48,15 @@ def halt(
     from volex.agents.halt import HaltSwitch
     from volex.config_sources import database_url
 
-    url = database_url()
-    switch = HaltSwitch.for_url(url, flush=lambda: _announce_now(url))
-    state = switch.halt(actor_of(ctx), reason, reduce_only=reduce_only,
-                        details={"flatten": flatten})
+    bus = _shared_bus()  # ready before the halt, so that it is announced the moment it is stored
+    switch = HaltSwitch.for_url(database_url(),
+                                flush=(lambda: _announce(switch, bus)) if bus else None)
+    try:
+        state = switch.halt(actor_of(ctx), reason, reduce_only=reduce_only,
+                            details={"flatten": flatten})
+    finally:
+        if bus is not None:
+            bus.close()
     app = volex(ctx, live=True) if live else volex(ctx)
     report = app.after_halt(state, flatten=flatten)
     if as_json:
@@ -65,23 +72,36 @@ def halt(
         console.print(f"[yellow]! {problem}[/]")
 
 
-def _announce_now(url: str) -> None:
-    """Hand the stored halt's event to the bus at once: other processes wait for it, and the
-    rest of Volex (loaded next, to cancel orders) can take a while to start."""
+def _shared_bus() -> RedisBus | None:
+    """The bus other processes listen on, when one is configured (else the store alone tells
+    them: every order re-reads the halt)."""
     from volex.config import load_settings
+    from volex.errors import VolexError
 
-    settings = load_settings()
-    if not settings.bus.url:
-        return  # no shared bus: the store is how other processes learn of the halt
-    from volex.adapters.bus.outbox import Events
-    from volex.adapters.bus.redis_bus import RedisBus
-    from volex.adapters.storage.db import Database
-
-    bus = RedisBus(settings.bus.url, namespace=settings.bus.namespace)
     try:
-        Events(Database(url, migrate=False), bus).flush()
-    finally:
-        bus.close()
+        settings = load_settings()
+        if not settings.bus.url:
+            return None
+        from volex.adapters.bus.redis_bus import RedisBus
+
+        return RedisBus(settings.bus.url, namespace=settings.bus.namespace)
+    except VolexError as exc:  # the halt never waits for, or fails on, the bus
+        err_console.print(f"[yellow]! the halt will not be announced now: {exc}[/]")
+        return None
+
+
+def _announce(switch: HaltSwitch, bus: RedisBus) -> None:
+    """Hand the stored halt's event to the bus at once, through the switch's own connection
+    (the rest of Volex, loaded next to cancel orders, takes a while to start). What the bus
+    does not take waits in the outbox for the next flush."""
+    from volex.adapters.bus.outbox_sql import deliver
+    from volex.errors import BusError
+
+    try:
+        with switch.ledger.transaction() as run:
+            deliver(run, bus.publish, BusError)
+    except Exception as exc:  # noqa: BLE001 - stored already; the outbox keeps the event
+        err_console.print(f"[yellow]! halt stored, not announced yet: {exc}[/]")
 
 
 def resume(

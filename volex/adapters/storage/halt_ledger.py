@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -54,12 +55,17 @@ def record_statements(key: str, value: Any, audit: dict[str, Any], topic: str,
                              "attempts": 0})]
 
 
+Run = Callable[[str, dict[str, Any]], Any]  # (sql, params) -> a cursor (rowcount, fetchall)
+
+
 class Ledger(Protocol):
     """Where the halt switch writes its statements and reads its state row."""
 
     def execute(self, statements: Sequence[Statement]) -> None: ...
 
     def read(self, key: str) -> Any: ...
+
+    def transaction(self) -> AbstractContextManager[Run]: ...
 
 
 class EngineLedger:
@@ -69,11 +75,16 @@ class EngineLedger:
         self._engine = engine
 
     def execute(self, statements: Sequence[Statement]) -> None:
+        with self.transaction() as run:
+            for sql, params in statements:
+                run(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Run]:
         from sqlalchemy import text
 
         with self._engine().begin() as conn:
-            for sql, params in statements:
-                conn.execute(text(sql), params)
+            yield lambda sql, params: conn.execute(text(sql), params)
 
     def read(self, key: str) -> Any:
         from sqlalchemy import text
@@ -97,14 +108,32 @@ class SqliteLedger:
         if not os.path.exists(self.path):
             _database(self.url)  # creates and migrates the file
         try:
-            _run_sqlite(self.path, statements)
+            _run_sqlite(self, statements)
         except sqlite3.OperationalError as exc:
             if "no such table" not in str(exc):
                 raise StorageError(f"cannot write to {self.path}: {exc}") from None
             _database(self.url)  # an empty or foreign file: bring the schema up, then write
-            _run_sqlite(self.path, statements)
+            _run_sqlite(self, statements)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot write to {self.path}: {exc}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Run]:
+        """One write transaction (taken at once, so concurrent writers queue, not deadlock)."""
+        import sqlite3
+
+        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn.execute
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
 
     def read(self, key: str) -> Any:
         import sqlite3
@@ -151,19 +180,7 @@ def _database(url: str) -> Any:
     return Database(url)
 
 
-def _run_sqlite(path: str, statements: Sequence[Statement]) -> None:
-    import sqlite3
-
-    conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in statements:
-                conn.execute(sql, params)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+def _run_sqlite(ledger: SqliteLedger, statements: Sequence[Statement]) -> None:
+    with ledger.transaction() as run:
+        for sql, params in statements:
+            run(sql, params)
