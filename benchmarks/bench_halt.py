@@ -4,7 +4,9 @@ Two figures per run, medians of several fresh processes with a private VOLEX_HOM
 network (VOLEX_OFFLINE): "stored" is the time from launching the process to the moment
 the halt record is written (its audit timestamp), "process" the whole command including
 cancelling open orders and exiting. An open limit order is placed before each halt so the
-cancel path is exercised; the store is created before timing. Goal: stored well under 1 s.
+cancel path is exercised; the store is created before timing. Goal: stored in under 3x the
+time of `python -c "import typer"` measured in the same run (the halt is written through
+sqlite3 before SQLAlchemy, the settings machinery, pandas or the venue load).
 
     python benchmarks/bench_halt.py
 """
@@ -57,8 +59,8 @@ def main() -> None:
     stored = statistics.median(r[0] for r in runs)
     total = statistics.median(r[1] for r in runs)
     print(f'python -c "import typer"        {baseline * 1000:7.0f} ms  (baseline)')
-    print(f"volex halt --yes: state stored  {stored * 1000:7.0f} ms  (goal well under 1000 ms; "
-          f"max {max(r[0] for r in runs) * 1000:.0f} ms)")
+    print(f"volex halt --yes: state stored  {stored * 1000:7.0f} ms  = {stored / baseline:.2f}x "
+          f"the baseline (goal < 3x; max {max(r[0] for r in runs) * 1000:.0f} ms)")
     print(f"volex halt --yes: whole process {total * 1000:7.0f} ms  (includes cancelling one "
           "open order)")
 

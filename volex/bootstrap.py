@@ -133,9 +133,11 @@ class Runtime:
             return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3),
                                   **self.agent_access("research"))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
+        from volex.adapters.storage.lazy_candles import LazyCandleRepo
         from volex.agents.research import ResearchAgent
 
-        return ResearchAgent(self.store.candles, self.market_data, sample_candles, sample_timeframes,
+        candles = LazyCandleRepo(self.settings.db_url, lambda: self.store.candles)
+        return ResearchAgent(candles, self.market_data, sample_candles, sample_timeframes,
                              cache=self.cache)
 
     @cached_property
@@ -340,7 +342,13 @@ class Runtime:
         """The halt switch: the store and nothing else, so it works with everything else down."""
         from volex.agents.halt import HaltSwitch
 
-        return HaltSwitch(self.store, emit=self.emit, clock=self.clock)
+        return HaltSwitch.for_url(self.settings.db_url, engine=lambda: self.store.db.engine,
+                                  flush=self.flush_events, clock=self.clock)
+
+    def flush_events(self) -> None:
+        """Hand the events waiting in the outbox (a halt's, say) to the bus."""
+        if hasattr(type(self), "events"):
+            self.events.flush()
 
     def emit(self, topic: str, event: dict) -> None:
         """Announce an event (through the store's outbox when there is one)."""

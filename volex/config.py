@@ -7,6 +7,7 @@ names: VOLEX_DATABASE_URL, VOLEX_BUS_URL, VOLEX_CACHE_URL, VOLEX_SECRETS_BACKEND
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Callable
@@ -14,29 +15,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from volex.config_sources import (
+    SHORT_ENV,
+    config_path,
+    database_url,
+    read_config_file,
+    volex_home,
+)
 from volex.errors import ConfigError
 
 __all__ = ["ExchangeSettings", "NewsSettings", "NewsSourceSettings", "Settings", "config_path",
            "load_settings", "set_config_value", "volex_home", "write_config_file"]
-
-SHORT_ENV = {
-    "VOLEX_DATABASE_URL": ("database_url",),
-    "VOLEX_BUS_URL": ("bus", "url"),
-    "VOLEX_CACHE_URL": ("cache", "url"),
-    "VOLEX_SECRETS_BACKEND": ("secrets", "backend"),
-}
-
-
-def volex_home() -> Path:
-    """The directory holding config.toml, volex.db, models/ and logs/."""
-    return Path(os.environ.get("VOLEX_HOME") or Path.home() / ".volex").expanduser()
-
-
-def config_path() -> Path:
-    return volex_home() / "config.toml"
 
 
 class TradingSettings(BaseModel):
@@ -232,12 +223,10 @@ class ResearchSettings(BaseModel):
     news: NewsSettings = NewsSettings()
 
 
-class Settings(BaseSettings):
-    """Every setting Volex reads. Frozen once loaded."""
+class Settings(BaseModel):
+    """Every setting Volex reads. Frozen once loaded (``load_settings`` gathers the sources)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="VOLEX_", env_nested_delimiter="__", frozen=True, extra="ignore"
-    )
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     exchange: str = "binance"
     quote: str = "USDT"
@@ -288,18 +277,7 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'volex.db'}"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[Any, ...]:
-        return (init_settings, _short_env_source, env_settings, _toml_source)
+        return database_url(self.database_url)
 
 
 def _short_env_source() -> dict[str, Any]:
@@ -310,18 +288,39 @@ def _short_env_source() -> dict[str, Any]:
     return out
 
 
-def _toml_source() -> dict[str, Any]:
-    return read_config_file()
+def _env_source() -> dict[str, Any]:
+    """VOLEX_* variables as nested settings: ``VOLEX_TRADING__MODE=live`` is trading.mode.
+
+    Names are case-insensitive; a value written as JSON (``["BTC/USDT"]``, ``{...}``) is
+    decoded, anything else is left for the field's validation to read (``true``, ``2.5``).
+    Variables that name no setting (VOLEX_HOME, VOLEX_TEST_PG...) are ignored.
+    """
+    out: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.upper().startswith("VOLEX_"):
+            continue
+        path = tuple(name[6:].lower().split("__"))
+        if path[0] not in Settings.model_fields or not all(path):
+            continue
+        value: Any = raw
+        if raw[:1] in "[{":
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                pass
+        _set_path(out, path, value)
+    return out
 
 
-def read_config_file() -> dict[str, Any]:
-    path = config_path()
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``top``, nested tables merged key by key."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -331,9 +330,16 @@ def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from every source; flags (``overrides``) win. Bad values raise ConfigError."""
+    """Settings from every source; flags (``overrides``) win. Bad values raise ConfigError.
+
+    Defaults < config.toml < VOLEX_* env < the short env names < flags.
+    """
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    data: dict[str, Any] = {}
+    for source in (read_config_file(), _env_source(), _short_env_source(), flags):
+        data = _merge(data, source)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings.model_validate(data)
     except ValidationError as exc:
         where = ".".join(str(p) for p in exc.errors()[0]["loc"])
         raise ConfigError(f"bad setting {where}: {_message(exc)}") from None

@@ -215,3 +215,46 @@ def test_halt_needs_only_the_store_and_imports_nothing_heavy(volex_home: Path) -
     assert "cancelled 1 open order(s)" in done.stdout
     assert done.stdout.strip().splitlines()[-2:] == ["exit 0", "[]"]
     assert _json("risk", "show")["trading"]["reason"] == "light"
+
+
+def test_the_halt_is_stored_before_sqlalchemy_or_the_settings_machinery_load(
+        volex_home: Path) -> None:
+    code = (
+        "import sys\n"
+        "from volex.adapters.storage import halt_ledger\n"
+        "from volex.cli import app\n"
+        "write = halt_ledger._run_sqlite\n"
+        "def spy(path, statements):\n"
+        "    write(path, statements)\n"
+        "    print('loaded when stored:', sorted(m for m in ('sqlalchemy', 'pydantic_settings',\n"
+        "          'pandas', 'volex.facade') if m in sys.modules))\n"
+        "halt_ledger._run_sqlite = spy\n"
+        "try:\n"
+        "    app(['halt', '--reason', 'first'])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+    )
+    for _ in range(2):  # a brand-new home (the store is created first), then an existing one
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "VOLEX_HOME": str(volex_home)}, timeout=60, check=False)
+        assert "exit 0" in done.stdout, done.stderr[-800:]
+    assert done.stdout.splitlines()[0] == "loaded when stored: []"
+    halts = [r for r in _json("audit") if r["action"] == "halt"]
+    assert len(halts) == 2 and all(r["reason"] == "first" and r["actor"] == "cli"
+                                   for r in halts)
+    assert _json("risk", "show")["trading"]["reason"] == "first"
+
+
+@pytest.mark.postgres
+def test_halt_and_resume_on_a_postgresql_store(pg_url: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOLEX_DATABASE_URL", pg_url)
+    assert run("buy", "btc", "--quote", "100", "--limit", "1000", "--yes").exit_code == 0
+    halted = run("halt", "--reason", "pg halt")
+    assert halted.exit_code == 0, halted.output
+    assert "cancelled 1 open order(s)" in halted.output
+    assert _json("risk", "show")["trading"]["reason"] == "pg halt"
+    assert run("buy", "btc", "--quote", "100", "--yes").exit_code != 0
+    assert run("resume", "--yes").exit_code == 0
+    assert [a for a in _trading_actions() if a.startswith(("halt", "resume"))] == ["halt"]
+    assert "resume" in [r["action"] for r in _json("audit")]

@@ -81,7 +81,7 @@ class ExecutionAgent:
         self.fee_rate = Decimal(str(fee_rate))
         self.maker_fee_rate = Decimal(str(maker_fee_rate))
         self.slippage = Decimal(str(slippage_bps)) / Decimal(10_000)
-        self.halts = halts or HaltSwitch(store, emit=emit, clock=clock)
+        self.halts = halts or HaltSwitch(store, clock=clock)
         self.gate = OrderGate(exchange, store, self.halts, emit)
         self.journal = self.gate.journal
         self._reconciled_at = float("-inf")

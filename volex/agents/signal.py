@@ -33,6 +33,7 @@ from volex.domain.signals import (
 )
 from volex.domain.timeframes import timeframe_ms
 from volex.errors import BusError, DataUnavailable, StorageError
+from volex.ml.paths import train_hint
 
 if TYPE_CHECKING:
     from volex.agents.llm_review import Reviewer
@@ -51,10 +52,6 @@ _DAY_MS = 86_400_000
 log = logging.getLogger(__name__)
 
 _MAX_PARALLEL_REVIEWS = 8
-
-
-def train_hint(symbol: str, timeframe: str) -> str:
-    return f"no model for {symbol} {timeframe} yet: `volex model train {symbol} --timeframe {timeframe}`"
 
 
 def _technical(candles: CandleSet) -> tuple[datetime, MarketFacts, TechnicalFacts]:
@@ -105,7 +102,9 @@ class SignalAgent:
 
     def has_model(self, symbol: str, timeframe: str) -> bool:
         """True when a saved model exists (cheap: no unpickling)."""
-        return (self.registry.path_for(symbol, timeframe) / "metadata.json").is_file()
+        from volex.ml.paths import model_saved
+
+        return model_saved(self.registry.root, symbol, timeframe)
 
     def model(self, candles: CandleSet, *, train: bool = False) -> tuple[TrainedModel | None, str | None]:
         """The loaded model for ``candles``' market, or None and why; trains only if asked."""

@@ -115,7 +115,7 @@ def analyze(
 def _ai_section(app: Volex, result: Analysis, exchange: str | None, offline: bool) -> dict:
     """The AI section as JSON. Analyze never trains a model (that takes seconds to minutes):
     without a saved model it only says how to train one."""
-    from volex.agents.signal import train_hint
+    from volex.ml.paths import train_hint
 
     if not app.has_model(result.symbol, result.timeframe):
         return {"available": False, "note": train_hint(result.symbol, result.timeframe),
@@ -143,12 +143,12 @@ def _render_sentiment(mood: SentimentSummary) -> RenderableType:
 def _render_ai(section: dict) -> RenderableType:
     from rich.panel import Panel
 
-    from volex.commands.signals import render_decision
-    from volex.domain.signals import Decision
-
     if section["decision"] is None:
         return Panel(f"[dim]{section['note']}[/]", title="AI outlook", title_align="left",
                      border_style="dim")
+    from volex.commands.signals import render_decision
+    from volex.domain.signals import Decision
+
     return render_decision(Decision.model_validate(section["decision"]))
 
 

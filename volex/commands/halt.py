@@ -1,7 +1,9 @@
 """`volex halt` and `volex resume`: stop trading everywhere, now; lift it after confirmation.
 
-Imports nothing heavy: the halt is stored through the store alone, before any venue is
-touched, so it works with no network, no LLM and no market data.
+The halt is stored first, by the halt switch writing through the lightest connection to the
+store (sqlite3 for the default SQLite file) before the facade, SQLAlchemy, pandas or any
+venue is loaded; it works with no network, no LLM and no market data. Then the facade
+announces it on the bus and cancels open orders.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from volex.commands.common import (
+    actor_of,
     confirm,
     console,
     err_console,
@@ -23,6 +26,8 @@ from volex.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from volex.adapters.bus.redis_bus import RedisBus
+    from volex.agents.halt import HaltSwitch
     from volex.facade import Volex
 
 __all__ = ["register", "show_halt_banner"]
@@ -51,8 +56,20 @@ def halt(
         from volex.errors import Cancelled
 
         raise Cancelled("not halted (not confirmed)")
+    from volex.agents.halt import HaltSwitch
+    from volex.config_sources import database_url
+
+    bus = _shared_bus()  # ready before the halt, so that it is announced the moment it is stored
+    switch = HaltSwitch.for_url(database_url(),
+                                flush=(lambda: _announce(switch, bus)) if bus else None)
+    try:
+        state = switch.halt(actor_of(ctx), reason, reduce_only=reduce_only,
+                            details={"flatten": flatten})
+    finally:
+        if bus is not None:
+            bus.close()
     app = volex(ctx, live=True) if live else volex(ctx)
-    report = app.halt(reason=reason, reduce_only=reduce_only, flatten=flatten)
+    report = app.after_halt(state, flatten=flatten)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return
@@ -64,6 +81,38 @@ def halt(
         console.print(f"closed {amount(order.filled)} {order.symbol} ({order.status})")
     for problem in report.problems:
         console.print(f"[yellow]! {problem}[/]")
+
+
+def _shared_bus() -> RedisBus | None:
+    """The bus other processes listen on, when one is configured (else the store alone tells
+    them: every order re-reads the halt)."""
+    from volex.config import load_settings
+    from volex.errors import VolexError
+
+    try:
+        settings = load_settings()
+        if not settings.bus.url:
+            return None
+        from volex.adapters.bus.redis_bus import RedisBus
+
+        return RedisBus(settings.bus.url, namespace=settings.bus.namespace)
+    except VolexError as exc:  # the halt never waits for, or fails on, the bus
+        err_console.print(f"[yellow]! the halt will not be announced now: {exc}[/]")
+        return None
+
+
+def _announce(switch: HaltSwitch, bus: RedisBus) -> None:
+    """Hand the stored halt's event to the bus at once, through the switch's own connection
+    (the rest of Volex, loaded next to cancel orders, takes a while to start). What the bus
+    does not take waits in the outbox for the next flush."""
+    from volex.adapters.bus.outbox_sql import deliver
+    from volex.errors import BusError
+
+    try:
+        with switch.ledger.transaction() as run:
+            deliver(run, bus.publish, BusError)
+    except Exception as exc:  # noqa: BLE001 - stored already; the outbox keeps the event
+        err_console.print(f"[yellow]! halt stored, not announced yet: {exc}[/]")
 
 
 def resume(

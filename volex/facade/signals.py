@@ -35,7 +35,11 @@ class SignalFacade(FacadeBase):
     def has_model(self, symbol: str, timeframe: str | None = None) -> bool:
         """True when a trained signal model is saved for ``symbol`` (cheap: nothing is loaded)."""
         tf = normalize_timeframe(timeframe or self.settings.timeframe)
-        return self.runtime.signal.has_model(self.symbol(symbol), tf)
+        if self.runtime.agent_url("signal"):
+            return self.runtime.signal.has_model(self.symbol(symbol), tf)
+        from volex.ml.paths import model_saved  # the local agent's answer, without building it
+
+        return model_saved(self.settings.home / "models", self.symbol(symbol), tf)
 
     def signals(self, symbols: list[str] | None = None, timeframe: str | None = None, *,
                 exchange: str | None = None, offline: bool | None = None, train: bool = False,

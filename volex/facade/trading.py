@@ -142,11 +142,20 @@ class TradingFacade(FacadeBase):
     def halt(self, *, reason: str | None = None, reduce_only: bool = False,
              flatten: bool = False) -> HaltReport:
         """Stop trading now: the state is stored first, then open orders are cancelled."""
+        state = self.runtime.halts.halt(self.actor, reason, reduce_only=reduce_only,
+                                        details={"flatten": flatten})
+        return self.after_halt(state, flatten=flatten)
+
+    def after_halt(self, state: HaltState, *, flatten: bool = False) -> HaltReport:
+        """What follows a stored halt: announce it on the bus, cancel open orders, flatten.
+
+        `volex halt` stores the halt itself (the same switch, through sqlite3, before this
+        facade is loaded) and then calls this.
+        """
         from volex.domain.orders import HaltReport
         from volex.errors import VolexError
 
-        state = self.runtime.halts.halt(self.actor, reason, reduce_only=reduce_only,
-                                        details={"flatten": flatten})
+        self.runtime.halts.announce()
         try:
             return self.runtime.execution.after_halt(state, actor=self.actor, flatten=flatten)
         except VolexError as exc:  # the halt holds even when the venue cannot be reached

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from volex.errors import StorageError, UserInputError
 from volex.ml.features import FEATURE_NAMES, FEATURE_VERSION
+from volex.ml.paths import model_folder
 from volex.ml.predict import TrainedModel
 from volex.ml.reports import ModelMetadata, ModelSpec
 
@@ -32,10 +33,6 @@ class ModelNotFound(UserInputError):
     """No saved model for a symbol and timeframe."""
 
 
-def _folder_name(symbol: str, timeframe: str) -> str:
-    return f"{symbol.replace('/', '-').replace(':', '_')}_{timeframe}"
-
-
 class ModelRegistry:
     """Save, load and list models under ``root`` (normally ``$VOLEX_HOME/models``)."""
 
@@ -47,7 +44,7 @@ class ModelRegistry:
         self.root = Path(root)
 
     def path_for(self, symbol: str, timeframe: str) -> Path:
-        return self.root / _folder_name(symbol, timeframe)
+        return model_folder(self.root, symbol, timeframe)
 
     def save(self, model: TrainedModel) -> Path:
         """Write the model and its metadata atomically (a reader never sees half a model)."""

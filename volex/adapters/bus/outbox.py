@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -26,12 +26,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    delete,
     insert,
     select,
-    update,
 )
 
+from volex.adapters.bus.outbox_sql import deliver
+from volex.adapters.storage.halt_ledger import EngineLedger
 from volex.adapters.storage.tables import metadata
 from volex.errors import BusError, VolexError
 
@@ -44,7 +44,6 @@ __all__ = ["DURABLE_TOPICS", "Events", "outbox"]
 log = logging.getLogger(__name__)
 
 DURABLE_TOPICS = frozenset({"halt", "orders"})
-_KEEP_PUBLISHED_MS = 7 * 86_400_000
 _RETRY_AFTER_S = 2.0  # after a failure, emits skip publishing for this long (no blocking)
 
 outbox = Table(
@@ -70,6 +69,7 @@ class Events:
 
     def __init__(self, db: Database, bus: EventBus, durable: frozenset[str] = DURABLE_TOPICS) -> None:
         self.db, self.bus, self.durable = db, bus, durable
+        self._ledger = EngineLedger(lambda: db.engine)
         self._lock = threading.Lock()
         self._retry_at = 0.0
         self._relay: threading.Thread | None = None
@@ -115,45 +115,18 @@ class Events:
         """
         if not force and time.monotonic() < self._retry_at:
             return 0
-        with self._lock, self.db.begin() as conn:
-            # The UPDATE comes first: it takes the write lock (SQLite) or the rows' locks
-            # (PostgreSQL), so two processes flushing at once never publish an event twice.
-            claimed = conn.execute(update(outbox).where(outbox.c.published_ts.is_(None))
-                                   .values(attempts=outbox.c.attempts + 1)).rowcount
-            if not claimed:
-                return 0
-            rows = conn.execute(select(outbox.c.id, outbox.c.topic, outbox.c.event)
-                                .where(outbox.c.published_ts.is_(None))
-                                .order_by(outbox.c.id).limit(limit)).all()
-            sent, error = self._publish(rows)
-            if sent:
-                conn.execute(update(outbox).where(outbox.c.id.in_(sent))
-                             .values(published_ts=_now_ms(), last_error=None))
-            if error:
-                conn.execute(update(outbox).where(outbox.c.published_ts.is_(None))
-                             .values(last_error=error[:500]))
-            else:
-                conn.execute(delete(outbox).where(
-                    outbox.c.published_ts < _now_ms() - _KEEP_PUBLISHED_MS))
-        return len(sent)
-
-    def _publish(self, rows: list[Any]) -> tuple[list[int], str | None]:
-        sent: list[int] = []
-        for row_id, topic, raw in rows:
-            try:
-                self.bus.publish(topic, json.loads(raw))
-            except BusError as exc:
-                waiting = len(rows) - len(sent)
-                if self.last_error is None:
-                    log.warning("%s; %d event(s) kept in the outbox", exc, waiting)
-                self.last_error = str(exc)
-                self._retry_at = time.monotonic() + _RETRY_AFTER_S
-                return sent, str(exc)
-            sent.append(row_id)
-        if self.last_error is not None:
-            log.warning("event bus back: delivered %d queued event(s)", len(sent))
-        self.last_error, self._retry_at = None, 0.0
-        return sent, None
+        with self._lock, self._ledger.transaction() as run:
+            sent, waiting, error = deliver(run, self.bus.publish, BusError, limit)
+        if error:
+            if self.last_error is None:
+                log.warning("%s; %d event(s) kept in the outbox", error, waiting - sent)
+            self.last_error = error
+            self._retry_at = time.monotonic() + _RETRY_AFTER_S
+        elif waiting:
+            if self.last_error is not None:
+                log.warning("event bus back: delivered %d queued event(s)", sent)
+            self.last_error, self._retry_at = None, 0.0
+        return sent
 
     def start_relay(self, interval_s: float = 0.5) -> None:
         """Flush in a daemon thread every ``interval_s`` (for long-running processes)."""

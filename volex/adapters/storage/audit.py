@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import time
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
 from volex.adapters.storage.db import SqlRepository
+from volex.adapters.storage.halt_ledger import audit_row
 from volex.adapters.storage.tables import audit_log
 from volex.domain.audit import AuditRecord
 
@@ -21,9 +19,7 @@ class AuditRepo(SqlRepository):
 
     def record(self, actor: str, action: str, subject: str | None = None, reason: str | None = None,
                details: dict[str, Any] | None = None) -> None:
-        row = {"ts": int(time.time() * 1000), "actor": actor, "action": action, "subject": subject,
-               "reason": reason, "pid": os.getpid(),
-               "details": json.dumps(details, default=str, sort_keys=True) if details else None}
+        row = audit_row(actor, action, subject, reason, details)
         with self.begin() as conn:
             conn.execute(insert(audit_log), row)
 

@@ -1,0 +1,51 @@
+"""Where settings come from, readable without pydantic: the home folder, config.toml, env.
+
+``volex.config`` builds the typed settings from these; `volex halt` reads the one setting it
+needs before storing the halt (the database URL) from here directly, so an emergency stop does
+not wait for the settings machinery.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from volex.errors import ConfigError
+
+__all__ = ["SHORT_ENV", "config_path", "database_url", "read_config_file", "volex_home"]
+
+SHORT_ENV = {
+    "VOLEX_DATABASE_URL": ("database_url",),
+    "VOLEX_BUS_URL": ("bus", "url"),
+    "VOLEX_CACHE_URL": ("cache", "url"),
+    "VOLEX_SECRETS_BACKEND": ("secrets", "backend"),
+}
+
+
+def volex_home() -> Path:
+    """The directory holding config.toml, volex.db, models/ and logs/."""
+    return Path(os.environ.get("VOLEX_HOME") or Path.home() / ".volex").expanduser()
+
+
+def config_path() -> Path:
+    return volex_home() / "config.toml"
+
+
+def read_config_file() -> dict[str, Any]:
+    path = config_path()
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def database_url(configured: str | None = None) -> str:
+    """The store's URL: ``configured`` (a flag), else VOLEX_DATABASE_URL, else config.toml's
+    ``database_url``, else the SQLite file in the home folder (the precedence of ``Settings``)."""
+    url = (configured or os.environ.get("VOLEX_DATABASE_URL")
+           or read_config_file().get("database_url"))
+    return str(url) if url else f"sqlite:///{volex_home() / 'volex.db'}"
