@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Chain", "Sizing"]
 
+# Bars journaled as missed after a long stop, at most (the rest of the gap is implied).
+MAX_MISSED = 500
 # The venue rounds fees and costs up to 1e-8: an entry of all the cash left keeps this back.
 ROUNDING_MARGIN = Decimal("1e-6")
 
@@ -120,6 +122,8 @@ class Chain:
             if last.bar_ms == latest:
                 return self._carry_on(symbol, last)
             self._close_stale(symbol, last)
+        if last is not None:
+            self._missed(symbol, last.bar_ms, latest)
         want = self.decider.decide(symbol, now)
         entered = bool(last and last.bar_ms < want.bar_ms and (last.decision or {}).get("entered"))
         record = BarRecord(symbol, self.timeframe, want.bar_ms, "decided", want.target, want.why,
@@ -231,6 +235,18 @@ class Chain:
         record.stage, record.order_id, record.detail = "sent", order_id, detail
         record.decision = {**(record.decision or {}), "entered": record.action == "buy"}
         self._put(record)
+
+    def _missed(self, symbol: str, last_ms: int, latest_ms: int) -> None:
+        """Journal the bars that closed while no autopilot ran (the newest is traded instead),
+        so a gap is visible in the journal rather than silent. At most ``MAX_MISSED`` rows."""
+        from volex.domain.timeframes import timeframe_ms
+
+        step = timeframe_ms(self.timeframe)
+        first = max(last_ms + step, latest_ms - MAX_MISSED * step)
+        for bar_ms in range(first, latest_ms, step):
+            self._quiet.append(BarRecord(symbol, self.timeframe, bar_ms, "done", "missed",
+                                         "closed while no autopilot was running; the newest "
+                                         "bar is acted on instead", {}))
 
     def _close_stale(self, symbol: str, record: BarRecord) -> None:
         """A bar left half-done by a crash, with a newer bar closed since: settle it."""

@@ -135,3 +135,27 @@ def test_status_and_doctor_show_a_dead_autopilot(files: tuple[Path, Path]) -> No
     rows = {r["component"]: r for r in json.loads(run("doctor", "--json").stdout)}
     assert rows["autopilot"]["status"] == "warn"
     assert "other-host pid 4242 stopped beating" in rows["autopilot"]["detail"]
+
+
+def test_bars_that_closed_while_it_was_down_are_journaled_as_missed(
+        files: tuple[Path, Path], tmp_path: Path) -> None:
+    strategy_file = tmp_path / "fragile.py"
+    strategy_file.write_text(FRAGILE)
+    with Volex(offline=True, actor="cli") as app:
+        first = _pilot(app, files, ReplayClock(START), strategy_file)
+        first.symbols = ["BTC/USDT"]
+        first.start()
+        first.run(until=START + timedelta(hours=4))
+    later = START + timedelta(hours=24)
+    with Volex(offline=True, actor="cli") as app:
+        second = _pilot(app, files, ReplayClock(later), strategy_file)
+        second.symbols = ["BTC/USDT"]
+        second.start()
+        second.run(until=later + timedelta(hours=1))
+        journal = app.runtime.store.autopilot.bars(app.autopilot_account)
+    step = 2 * 3_600_000
+    stamps = [b.bar_ms for b in journal]
+    assert stamps == list(range(stamps[0], stamps[-1] + step, step))  # no silent gap
+    missed = [b for b in journal if b.action == "missed"]
+    assert len(missed) == 10 and "no autopilot was running" in missed[0].detail
+    assert journal[-1].action != "missed"  # the newest bar was acted on
