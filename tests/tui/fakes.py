@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from volex.agents.monitor import Health
 from volex.domain.analysis import Analysis
@@ -99,7 +98,9 @@ class FixedVolex(Volex):
                             action=action, subject=subject, reason=reason, details=details)
                 for i, (action, subject, reason, details) in enumerate(rows, 1)]
 
-    def news(self, symbols: list[str], **_: Any) -> NewsReport:
+    def news(self, symbols: list[str] | None = None, *, since: datetime | None = None,
+             source: str | None = None, offline: bool | None = None,
+             limit: int = 30, commentary: bool = False) -> NewsReport:
         """Three stored items and a summary per watched asset, as `volex news` reads them."""
         from volex.agents.news import scored_item
         from volex.domain.news import FearGreed, RawItem, SentimentSummary, SentimentWindow
@@ -114,7 +115,7 @@ class FixedVolex(Volex):
         summaries = [SentimentSummary(asset=s.split("/")[0], as_of=NOW, windows=[
             SentimentWindow(window="24h", items=2, mean=0.41, bullish=2, bearish=0, trend=0.1),
             SentimentWindow(window="7d", items=9, mean=0.12, bullish=5, bearish=3, trend=None)])
-            for s in symbols]
+            for s in (symbols or ["BTC/USDT"])]
         fear_greed = FearGreed(day=NOW.replace(hour=0, minute=0), value=71,
                                classification="Greed", available_at=NOW)
         return NewsReport(as_of=NOW, since=NOW - timedelta(days=7), items=items,

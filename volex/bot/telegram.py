@@ -178,6 +178,7 @@ def _short(item: dict[str, Any]) -> str:
                          for a in result)
     if item.get("intent") == "halt":
         state = result["state"]
-        word = {"HALTED": "halted", "REDUCE-ONLY": "halted, reduce-only"}.get(state["state"])
-        return f"{word}: {state.get('reason') or 'no reason given'}" if word else "not halted"
+        if state["state"] == "ACTIVE":
+            return "not halted: trading is ACTIVE"
+        return f"halted, {state['state']}: {state.get('reason') or 'no reason given'}"
     return json.dumps(result, default=str)[:1500]

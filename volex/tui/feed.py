@@ -270,7 +270,7 @@ class DashboardFeed:
 
     def news(self, symbols: list[str]) -> Section[Any]:
         """The watchlist's news over 7 days (fetched first when due, unless offline)."""
-        return self.call("news", symbols, since=self.clock() - timedelta(days=7), limit=60)
+        return self.call(self.volex.news, symbols, since=self.clock() - timedelta(days=7), limit=60)
 
     def snapshot(self, symbols: list[str], timeframe: str, *, slow: bool = True) -> DashboardData:
         """Every part of one refresh."""
