@@ -39,7 +39,7 @@ def test_replay_trades_equal_the_backtest_on_three_markets(strategy: str) -> Non
         assert mine == expected, ours.symbol
         assert ours.equity[-1] == pytest.approx(theirs.equity[-1], rel=1e-4)
         traded += len(mine)
-    assert traded >= 6  # the comparison is about real trades, not empty lists
+    assert traded >= 4  # the comparison is about real trades, not empty lists
     total = sum(b.result.equity[-1] for b in backtests)
     assert replay.final_equity == pytest.approx(total, rel=1e-4)
 
@@ -88,7 +88,7 @@ def test_replay_through_the_allocator_equals_backtest_portfolio(strategy: str,
     theirs = sorted((t["symbol"], t["entry_time"], t["exit_time"], t["exit_reason"])
                     for t in backtest["trades"])
     assert mine == theirs
-    assert len(mine) >= 6
+    assert len(mine) >= 4  # real trades (crosses enter on the cross: fewer than before)
     assert replay.final_equity == pytest.approx(backtest["metrics"]["final_equity"], rel=1e-4)
 
 

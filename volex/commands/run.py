@@ -184,10 +184,12 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
         strategy=name, params=params, data=data, since=since, until=until, cash=cash,
         file=file, rules=rules)
     if as_json:
+        notes = [f"{symbol} skipped: {problem}" for symbol, problem in report.problems.items()]
         if report.portfolio is not None:  # the shape of `volex backtest --portfolio --json`
-            print_json(report.portfolio.to_dict())
+            print_json({**report.portfolio.to_dict(), "sources": {}})
             return
-        payload = [r.to_dict() for r in report.results]
+        payload = [{**r.to_dict(), "bars": len(r.timestamps), "notes": notes}
+                   for r in report.results]
         print_json(payload[0] if len(payload) == 1 else payload)
         return
     for symbol, problem in report.problems.items():
