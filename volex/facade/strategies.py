@@ -26,8 +26,13 @@ class StrategyFacade(FacadeBase):
 
     @property
     def strategy_store(self) -> StrategyStateStore:
-        """Lifecycle states and saved best parameters of strategies."""
-        return self.runtime.store.strategies
+        """Lifecycle states and saved best parameters of strategies (through sqlite3 for a
+        SQLite store: a backtest then never loads SQLAlchemy)."""
+        from volex.adapters.storage.ledger import ledger_for_url
+        from volex.adapters.storage.strategy_states import StrategyStates
+
+        return StrategyStates(ledger_for_url(self.settings.db_url,
+                                             lambda: self.runtime.store.db.engine))
 
     def strategies(self, *, file: str | Path | None = None) -> list[dict[str, Any]]:
         """Every strategy template (and the one in ``file``): parameters, constraints, state."""

@@ -1,19 +1,17 @@
 """Strategy lifecycle states and saved best parameters, in the Volex database.
 
-Implements ``volex.strategies.lifecycle.StrategyStateStore``. The table is created by the
-Alembic revision ``strategies_0001`` (``migrations/versions/strategies_0001_state.py``).
+The table (created by the Alembic revision ``strategies_0001``) and the store's repository;
+the records are read and written by ``StrategyStates`` in plain SQL.
 """
 
 from __future__ import annotations
 
-import json
+from sqlalchemy import BigInteger, Column, Float, String, Table, Text
 
-from sqlalchemy import BigInteger, Column, Float, String, Table, Text, select
-
-from volex.adapters.storage.candles import upsert
 from volex.adapters.storage.db import Database
+from volex.adapters.storage.ledger import EngineLedger
+from volex.adapters.storage.strategy_states import StrategyStates
 from volex.adapters.storage.tables import metadata
-from volex.strategies.lifecycle import LifecycleState, StrategyRecord
 
 __all__ = ["StrategyRepo", "strategy_state"]
 
@@ -29,38 +27,9 @@ strategy_state = Table(
 )
 
 
-class StrategyRepo:
-    """Lifecycle records keyed by strategy name (a template name or a user file's name)."""
+class StrategyRepo(StrategyStates):
+    """The store's strategy records, through its engine."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(EngineLedger(lambda: db.engine))
         self.db = db
-
-    def get(self, name: str) -> StrategyRecord | None:
-        with self.db.begin() as conn:
-            row = conn.execute(select(strategy_state).where(strategy_state.c.name == name)
-                               ).mappings().first()
-        return _record(row) if row else None
-
-    def put(self, record: StrategyRecord) -> None:
-        row = {"name": record.name, "state": record.state.value,
-               "best_params": (json.dumps(record.best_params, sort_keys=True)
-                               if record.best_params is not None else None),
-               "objective": record.objective, "score": record.score,
-               "updated_ts": record.updated_ts}
-        with self.db.begin() as conn:
-            upsert(conn, [row], ["name"], [c for c in row if c != "name"], strategy_state)
-
-    def all(self) -> list[StrategyRecord]:
-        with self.db.begin() as conn:
-            rows = conn.execute(select(strategy_state).order_by(strategy_state.c.name)
-                                ).mappings().all()
-        return [_record(r) for r in rows]
-
-
-def _record(row: object) -> StrategyRecord:
-    values = dict(row)  # type: ignore[call-overload]
-    params = values["best_params"]
-    return StrategyRecord(name=values["name"], state=LifecycleState(values["state"]),
-                          best_params=json.loads(params) if params else None,
-                          objective=values["objective"], score=values["score"],
-                          updated_ts=values["updated_ts"])
