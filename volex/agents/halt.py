@@ -20,7 +20,7 @@ from volex.adapters.storage.ledger import (
     ledger_for_url,
     record_statements,
 )
-from volex.domain.orders import HaltState, utcnow
+from volex.domain.halt import HaltState, utcnow
 from volex.errors import VolexError
 
 if TYPE_CHECKING:

@@ -9,12 +9,13 @@ them unchanged.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from volex.domain.halt import HaltState, utcnow
 from volex.errors import UserInputError
 
 __all__ = [
@@ -47,10 +48,6 @@ OrderStatus = Literal["open", "closed", "canceled", "rejected", "expired"]
 # by hand (tests, simulators). Anything but "exchange" is an offline price and is flagged.
 PriceSource = Literal["exchange", "cache", "sample", "manual"]
 Mode = Literal["paper", "live"]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_client_order_id() -> str:
@@ -256,39 +253,6 @@ class RiskCheck(BaseModel):
     limit: Decimal | None = None
     value: Decimal | None = None
     message: str               # plain words; when blocked says by how much
-
-
-class HaltState(BaseModel):
-    """Whether trading is halted, shared by every process using the store.
-
-    ``active`` and not ``reduce_only``: no order leaves Volex. ``active`` and ``reduce_only``:
-    only orders that shrink exposure (sells of holdings) leave.
-    """
-
-    active: bool = False
-    reduce_only: bool = False
-    reason: str | None = None
-    since: datetime | None = None
-    actor: str | None = None
-
-    @property
-    def label(self) -> str:
-        if not self.active:
-            return "ACTIVE"
-        return "REDUCE-ONLY" if self.reduce_only else "HALTED"
-
-    def allows(self, reduces_exposure: bool) -> bool:
-        return not self.active or (self.reduce_only and reduces_exposure)
-
-    def describe(self) -> str:
-        if not self.active:
-            return "trading is active"
-        what = ("reduce-only: only orders that shrink exposure are sent" if self.reduce_only
-                else "trading halted: no order is sent")
-        when = f" since {self.since:%Y-%m-%d %H:%M:%S} UTC" if self.since else ""
-        who = f" by {self.actor}" if self.actor else ""
-        why = f" ({self.reason})" if self.reason else ""
-        return f"{what}{when}{who}{why}"
 
 
 class TradePlan(BaseModel):
