@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from volex.agents.strategy_runner import StrategyRunner
     from volex.domain.news import SentimentFacts
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier, Storage
+    from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["Runtime", "prepare_home"]
 
@@ -344,6 +345,15 @@ class Runtime:
 
         return HaltSwitch.for_url(self.settings.db_url, engine=lambda: self.store.db.engine,
                                   flush=self.flush_events, clock=self.clock)
+
+    @cached_property
+    def strategy_records(self) -> StrategyStateStore:
+        """Strategies' lifecycle states and saved parameters, through sqlite3 for a SQLite
+        store (a backtest then never loads SQLAlchemy), else through the store's engine."""
+        from volex.adapters.storage.ledger import ledger_for_url
+        from volex.adapters.storage.strategy_states import StrategyStates
+
+        return StrategyStates(ledger_for_url(self.settings.db_url, lambda: self.store.db.engine))
 
     def flush_events(self) -> None:
         """Hand the events waiting in the outbox (a halt's, say) to the bus."""

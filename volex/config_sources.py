@@ -14,7 +14,8 @@ from typing import Any
 
 from volex.errors import ConfigError
 
-__all__ = ["SHORT_ENV", "config_path", "database_url", "read_config_file", "volex_home"]
+__all__ = ["SHORT_ENV", "bus_configured", "config_path", "database_url", "read_config_file",
+           "volex_home"]
 
 SHORT_ENV = {
     "VOLEX_DATABASE_URL": ("database_url",),
@@ -49,3 +50,13 @@ def database_url(configured: str | None = None) -> str:
     url = (configured or os.environ.get("VOLEX_DATABASE_URL")
            or read_config_file().get("database_url"))
     return str(url) if url else f"sqlite:///{volex_home() / 'volex.db'}"
+
+
+def bus_configured() -> bool:
+    """Whether any source names a bus URL (VOLEX_BUS_URL, VOLEX_BUS__URL, ``[bus] url``): a
+    quick look, so that `volex halt` loads the settings only when there is a bus to tell."""
+    names = {name.upper() for name, value in os.environ.items() if value}
+    if {"VOLEX_BUS_URL", "VOLEX_BUS__URL"} & names:
+        return True
+    bus = read_config_file().get("bus")
+    return isinstance(bus, dict) and bool(bus.get("url"))

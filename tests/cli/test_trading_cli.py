@@ -221,14 +221,14 @@ def test_the_halt_is_stored_before_sqlalchemy_or_the_settings_machinery_load(
         volex_home: Path) -> None:
     code = (
         "import sys\n"
-        "from volex.adapters.storage import halt_ledger\n"
+        "from volex.adapters.storage import ledger\n"
         "from volex.cli import app\n"
-        "write = halt_ledger._run_sqlite\n"
+        "write = ledger._run_sqlite\n"
         "def spy(path, statements):\n"
         "    write(path, statements)\n"
         "    print('loaded when stored:', sorted(m for m in ('sqlalchemy', 'pydantic_settings',\n"
         "          'pandas', 'volex.facade') if m in sys.modules))\n"
-        "halt_ledger._run_sqlite = spy\n"
+        "ledger._run_sqlite = spy\n"
         "try:\n"
         "    app(['halt', '--reason', 'first'])\n"
         "except SystemExit as done:\n"

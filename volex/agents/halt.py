@@ -1,7 +1,7 @@
 """The halt switch: trading state shared by every process through the store.
 
 Kept tiny on purpose: a flip is three plain SQL statements (the state, its audit record and
-its bus event, in one transaction; see ``halt_ledger``), so `volex halt` stores the halt through
+its bus event, in one transaction; see ``ledger``), so `volex halt` stores the halt through
 sqlite3 before SQLAlchemy, pandas or any venue is loaded. Reads always go to the store (never
 a cached copy), so a halt written by another process is seen by the next order.
 """
@@ -13,16 +13,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from volex.adapters.storage.halt_ledger import (
+from volex.adapters.storage.ledger import (
     audit_row,
     ledger_for_url,
     record_statements,
 )
-from volex.domain.orders import HaltState, utcnow
+from volex.domain.halt import HaltState, utcnow
 from volex.errors import VolexError
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.halt_ledger import Ledger
+    from volex.adapters.storage.ledger import Ledger
     from volex.ports import Storage
 
 __all__ = ["HALT_KEY", "HaltSwitch"]

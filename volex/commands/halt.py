@@ -86,6 +86,10 @@ def halt(
 def _shared_bus() -> RedisBus | None:
     """The bus other processes listen on, when one is configured (else the store alone tells
     them: every order re-reads the halt)."""
+    from volex.config_sources import bus_configured
+
+    if not bus_configured():
+        return None
     from volex.config import load_settings
     from volex.errors import VolexError
 

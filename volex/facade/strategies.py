@@ -28,8 +28,9 @@ class StrategyFacade(FacadeBase):
 
     @property
     def strategy_store(self) -> StrategyStateStore:
-        """Lifecycle states and saved best parameters of strategies."""
-        return self.runtime.store.strategies
+        """Lifecycle states and saved best parameters of strategies (through sqlite3 for a
+        SQLite store: a backtest then never loads SQLAlchemy)."""
+        return self.runtime.strategy_records
 
     def strategies(self, *, file: str | Path | None = None) -> list[dict[str, Any]]:
         """Every strategy template (and the one in ``file``): parameters, constraints, state."""

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 from volex.adapters.bus.outbox_sql import deliver
-from volex.adapters.storage.halt_ledger import EngineLedger
+from volex.adapters.storage.ledger import EngineLedger
 from volex.adapters.storage.tables import metadata
 from volex.errors import BusError, VolexError
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from volex.adapters.storage.db import SqlRepository
-from volex.adapters.storage.halt_ledger import audit_row
+from volex.adapters.storage.ledger import audit_row
 from volex.adapters.storage.tables import audit_log
 from volex.domain.audit import AuditRecord
 

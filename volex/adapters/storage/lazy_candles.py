@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from volex.adapters.storage.halt_ledger import sqlite_path
+from volex.adapters.storage.ledger import sqlite_path
 
 if TYPE_CHECKING:
     import pandas as pd

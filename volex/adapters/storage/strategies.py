@@ -1,7 +1,8 @@
 """Strategy lifecycle states and saved best parameters, in the Volex database.
 
-Implements ``volex.strategies.lifecycle.StrategyStateStore``. The table is created by the
-Alembic revision ``strategies_0001`` (``migrations/versions/strategies_0001_state.py``).
+The table (created by the Alembic revision ``strategies_0001``) and the store's repository;
+``StrategyStates`` reads and writes the same rows in plain SQL where SQLAlchemy would cost
+more than the work (a backtest on a SQLite store).
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
-"""The halt's record: its state, its audit line and its bus event, in one transaction.
+"""Plain SQL on the store with as little imported as possible: the halt, and a few others.
 
-Plain SQL with named parameters, which both sqlite3 and SQLAlchemy's ``text()`` accept, so
-the same statements run everywhere: `volex halt` writes them through the standard library's
-sqlite3 before SQLAlchemy, pandas or any venue is loaded (an emergency stop must not wait for
-them), a process that already holds the store writes them through its engine, and other
-databases (PostgreSQL) go through SQLAlchemy Core. The event waits in the outbox for the bus
-(``Events.flush``), exactly as ``Events.emit(..., conn=...)`` would store it.
+Statements use named parameters, which both sqlite3 and SQLAlchemy's ``text()`` accept, so
+the same SQL runs everywhere: through the standard library's sqlite3 for a SQLite file (`volex
+halt` stores the halt, its audit record and its bus event in one transaction before
+SQLAlchemy, pandas or any venue is loaded; the strategy records and the outbox hand-over use it
+too), through a SQLAlchemy engine otherwise (PostgreSQL, or a process that has the store).
 """
 
 from __future__ import annotations
@@ -65,6 +64,8 @@ class Ledger(Protocol):
 
     def read(self, key: str) -> Any: ...
 
+    def query(self, sql: str, params: dict[str, Any]) -> list[Any]: ...
+
     def transaction(self) -> AbstractContextManager[Run]: ...
 
 
@@ -87,11 +88,14 @@ class EngineLedger:
             yield lambda sql, params: conn.execute(text(sql), params)
 
     def read(self, key: str) -> Any:
+        rows = self.query(_SELECT_STATE, {"key": key})
+        return json.loads(rows[0][0]) if rows else None
+
+    def query(self, sql: str, params: dict[str, Any]) -> list[Any]:
         from sqlalchemy import text
 
         with self._engine().begin() as conn:
-            raw = conn.execute(text(_SELECT_STATE), {"key": key}).scalar()
-        return None if raw is None else json.loads(raw)
+            return list(conn.execute(text(sql), params).fetchall())
 
 
 class SqliteLedger:
@@ -136,22 +140,26 @@ class SqliteLedger:
             conn.close()
 
     def read(self, key: str) -> Any:
+        rows = self.query(_SELECT_STATE, {"key": key})
+        return json.loads(rows[0][0]) if rows else None
+
+    def query(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        """Rows of a read; none when the store (or its table) does not exist yet."""
         import sqlite3
 
         from volex.errors import StorageError
 
         if not os.path.exists(self.path):
-            return None  # no store yet: nothing was ever set
+            return []  # no store yet: nothing was ever written
         conn = sqlite3.connect(self.path, timeout=10.0)
         try:
-            row = conn.execute(_SELECT_STATE, {"key": key}).fetchone()
+            return conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
-                return None
+                return []
             raise StorageError(f"cannot read {self.path}: {exc}") from None
         finally:
             conn.close()
-        return None if row is None else json.loads(row[0])
 
 
 def ledger_for_url(url: str, engine: Callable[[], Engine] | None = None) -> Ledger:
