@@ -249,7 +249,7 @@ class ImproveSettings(BaseModel):
 
     keep_models: int = Field(5, ge=1, le=100)
     window: Literal["expanding", "sliding"] = "expanding"
-    window_bars: int = Field(5000, ge=300)
+    window_bars: int = Field(5000, ge=500)
     blocks: int = Field(3, ge=1, le=20)
     min_new_bars: int = Field(200, ge=20)
     min_logloss_gain: float = Field(0.002, ge=0)
