@@ -245,6 +245,9 @@ class ImproveSettings(BaseModel):
     saw, its log loss is lower by ``min_logloss_gain``, it makes at least ``min_calls`` calls
     at the trading threshold (the risk limit ``min_confidence``) and its hit rate there is not
     worse. ``window`` "sliding" trains on the last ``window_bars`` bars, "expanding" on all.
+    Strategies in paper or live are re-tuned walk-forward (``strategy_folds``) on their
+    first watchlist market's last ``strategy_bars`` bars; new parameters need a better
+    out-of-sample ``objective`` than the saved ones on the same blocks and ``min_trades``.
     """
 
     keep_models: int = Field(5, ge=1, le=100)
@@ -255,6 +258,9 @@ class ImproveSettings(BaseModel):
     min_logloss_gain: float = Field(0.002, ge=0)
     min_calls: int = Field(20, ge=1)
     min_trades: int = Field(10, ge=1)
+    strategy_bars: int = Field(3000, ge=200)  # the recent bars strategies are re-tuned on
+    strategy_folds: int = Field(3, ge=1, le=20)
+    objective: Literal["sharpe", "return", "calmar"] = "sharpe"
     schedule: str | None = None  # cron, e.g. "0 3 * * *"
     lease_s: float = Field(6 * 3600.0, gt=0)
     risk: ImproveRiskSettings = ImproveRiskSettings()

@@ -54,3 +54,39 @@ def test_improve_promotes_a_better_model_then_keeps_it(bad_model_in_use: ModelRe
 def test_improve_without_models_says_so(volex_home: Path) -> None:
     result = run("improve", "--offline")
     assert result.exit_code == 0 and "no model in use" in result.output
+
+
+def test_improve_retunes_strategies_in_paper_or_live(volex_home: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from volex import Volex
+    from volex.strategies.lifecycle import LifecycleState, StrategyRecord
+
+    monkeypatch.setenv("VOLEX_TIMEFRAME", "1d")
+    monkeypatch.setenv("VOLEX_WATCHLIST", '["BTC/USDT"]')
+    monkeypatch.setenv("VOLEX_IMPROVE__STRATEGY_BARS", "2000")
+    with Volex() as app:
+        for name, state in (("sma_cross", LifecycleState.PAPER),
+                            ("ema_cross", LifecycleState.LIVE),
+                            ("breakout", LifecycleState.BACKTESTED)):  # not trading: left alone
+            app.strategy_store.put(StrategyRecord(name, state))
+    result = run("improve", "--what", "strategies", "--offline", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["models"] == []
+    outcomes = {d["strategy"]: d["outcome"] for d in report["strategies"]}
+    assert outcomes == {"ema_cross": "kept", "sma_cross": "promoted"}
+    promoted = next(d for d in report["strategies"] if d["outcome"] == "promoted")
+    with Volex() as app:
+        assert app.strategy_store.get("sma_cross").best_params == promoted["new_params"]
+        assert app.strategy_store.get("ema_cross").best_params is None
+        audit = sorted((r.action, r.subject) for r in app.audit()
+                       if r.action.startswith("strategy.params."))
+    assert audit == [("strategy.params.kept", "ema_cross"),
+                     ("strategy.params.promoted", "sma_cross")]
+    table = run("improve", "--what", "strategies", "--offline", "--dry-run").output
+    assert "Strategies" in table and "sma_cross" in table
+
+
+def test_improve_refuses_an_unknown_what(volex_home: Path) -> None:
+    result = run("improve", "--what", "everything")
+    assert result.exit_code == 2 and "--what is models, strategies or all" in result.stderr

@@ -17,6 +17,35 @@ __all__ = ["register", "render_improve"]
 
 def render_improve(report: ImproveReport) -> None:
     """The run's report: what was tried, promoted or kept and why, with the numbers."""
+    if report.what in ("models", "all"):
+        _render_models(report)
+    if report.what in ("strategies", "all"):
+        _render_strategies(report)
+
+
+def _render_strategies(report: ImproveReport) -> None:
+    from rich.table import Table
+
+    if not report.strategies:
+        console.print("no strategy in paper or live: nothing to re-tune")
+        return
+    table = Table("Strategy", "Decision", "Current (out of sample)", "Re-tuned", "New params",
+                  "Why", title="Strategies" + (" (dry run)" if report.dry_run else ""))
+    for d in report.strategies:
+        colour = "green" if d.outcome == "promoted" else "yellow"
+        table.add_row(f"{d.strategy} {d.symbol}", f"[{colour}]{d.outcome}[/]",
+                      _score(d.objective, d.current_score, d.current_trades),
+                      _score(d.objective, d.tuned_score, d.tuned_trades),
+                      ", ".join(f"{k}={v}" for k, v in (d.new_params or {}).items()) or "-",
+                      d.reason)
+    console.print(table)
+
+
+def _score(objective: str, value: float | None, trades: int) -> str:
+    return "-" if value is None else f"{objective} {value:.3f}, {trades} trades"
+
+
+def _render_models(report: ImproveReport) -> None:
     from rich.table import Table
 
     table = Table("Market", "Decision", "Current model", "Candidate", "Why",
@@ -39,16 +68,19 @@ def render_improve(report: ImproveReport) -> None:
 
 def improve(
     ctx: typer.Context,
+    what: str = typer.Option("all", "--what", help="models, strategies or all."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Decide and report; save and "
                                  "audit nothing."),
     offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the "
                                  "bundled sample."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Retrain the models the autopilot uses; promote only what beats the one in use."""
+    """Retrain the models and re-tune the strategies in use; promote only what beats them
+    out of sample, and report every decision with its numbers."""
     app = volex(ctx)
-    with err_console.status("retraining candidates walk-forward on the new bars"):
-        report = app.improve(dry_run=dry_run, offline=offline or None)
+    with err_console.status("retraining and re-tuning walk-forward on recent bars"):
+        report = app.improve(what=what.strip().lower(), dry_run=dry_run,
+                             offline=offline or None)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from volex.facade.models import ModelFacade
 from volex.improve.models import ModelDecision
+from volex.improve.strategies import StrategyDecision
 
 __all__ = ["ImproveFacade", "ImproveReport"]
 
@@ -19,21 +20,74 @@ class ImproveReport(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     dry_run: bool = False
+    what: str = "all"
     models: list[ModelDecision] = []
+    strategies: list[StrategyDecision] = []
 
 
 class ImproveFacade(ModelFacade):
     """`volex improve`: the promotion gate for models."""
 
-    def improve(self, *, dry_run: bool = False, offline: bool | None = None) -> ImproveReport:
-        """Judge a retrained candidate for every watchlist market at the configured timeframe
-        that has a model; promote (save, audit ``model.promoted``) or keep (``model.kept``).
-        A dry run decides and reports but saves and audits nothing."""
-        report = ImproveReport(started_at=datetime.now(UTC), dry_run=dry_run)
-        report.models = [self._improve_model(symbol, dry_run, offline)
-                         for symbol in self._models_in_use()]
+    def improve(self, *, what: str = "all", dry_run: bool = False,
+                offline: bool | None = None) -> ImproveReport:
+        """Models: judge a retrained candidate for every watchlist market at the configured
+        timeframe that has a model; promote (save, audit ``model.promoted``) or keep
+        (``model.kept``). Strategies: re-tune each one in paper or live walk-forward; promote
+        (``strategy.params.promoted``) or keep (``strategy.params.kept``). A dry run decides
+        and reports but saves and audits nothing."""
+        from volex.errors import UserInputError
+
+        if what not in ("models", "strategies", "all"):
+            raise UserInputError(f"--what is models, strategies or all, not {what!r}")
+        report = ImproveReport(started_at=datetime.now(UTC), dry_run=dry_run, what=what)
+        if what in ("models", "all"):
+            report.models = [self._improve_model(symbol, dry_run, offline)
+                             for symbol in self._models_in_use()]
+        if what in ("strategies", "all"):
+            report.strategies = [self._improve_strategy(name, dry_run, offline)
+                                 for name in self._strategies_trading()]
         report.finished_at = datetime.now(UTC)
         return report
+
+    def _strategies_trading(self) -> list[str]:
+        from volex.strategies.lifecycle import LifecycleState
+
+        store = self.strategy_store  # type: ignore[attr-defined]
+        return sorted(r.name for r in store.all()
+                      if r.state in (LifecycleState.PAPER, LifecycleState.LIVE))
+
+    def _improve_strategy(self, name: str, dry_run: bool,
+                          offline: bool | None) -> StrategyDecision:
+        from volex.backtest.service import bars_from_frame
+        from volex.errors import VolexError
+        from volex.improve.strategies import judge_parameters
+        from volex.strategies.lifecycle import record_of, save_best_params
+        from volex.strategies.registry import get_strategy
+
+        settings = self.settings.improve
+        store = self.strategy_store  # type: ignore[attr-defined]
+        symbol = self.symbol(self.settings.watchlist[0]) if self.settings.watchlist else ""
+        try:
+            strategy = get_strategy(name)
+            current = strategy.resolve(None, base=record_of(store, name).best_params)
+            candles = self.candles(symbol, self.settings.timeframe, offline=offline,
+                                   bars=settings.strategy_bars)
+            decision = judge_parameters(
+                strategy, bars_from_frame(candles.frame.tail(settings.strategy_bars)), current,
+                symbol=symbol, folds=settings.strategy_folds,
+                config=self._backtest_config(None, None, 0.0),  # type: ignore[attr-defined]
+                objective=settings.objective, min_trades=settings.min_trades)
+        except VolexError as exc:  # one strategy that cannot be judged must not stop the rest
+            decision = StrategyDecision(strategy=name, symbol=symbol, outcome="kept",
+                                        reason=f"not judged: {exc}")
+        if dry_run:
+            return decision
+        if decision.new_params is not None:
+            save_best_params(store, name, decision.new_params, decision.objective,
+                             float(decision.tuned_score or 0.0))
+        self.runtime.store.audit.record(self.actor, f"strategy.params.{decision.outcome}", name,
+                                        reason=decision.reason, details=decision.numbers())
+        return decision
 
     def _models_in_use(self) -> list[str]:
         """Watchlist markets with a model at the configured timeframe: what the autopilot
