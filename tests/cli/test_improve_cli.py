@@ -90,3 +90,19 @@ def test_improve_retunes_strategies_in_paper_or_live(volex_home: Path,
 def test_improve_refuses_an_unknown_what(volex_home: Path) -> None:
     result = run("improve", "--what", "everything")
     assert result.exit_code == 2 and "--what is models, strategies or all" in result.stderr
+
+
+def test_a_second_improve_is_refused_while_one_runs(volex_home: Path) -> None:
+    from volex import Volex
+    from volex.autopilot.clock import LiveClock
+    from volex.improve.jobs import JobLease
+
+    with Volex() as app:
+        other = JobLease(app.runtime.store.jobs, LiveClock(), 3600)
+        other.take()
+        result = run("improve", "--offline")
+        assert result.exit_code != 0
+        assert "already running" in result.stderr and f"pid {other.pid}" in result.stderr
+        assert "Traceback" not in result.output + result.stderr
+        other.release()
+    assert run("improve", "--offline").exit_code == 0

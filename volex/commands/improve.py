@@ -10,6 +10,7 @@ import typer
 from volex.commands.common import console, err_console, print_json, volex
 
 if TYPE_CHECKING:
+    from volex import Volex
     from volex.facade.improve import ImproveReport
 
 __all__ = ["register", "render_improve"]
@@ -74,17 +75,50 @@ def improve(
     offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the "
                                  "bundled sample."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    schedule: str = typer.Option(None, "--schedule", help="Run on this cron schedule (UTC), "
+                                 "e.g. \"0 3 * * *\", until stopped with Ctrl-C."),
 ) -> None:
     """Retrain the models and re-tune the strategies in use; promote only what beats them
     out of sample, and report every decision with its numbers."""
     app = volex(ctx)
+    what = what.strip().lower()
+    if schedule is not None:
+        _scheduled(app, schedule, what, dry_run, offline, as_json)
+        return
     with err_console.status("retraining and re-tuning walk-forward on recent bars"):
-        report = app.improve(what=what.strip().lower(), dry_run=dry_run,
-                             offline=offline or None)
+        report = app.improve(what=what, dry_run=dry_run, offline=offline or None)
+    _show(report, as_json)
+
+
+def _show(report: ImproveReport, as_json: bool) -> None:
     if as_json:
         print_json(report.model_dump(mode="json"))
-        return
-    render_improve(report)
+    else:
+        render_improve(report)
+
+
+def _scheduled(app: Volex, cron: str, what: str, dry_run: bool, offline: bool,
+               as_json: bool) -> None:
+    """The loop: each run's report, or why it did not run (another holds the lease)."""
+    from volex.autopilot.clock import LiveClock
+    from volex.facade.improve import ImproveReport
+    from volex.improve.jobs import next_run, run_on_schedule
+
+    clock = LiveClock()
+    err_console.print(f"improving on {cron!r} (UTC); next run "
+                      f"{next_run(cron, clock.wall()):%Y-%m-%d %H:%M} UTC; Ctrl-C stops")
+
+    def shown(moment: object, result: ImproveReport | Exception) -> None:
+        if isinstance(result, ImproveReport):
+            _show(result, as_json)
+        else:
+            err_console.print(f"run due {moment:%Y-%m-%d %H:%M} UTC skipped: {result}")
+
+    try:
+        run_on_schedule(cron, clock, lambda: app.improve(what=what, dry_run=dry_run,
+                                                         offline=offline or None), shown)
+    except KeyboardInterrupt:
+        err_console.print("stopped")
 
 
 def register(app: typer.Typer) -> None:

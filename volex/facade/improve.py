@@ -3,13 +3,17 @@ candidate only when it beats the model in use on bars that model never saw."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from volex.facade.models import ModelFacade
 from volex.improve.models import ModelDecision
 from volex.improve.strategies import StrategyDecision
+
+if TYPE_CHECKING:
+    from volex.autopilot.clock import Clock
 
 __all__ = ["ImproveFacade", "ImproveReport"]
 
@@ -28,25 +32,38 @@ class ImproveReport(BaseModel):
 class ImproveFacade(ModelFacade):
     """`volex improve`: the promotion gate for models."""
 
-    def improve(self, *, what: str = "all", dry_run: bool = False,
-                offline: bool | None = None) -> ImproveReport:
+    def improve(self, *, what: str = "all", dry_run: bool = False, offline: bool | None = None,
+                clock: Clock | None = None) -> ImproveReport:
         """Models: judge a retrained candidate for every watchlist market at the configured
         timeframe that has a model; promote (save, audit ``model.promoted``) or keep
         (``model.kept``). Strategies: re-tune each one in paper or live walk-forward; promote
         (``strategy.params.promoted``) or keep (``strategy.params.kept``). A dry run decides
-        and reports but saves and audits nothing."""
+        and reports but saves and audits nothing.
+
+        One run at a time: the job lease is taken first (LeaseHeld names the process that
+        holds it) and extended after each market or strategy."""
+        from volex.autopilot.clock import LiveClock
         from volex.errors import UserInputError
+        from volex.improve.jobs import JobLease
 
         if what not in ("models", "strategies", "all"):
             raise UserInputError(f"--what is models, strategies or all, not {what!r}")
-        report = ImproveReport(started_at=datetime.now(UTC), dry_run=dry_run, what=what)
-        if what in ("models", "all"):
-            report.models = [self._improve_model(symbol, dry_run, offline)
-                             for symbol in self._models_in_use()]
-        if what in ("strategies", "all"):
-            report.strategies = [self._improve_strategy(name, dry_run, offline)
-                                 for name in self._strategies_trading()]
-        report.finished_at = datetime.now(UTC)
+        clock = clock or LiveClock()
+        lease = JobLease(self.runtime.store.jobs, clock, self.settings.improve.lease_s)
+        lease.take()
+        try:
+            report = ImproveReport(started_at=clock.wall(), dry_run=dry_run, what=what)
+            if what in ("models", "all"):
+                for symbol in self._models_in_use():
+                    report.models.append(self._improve_model(symbol, dry_run, offline))
+                    lease.take()
+            if what in ("strategies", "all"):
+                for name in self._strategies_trading():
+                    report.strategies.append(self._improve_strategy(name, dry_run, offline))
+                    lease.take()
+            report.finished_at = clock.wall()
+        finally:
+            lease.release()
         return report
 
     def _strategies_trading(self) -> list[str]:
