@@ -248,6 +248,8 @@ class ImproveSettings(BaseModel):
     Strategies in paper or live are re-tuned walk-forward (``strategy_folds``) on their
     first watchlist market's last ``strategy_bars`` bars; new parameters need a better
     out-of-sample ``objective`` than the saved ones on the same blocks and ``min_trades``.
+    The drift watch degrades a model whose live hit rate is below its out-of-sample one
+    with a binomial p-value under ``drift_alpha`` (at least ``drift_min_calls`` calls).
     """
 
     keep_models: int = Field(5, ge=1, le=100)
@@ -261,8 +263,9 @@ class ImproveSettings(BaseModel):
     strategy_bars: int = Field(3000, ge=200)  # the recent bars strategies are re-tuned on
     strategy_folds: int = Field(3, ge=1, le=20)
     objective: Literal["sharpe", "return", "calmar"] = "sharpe"
-    schedule: str | None = None  # cron, e.g. "0 3 * * *"
     lease_s: float = Field(6 * 3600.0, gt=0)
+    drift_alpha: float = Field(0.01, gt=0, lt=0.5)
+    drift_min_calls: int = Field(20, ge=5)
     risk: ImproveRiskSettings = ImproveRiskSettings()
 
 

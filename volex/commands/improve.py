@@ -18,6 +18,8 @@ __all__ = ["register", "render_improve"]
 
 def render_improve(report: ImproveReport) -> None:
     """The run's report: what was tried, promoted or kept and why, with the numbers."""
+    if report.what in ("drift", "all"):
+        _render_drift(report)
     if report.what in ("models", "all"):
         _render_models(report)
     if report.what in ("strategies", "all"):
@@ -39,6 +41,22 @@ def _render_strategies(report: ImproveReport) -> None:
                       _score(d.objective, d.tuned_score, d.tuned_trades),
                       ", ".join(f"{k}={v}" for k, v in (d.new_params or {}).items()) or "-",
                       d.reason)
+    console.print(table)
+
+
+def _render_drift(report: ImproveReport) -> None:
+    from rich.table import Table
+
+    if not report.drift:
+        return
+    table = Table("Market", "Live calls", "Out of sample", "p-value", "State", "Why",
+                  title="Drift watch: live calls against the out-of-sample record")
+    for d in report.drift:
+        state = ("[red]degraded (new)[/]" if d.newly_degraded else
+                 "[red]degraded[/]" if d.degraded else "[green]ok[/]")
+        table.add_row(f"{d.symbol} {d.timeframe}", f"{d.right} of {d.calls} right",
+                      "-" if d.expected_hit_rate is None else f"{d.expected_hit_rate:.1%}",
+                      "-" if d.p_value is None else f"{d.p_value:.4f}", state, d.reason)
     console.print(table)
 
 
@@ -69,7 +87,7 @@ def _render_models(report: ImproveReport) -> None:
 
 def improve(
     ctx: typer.Context,
-    what: str = typer.Option("all", "--what", help="models, strategies or all."),
+    what: str = typer.Option("all", "--what", help="drift, models, strategies or all."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Decide and report; save and "
                                  "audit nothing."),
     offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the "

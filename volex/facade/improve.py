@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from volex.facade.models import ModelFacade
+from volex.improve.drift import DriftCheck
 from volex.improve.models import ModelDecision
 from volex.improve.strategies import StrategyDecision
 
@@ -25,6 +26,7 @@ class ImproveReport(BaseModel):
     finished_at: datetime | None = None
     dry_run: bool = False
     what: str = "all"
+    drift: list[DriftCheck] = []
     models: list[ModelDecision] = []
     strategies: list[StrategyDecision] = []
 
@@ -46,13 +48,16 @@ class ImproveFacade(ModelFacade):
         from volex.errors import UserInputError
         from volex.improve.jobs import JobLease
 
-        if what not in ("models", "strategies", "all"):
-            raise UserInputError(f"--what is models, strategies or all, not {what!r}")
+        if what not in ("drift", "models", "strategies", "all"):
+            raise UserInputError(f"--what is drift, models, strategies or all, not {what!r}")
         clock = clock or LiveClock()
         lease = JobLease(self.runtime.store.jobs, clock, self.settings.improve.lease_s)
         lease.take()
         try:
             report = ImproveReport(started_at=clock.wall(), dry_run=dry_run, what=what)
+            if what in ("drift", "all"):  # first: a degraded model is then judged at once
+                report.drift = [self.drift_check(symbol, dry_run=dry_run, offline=offline)
+                                for symbol in self._models_in_use()]
             if what in ("models", "all"):
                 for symbol in self._models_in_use():
                     report.models.append(self._improve_model(symbol, dry_run, offline))
@@ -65,6 +70,49 @@ class ImproveFacade(ModelFacade):
         finally:
             lease.release()
         return report
+
+    def drift_check(self, symbol: str, *, dry_run: bool = False,
+                    offline: bool | None = None) -> DriftCheck:
+        """Score the market's stored decisions whose horizon passed, then test the model's
+        live hit rate against its out-of-sample one; a failing model is marked degraded
+        (it stops driving trades, audited ``model.degraded``) until the next `volex improve`
+        promotes a retrained one or a rollback brings an older one back."""
+        from volex.adapters.storage.model_drift import scored_calls
+        from volex.errors import VolexError
+        from volex.improve.drift import drift_test
+        from volex.ml.history import hit_rate_at
+
+        tf, settings = self.settings.timeframe, self.settings.improve
+        registry, threshold = self._registry(), self.trading_threshold()
+        check = DriftCheck(symbol=symbol, timeframe=tf)
+        meta = registry.metadata(symbol, tf)
+        try:
+            self.runtime.signal.score_outcomes(self.candles(symbol, tf, offline=offline))
+        except VolexError as exc:
+            check.reason = f"outcomes not scored now: {exc}; "
+        check.calls, check.right = scored_calls(self.runtime.store.db, symbol, tf,
+                                                int(meta.created_at.timestamp() * 1000),
+                                                threshold)
+        check.expected_hit_rate = hit_rate_at(meta.evaluation.track_record, threshold)[1]
+        already = registry.degraded(symbol, tf)
+        if check.expected_hit_rate is None:
+            check.reason += f"no out-of-sample calls at {threshold:.0%} to compare with"
+        else:
+            check.p_value, check.degraded = drift_test(
+                check.right, check.calls, check.expected_hit_rate, alpha=settings.drift_alpha,
+                min_calls=settings.drift_min_calls)
+            check.reason += (f"{check.right} of {check.calls} live calls right against "
+                             f"{check.expected_hit_rate:.1%} out of sample"
+                             + ("" if check.p_value is None else f", p = {check.p_value:.4f}"))
+        if already is not None:
+            check.degraded, check.reason = True, f"degraded since before: {already}"
+        elif check.degraded and not dry_run:
+            check.newly_degraded = True
+            registry.mark_degraded(symbol, tf, check.reason, check.numbers()
+                                   | {"retrain": "the next `volex improve` run"})
+            self.runtime.store.audit.record(self.actor, "model.degraded", f"{symbol} {tf}",
+                                            reason=check.reason, details=check.numbers())
+        return check
 
     def _strategies_trading(self) -> list[str]:
         from volex.strategies.lifecycle import LifecycleState

@@ -28,6 +28,7 @@ __all__ = ["ModelNotFound", "ModelRegistry", "ensure_model", "is_stale", "new_ba
 _MODEL_FILE = "model.joblib"
 _PREDICT_FILE = "predict.npz"
 _META_FILE = "metadata.json"
+_DEGRADED_FILE = "degraded.json"  # the drift watch's mark: the model must not drive trades
 
 
 class ModelNotFound(UserInputError):
@@ -63,9 +64,36 @@ class ModelRegistry:
         target = folder if promoted else folder / ".staging"
         self._write_files(model, target)
         history.add(target, model.metadata, promoted=promoted, reason=reason, gate=gate)
-        if not promoted:
+        if promoted:
+            self._clear_degraded(model.symbol, model.timeframe)
+        else:
             shutil.rmtree(target, ignore_errors=True)
         return folder
+
+    def mark_degraded(self, symbol: str, timeframe: str, reason: str,
+                      details: dict[str, Any]) -> None:
+        """Mark the model in use degraded: it stops driving trades until a new version is
+        promoted or an older one rolled back (both clear the mark)."""
+        folder = self.path_for(symbol, timeframe)
+        tmp = folder / f".{_DEGRADED_FILE}.tmp"
+        try:
+            tmp.write_text(json.dumps({"reason": reason, **details}, default=str, indent=2))
+            os.replace(tmp, folder / _DEGRADED_FILE)
+        except OSError as exc:
+            raise StorageError(f"cannot mark the model in {folder} degraded: {exc}") from exc
+
+    def degraded(self, symbol: str, timeframe: str) -> str | None:
+        """Why the model in use is degraded, or None (one stat when it is not)."""
+        file = self.path_for(symbol, timeframe) / _DEGRADED_FILE
+        if not file.is_file():
+            return None
+        try:
+            return str(json.loads(file.read_text())["reason"])
+        except (OSError, ValueError, KeyError):
+            return "marked degraded (unreadable mark)"
+
+    def _clear_degraded(self, symbol: str, timeframe: str) -> None:
+        (self.path_for(symbol, timeframe) / _DEGRADED_FILE).unlink(missing_ok=True)
 
     def history(self, symbol: str, timeframe: str) -> ModelHistory:
         """The versions kept for this market (the last ``keep`` ones); a model saved before
@@ -77,7 +105,9 @@ class ModelRegistry:
     def rollback(self, symbol: str, timeframe: str) -> tuple[int, int]:
         """Put the previously promoted model back in use; returns (from, to) versions."""
         self.metadata(symbol, timeframe)  # ModelNotFound when there is no model at all
-        return self.history(symbol, timeframe).roll_back()
+        moved = self.history(symbol, timeframe).roll_back()
+        self._clear_degraded(symbol, timeframe)
+        return moved
 
     def _write_files(self, model: TrainedModel, folder: Path) -> None:
         import joblib
