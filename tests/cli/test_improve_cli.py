@@ -89,7 +89,7 @@ def test_improve_retunes_strategies_in_paper_or_live(volex_home: Path,
 
 def test_improve_refuses_an_unknown_what(volex_home: Path) -> None:
     result = run("improve", "--what", "everything")
-    assert result.exit_code == 2 and "--what is models, strategies or all" in result.stderr
+    assert result.exit_code == 2 and "--what is drift, models, strategies or all" in result.stderr
 
 
 def test_a_second_improve_is_refused_while_one_runs(volex_home: Path) -> None:
