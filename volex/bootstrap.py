@@ -34,18 +34,19 @@ if TYPE_CHECKING:
 __all__ = ["Runtime", "prepare_home"]
 
 
-def prepare_home(home: Path) -> None:
-    """Create VOLEX_HOME and its log folder, or say in one line why they cannot be used."""
+def prepare_home(home: Path, *, logs: bool = False) -> None:
+    """Create VOLEX_HOME (and with ``logs`` its log folder), or say in one line why they
+    cannot be used. Logging itself is the front end's to set up: a library configures none."""
     import os
 
     from volex.errors import ConfigError
-    from volex.logging_setup import configure_logging
 
     try:
         home.mkdir(parents=True, exist_ok=True)
         if not os.access(home, os.W_OK | os.X_OK):
             raise PermissionError(13, "Permission denied", str(home))
-        configure_logging(home)
+        if logs:
+            (home / "logs").mkdir(exist_ok=True)
     except OSError as exc:
         where = exc.filename or home
         why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)
@@ -116,11 +117,13 @@ class Runtime:
         agent = self.settings.agents.get(name)
         return agent.urls() if agent else []
 
-    def agent_token(self, name: str) -> str | None:
-        """The token shown to remote agent ``name`` (secret ``agent-NAME``)."""
+    def agent_access(self, name: str) -> dict[str, str | None]:
+        """How to reach remote agent ``name``: its token (secret ``agent-NAME``), its CA file."""
         from volex.agents.remote import agent_token
 
-        return agent_token(self.secrets, name)
+        agent = self.settings.agents.get(name)
+        return {"token": agent_token(self.secrets, name),
+                "ca_file": agent.ca_file if agent else None}
 
     @cached_property
     def research(self) -> Research:
@@ -128,7 +131,7 @@ class Runtime:
             from volex.agents.remote import RemoteResearch
 
             return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3),
-                                  token=self.agent_token("research"))
+                                  **self.agent_access("research"))
         from volex.adapters.market_data.files import sample_candles, sample_timeframes
         from volex.agents.research import ResearchAgent
 
@@ -190,7 +193,7 @@ class Runtime:
             from volex.agents.remote import RemoteSignals
 
             return RemoteSignals(url, timeout_s=max(30.0, self.settings.llm.timeout_s * 3),
-                                 token=self.agent_token("signal"))
+                                 **self.agent_access("signal"))
         from volex.adapters.storage.signals import SignalRepo
         from volex.agents.llm_review import Reviewer
         from volex.agents.signal import SignalAgent

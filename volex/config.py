@@ -153,6 +153,8 @@ class AgentSettings(BaseModel):
     """Where agent NAME runs when not here: one URL, or several replicas of it."""
 
     url: str | list[str] | None = None
+    # The CA (or self-signed certificate) to trust for an https URL, when not a public CA's.
+    ca_file: str | None = None
 
     def urls(self) -> list[str]:
         return [self.url] if isinstance(self.url, str) else list(self.url or [])

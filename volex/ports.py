@@ -5,7 +5,7 @@ Agents receive ports in their constructors (bootstrap wires them) and never impo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from volex.domain.news import RawItem
     from volex.domain.orders import Balance, Fill, Market, Order, OrderRequest, Ticker
     from volex.domain.risk import Reservation
+    from volex.domain.signals import Decision, SignalOutcomes
     from volex.strategies.lifecycle import StrategyStateStore
 
 __all__ = ["LLM", "AlertBook", "AuditLog", "Cache", "CandleCache", "EventBus", "Exchange",
            "Executor", "FearGreedFeed", "MarketData", "NewsSource", "Notification", "Notifier",
            "OrderJournal", "OrdersInFlight", "ProtectionIntents", "Repositories", "SecretStore",
-           "SharedState", "Storage", "TokenUsage", "UnitOfWork"]
+           "SharedState", "SignalLog", "Storage", "TokenUsage", "UnitOfWork"]
 
 
 @runtime_checkable
@@ -389,6 +390,8 @@ class OrdersInFlight(Protocol):
 
     def orphans(self, account: str) -> list[str]: ...
 
+    def clear(self, account: str) -> None: ...
+
 
 class ProtectionIntents(Protocol):
     """The stop and target asked for with an entry, until someone has placed them."""
@@ -401,6 +404,27 @@ class ProtectionIntents(Protocol):
     def status(self, client_order_id: str) -> str | None: ...
 
     def close(self, client_order_id: str, status: str, note: str | None = None) -> None: ...
+
+    def clear(self, account: str) -> None: ...
+
+
+@runtime_checkable
+class SignalLog(Protocol):
+    """The signal agent's decisions and how they turned out (SQL: ``SignalRepo``; its tables
+    live beside the store's, it is not part of a unit of work)."""
+
+    def save(self, batch: Iterable[Decision], actor: str | None = None) -> int: ...
+
+    def unscored(self, symbol: str, timeframe: str) -> list[dict]:
+        """Decisions of a market not scored yet (id, as_of_ts, close, horizon)."""
+        ...
+
+    def pending_markets(self) -> list[tuple[str, str]]: ...
+
+    def outcomes(self, timeframe: str | None = None) -> list[SignalOutcomes]: ...
+
+    def record_outcome(self, decision_id: str, forward_return: float,
+                       right: bool | None) -> None: ...
 
 
 class Repositories(Protocol):

@@ -180,3 +180,30 @@ def test_fetch_watch_keeps_fetching(server):
     assert result.exit_code == 0, result.output
     rounds = [json.loads(line) for line in result.output.splitlines()]
     assert len(rounds) == 2 and rounds[0]["new"]["CoinDesk"] == 4 and rounds[1]["new"]["CoinDesk"] == 0
+
+
+def test_commentary_by_the_llm_with_headlines_as_data_and_its_answer_shown_as_text(
+        server, monkeypatch):
+    from tests.support.openai_server import serve_for_volex
+
+    run("news", "fetch")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-news")
+    with serve_for_volex(monkeypatch) as llm:
+        llm.reply_json({"text": "BTC news is upbeat on [bold]ETF[/bold] inflows.\x1b[2J"})
+        out = flat(run("news", "BTC", "--commentary").output)
+        assert "Commentary (openai)" in out
+        assert "BTC news is upbeat on [bold]ETF[/bold] inflows.\\x1b[2J" in out
+        asked = llm.requests[0].user_text
+        assert "Spot ETF Inflows Soar" in asked or "ETF inflows soar" in asked
+        llm.fail(503)
+        data = json.loads(run("news", "BTC", "--commentary", "--json").output)
+        assert data["commentary_by"] == "local"  # a failing LLM: the local summary instead
+        assert data["commentary"].startswith("BTC: bullish news")
+
+
+def test_offline_commentary_is_the_local_summary(server):
+    run("news", "fetch")
+    data = json.loads(run("news", "ETH", "--offline", "--commentary", "--json").output)
+    assert data["commentary_by"] == "local"
+    assert data["commentary"].startswith("ETH: bearish news, 4 stories in 24 h (1 bullish, 3 bearish")
+    assert "Market mood: Fear & Greed 79 (Extreme Greed)." in data["commentary"]

@@ -63,6 +63,7 @@ def test_audit_lists_oldest_first_newest_kept_by_limit(store: Storage) -> None:
     assert records[-1].reason == "manual" and records[-1].details is None
     assert [r.id for r in records] == sorted(r.id for r in records)
     assert [r.subject for r in store.audit.list(limit=2)] == ["4", "trading"]
+    assert store.audit.list(limit=0) == []
     assert store.audit.list(since_ms=int(records[-1].at.timestamp() * 1000) + 60_000) == []
 
 
@@ -170,3 +171,13 @@ def test_candles_upsert_without_duplicates_and_report_gaps(store: Storage) -> No
         "binance", "BTC/USDT", "1h", first_missing - 48 * HOUR, first_missing + 47 * HOUR, 72,
         [(first_missing, first_missing + 23 * HOUR)])]
     assert store.candles.last_ts("binance", "BTC/USDT", "1h") == first_missing + 47 * HOUR
+
+
+def test_the_signal_agents_log_is_the_port(tmp_path: Path) -> None:
+    from volex.adapters.storage.db import Database
+    from volex.adapters.storage.signals import SignalRepo
+    from volex.ports import SignalLog
+
+    database = Database(f"sqlite:///{tmp_path / 'volex.db'}")
+    assert isinstance(SignalRepo(database), SignalLog)
+    database.dispose()

@@ -172,3 +172,19 @@ def test_a_halt_from_another_process_stops_its_orders_and_it_carries_on_after_re
     blocked = [b for b in bars(volex_home) if b.action == "blocked"]
     assert all("halt" in b.detail for b in blocked)
     _assert_no_bar_traded_twice(volex_home)
+
+
+def test_sigterm_stops_it_cleanly_and_frees_the_lease(tmp_path: Path, volex_home: Path) -> None:
+    data = btc_file(tmp_path / "btc.csv", 46)
+    _promote(volex_home)
+    pilot = AutopilotProcess(volex_home, ["--watchlist", "BTC/USDT", *STRATEGY, "--data",
+                                          str(data)], {"VOLEX_AUTOPILOT__HEARTBEAT_S": "0.2"})
+    try:
+        wait_for(lambda: [b.stage for b in bars(volex_home)] == ["done"], 60, "the bar")
+        pilot.proc.send_signal(signal.SIGTERM)
+        assert pilot.wait(30) == 0, pilot.output()
+    finally:
+        pilot.kill()
+    status = _volex(volex_home, "run", "status", "--json")
+    assert '"status": "STOPPED"' in status.stdout
+    assert "autopilot ended: stopped" in pilot.output()

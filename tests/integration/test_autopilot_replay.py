@@ -90,3 +90,21 @@ def test_replay_through_the_allocator_equals_backtest_portfolio(strategy: str,
     assert mine == theirs
     assert len(mine) >= 6
     assert replay.final_equity == pytest.approx(backtest["metrics"]["final_equity"], rel=1e-4)
+
+
+def test_replay_portfolio_json_is_backtest_portfolio_json() -> None:
+    args = ["--timeframe", "2h", "--since", WINDOW["since"], "--until", WINDOW["until"],
+            "--offline", "--json", "--portfolio", "--max-open", "2"]
+    replayed = run("run", "--replay", "--watchlist", ",".join(MARKETS), "--mode",
+                   "strategy:sma_cross", *args)
+    assert replayed.exit_code == 0, replayed.output
+    backtested = run("backtest", "sma_cross", *MARKETS, "--slippage-bps", "5", *args)
+    assert backtested.exit_code == 0, backtested.output
+    ours, theirs = json.loads(replayed.stdout), json.loads(backtested.stdout)
+    assert set(ours) == set(theirs)
+    assert ours["refused_signals"] == theirs["refused_signals"] != []
+    assert [(t["symbol"], t["entry_bar"], t["exit_bar"]) for t in ours["trades"]] == [
+        (t["symbol"], t["entry_bar"], t["exit_bar"]) for t in theirs["trades"]]
+    for group in ("metrics", "portfolio_metrics"):
+        for name, value in theirs[group].items():
+            assert ours[group][name] == pytest.approx(value, rel=1e-4, abs=1e-6), name

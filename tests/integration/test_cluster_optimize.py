@@ -84,7 +84,7 @@ def test_an_optuna_study_keeps_its_storage_and_runs_its_trials_on_workers(tmp_pa
 
 def test_backtests_of_many_markets_on_a_local_pool_match_and_mark_the_strategy(
         tmp_path) -> None:
-    from tests.conftest import shared_data
+    from tests.conftest import candle_file
 
     with Volex(offline=True) as volex:
         markets = ["BTC/USDT", "DOGE/USDT"]
@@ -95,9 +95,9 @@ def test_backtests_of_many_markets_on_a_local_pool_match_and_mark_the_strategy(
         assert [r.to_dict() for r in there] == here
         assert volex.strategy("sma_cross")["state"] == "backtested"
         shown = run("backtest", "rsi_reversion", "BTC/USDT", "--data",
-                    str(shared_data("BTC_USDT_2h.csv")), "--cluster", "local:1", "--json")
+                    str(candle_file("BTC_USDT_2h")), "--cluster", "local:1", "--json")
         plain = run("backtest", "rsi_reversion", "BTC/USDT", "--data",
-                    str(shared_data("BTC_USDT_2h.csv")), "--json")
+                    str(candle_file("BTC_USDT_2h")), "--json")
         assert shown.exit_code == 0, shown.output
         assert json.loads(shown.stdout) == json.loads(plain.stdout)
 

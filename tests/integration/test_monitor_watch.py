@@ -189,3 +189,46 @@ def test_monitor_once_json_reports_components_and_problems(monkeypatch: pytest.M
     assert report["components"]["store"] == "ok"
     assert [p.split(":")[0] for p in report["problems"]] == ["XRP/USDT"]  # BTC was checked
     assert result.exit_code == (0 if report["ok"] else 1)
+
+
+def test_a_remote_agent_going_down_and_coming_back_is_announced(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    class Health(BaseHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = b'{"status": "ok", "version": "9.9"}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("VOLEX_OFFLINE", "true")
+    monkeypatch.setenv("VOLEX_AGENTS__SIGNAL__URL", f"http://127.0.0.1:{port}")
+    with Volex(actor="cli") as app:
+        assert app.monitor_check()["components"]["agent signal"] == "fail"
+        server = ThreadingHTTPServer(("127.0.0.1", port), Health)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            assert app.monitor_check()["components"]["agent signal"] == "ok"
+        finally:
+            server.shutdown()
+        events = [(e.kind, e.title) for e in app.events() if e.kind == "components"]
+    assert events == [("components", "agent signal down"), ("components", "agent signal back")]
+
+
+def test_tick_checks_once_per_interval_for_a_host_loop(app: Volex) -> None:
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    clock, sources = [now], FakeSources(now)
+    watch = _watch(app, sources, clock)
+    assert watch.tick() is not None          # the first tick checks
+    assert watch.tick() is None              # the next ones only send notifications...
+    clock[0] = now + timedelta(seconds=app.settings.monitor.interval_s)
+    sources.last_bar = clock[0] - timedelta(hours=3)
+    assert watch.tick() is not None          # ...until interval_s has passed

@@ -166,3 +166,24 @@ def test_an_admin_may_train_remotely_and_it_is_audited(agent_server: Served,
     assert agent_server.volex.has_model("DOGE/USDT", "2h")
     assert any(r.actor == "admin-token" and r.action == "model.train"
                for r in agent_server.volex.audit())
+
+
+def test_an_https_agent_is_trusted_through_its_ca_file_only(tmp_path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server_side = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/server.db")
+    with serving(server_side, ("research",), tls=(str(cert), str(key))) as served:
+        monkeypatch.setenv("VOLEX_AGENT_RESEARCH_API_KEY", served.tokens["viewer"])
+        assert served.url.startswith("https://")
+        trusted = Volex(agents={"research": AgentSettings(url=served.url, ca_file=str(cert))})
+        with trusted:
+            assert trusted.analyze("ETH/USDT", "2h", offline=True).symbol == "ETH/USDT"
+        with Volex(agents={"research": AgentSettings(url=served.url)}) as untrusted, \
+                pytest.raises(NetworkError, match="unreachable: ConnectError"):
+            untrusted.analyze("ETH/USDT", "2h", offline=True)
+    server_side.close()

@@ -29,10 +29,10 @@ def test_halt_reaches_the_remote_agent_and_is_confirmed_once_stored_there(
     assert halted.exit_code == 0, halted.output
     state = execution_server.volex.halt_state()
     assert state.active and state.actor == "trader-token" and state.reason == "from the laptop"
-    assert json.loads(halted.stdout)["state"]["active"] is True
+    assert json.loads(halted.stdout)["state"]["state"] == "HALTED"
     assert not Volex(offline=True).runtime.halts.state().active, "halted here, not there"
     shown = json.loads(run("status", "--json").stdout)
-    assert shown["trading"] == "HALTED"
+    assert shown["trading"]["state"] == "HALTED"
     assert run("resume", "--yes").exit_code == 0
     assert not execution_server.volex.halt_state().active
 

@@ -85,7 +85,7 @@ def test_halt_from_a_trader_chat_is_at_once(bot: Running) -> None:
     [reply] = bot.api.wait_for(TRADER, 1)
     state = bot.volex.halt_state()
     assert state.active and state.actor == f"telegram-{TRADER}"
-    assert "halted" in reply["text"] and "reply_markup" not in reply
+    assert "HALTED" in reply["text"] and "reply_markup" not in reply
 
 
 def test_a_wrong_token_is_reported_without_the_token_and_the_bot_carries_on(caplog) -> None:

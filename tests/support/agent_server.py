@@ -38,8 +38,9 @@ class Served:
 
 @contextmanager
 def serving(volex: Volex, agents: tuple[str, ...] | None = None, *, port: int | None = None,
-            tokens: bool = True) -> Iterator[Served]:
-    """Serve ``volex``'s agents until the block ends; tokens named after their roles."""
+            tokens: bool = True, tls: tuple[str, str] | None = None) -> Iterator[Served]:
+    """Serve ``volex``'s agents until the block ends; tokens named after their roles;
+    ``tls`` is (certificate file, key file) for https."""
     import uvicorn
 
     from volex.agents.server import SERVABLE, create_app
@@ -52,14 +53,16 @@ def serving(volex: Volex, agents: tuple[str, ...] | None = None, *, port: int | 
             made[role] = volex.create_token(name, role)[0]
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(volex, agents or SERVABLE), host="127.0.0.1",
-                                           port=port, log_level="error"))
+                                           port=port, log_level="error",
+                                           ssl_certfile=tls[0] if tls else None,
+                                           ssl_keyfile=tls[1] if tls else None))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        yield Served(f"http://127.0.0.1:{port}", volex, made, server)
+        yield Served(f"{'https' if tls else 'http'}://127.0.0.1:{port}", volex, made, server)
     finally:
         server.should_exit = True
         thread.join(10)

@@ -5,6 +5,17 @@ Every order leaves the process through its :class:`~volex.agents.order_gate.Orde
 before calling the venue, journals and audits the order in one transaction, and on a temporary
 failure looks the order up by its client order id before any retry, so an order is never sent
 twice. Confirmation is the front end's job: :meth:`plan` changes nothing.
+
+A headless loop (the autopilot) trades with the same two calls as the CLI:
+``plan = agent.plan(symbol, side, ...)`` then ``agent.execute(plan, actor="autopilot",
+reason=...)``. ``execute`` re-plans against the state now, then checks and reserves the order
+in one step per account across processes (:mod:`volex.agents.acceptance`), sends it outside
+any lock, and settles the reservation when the venue's answer is journaled (or releases it if
+nothing was sent). It raises RiskRejected / TradingHalted when refused, NetworkError when the
+venue's answer is unknown (the order stays reserved and journaled as pending until a reconcile
+learns its fate). Call :meth:`reconcile` (or :meth:`reconcile_if_due`) each loop: it settles
+orders whose process died and places the stop and target of filled entries that lack them
+(:meth:`restore_protection`), leaving orders another live process is sending alone.
 """
 
 from __future__ import annotations
@@ -427,6 +438,8 @@ class ExecutionAgent:
         with self.store.transaction() as tx:
             amount = reset(balance, tx)  # the paper ledger lives in the same store: one commit
             tx.journal.clear(self.exchange.name)
+            tx.inflight.clear(self.exchange.name)
+            tx.intents.clear(self.exchange.name)
             self.risk.start_day(amount, tx)
             tx.audit.record(actor, "paper.reset", self.exchange.name, reason,
                             {"balance": str(amount), "quote": self.quote})

@@ -32,7 +32,8 @@ class RemoteClient:
     """JSON over HTTP to one agent's replicas; its errors come back as the same VolexError."""
 
     def __init__(self, base_urls: str | Sequence[str], timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, token: str | None = None,
+                 ca_file: str | None = None) -> None:
         import httpx
 
         urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
@@ -40,8 +41,9 @@ class RemoteClient:
             raise errors.ConfigError("a remote agent needs at least one url")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.base_urls = [u.rstrip("/") for u in urls]
+        verify = _trust(ca_file)
         self._replicas = [httpx.Client(base_url=u, timeout=timeout_s, transport=transport,
-                                       headers=headers) for u in self.base_urls]
+                                       headers=headers, verify=verify) for u in self.base_urls]
         self._turn = itertools.cycle(range(len(self._replicas)))
         self._lock = threading.Lock()
 
@@ -77,6 +79,18 @@ class RemoteClient:
             http.close()
 
 
+def _trust(ca_file: str | None) -> Any:
+    """What to verify an https agent against: the system's CAs, or ``ca_file``."""
+    if ca_file is None:
+        return True
+    import ssl
+
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise errors.ConfigError(f"cannot read ca_file {ca_file}: {exc}") from None
+
+
 def _error_from(response: httpx.Response, where: str) -> errors.VolexError:
     try:
         body = response.json()
@@ -93,8 +107,9 @@ class RemoteResearch:
     """The Research agent on another machine."""
 
     def __init__(self, base_url: str | Sequence[str], timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
-        self._client = RemoteClient(base_url, timeout_s, transport, token)
+                 transport: httpx.BaseTransport | None = None, token: str | None = None,
+                 ca_file: str | None = None) -> None:
+        self._client = RemoteClient(base_url, timeout_s, transport, token, ca_file)
 
     def analyze(self, symbol: str, timeframe: str, exchange: str, *,
                 offline: bool = False) -> Analysis:
@@ -128,8 +143,9 @@ class RemoteSignals:
     """The signal agent on another machine: it decides on the candles this machine sends."""
 
     def __init__(self, base_url: str | Sequence[str], timeout_s: float = 30.0,
-                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
-        self._client = RemoteClient(base_url, timeout_s, transport, token)
+                 transport: httpx.BaseTransport | None = None, token: str | None = None,
+                 ca_file: str | None = None) -> None:
+        self._client = RemoteClient(base_url, timeout_s, transport, token, ca_file)
 
     def has_model(self, symbol: str, timeframe: str) -> bool:
         return bool(self._client.call("GET", "/v1/signal/has_model",

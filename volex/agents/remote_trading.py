@@ -36,8 +36,9 @@ class RemoteExecution:
     """The one place a remote CLI, shell or dashboard trades through."""
 
     def __init__(self, base_url: str, timeout_s: float = 30.0,
-                 transport: httpx.BaseTransport | None = None, token: str | None = None) -> None:
-        self._client = RemoteClient(base_url, timeout_s, transport, token)
+                 transport: httpx.BaseTransport | None = None, token: str | None = None,
+                 ca_file: str | None = None) -> None:
+        self._client = RemoteClient(base_url, timeout_s, transport, token, ca_file)
 
     def plan(self, symbol: str, side: str | None, **sizes: Any) -> TradePlan:
         from volex.domain.orders import TradePlan

@@ -35,7 +35,6 @@ from volex.domain.timeframes import timeframe_ms
 from volex.errors import BusError, DataUnavailable, StorageError
 
 if TYPE_CHECKING:
-    from volex.adapters.storage.signals import SignalRepo
     from volex.agents.llm_review import Reviewer
     from volex.config import Settings
     from volex.domain.analysis import Analysis
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
     from volex.ml.predict import TrainedModel
     from volex.ml.registry import ModelRegistry
     from volex.ml.reports import ModelOutlook
-    from volex.ports import EventBus
+    from volex.ports import EventBus, SignalLog
 
 __all__ = ["SignalAgent", "train_hint"]
 
@@ -88,7 +87,7 @@ def _from_analysis(analysis: Analysis) -> tuple[datetime, MarketFacts, Technical
 class SignalAgent:
     """Decisions for one market or many, from candles the caller already holds."""
 
-    def __init__(self, registry: ModelRegistry, reviewer: Reviewer, repo: SignalRepo | None,
+    def __init__(self, registry: ModelRegistry, reviewer: Reviewer, repo: SignalLog | None,
                  bus: EventBus | None, settings: Settings, *, actor: str = "agent",
                  sentiment: Callable[[str, datetime], SentimentFacts | None] | None = None
                  ) -> None:

@@ -88,7 +88,10 @@ class Chain:
         self._quiet: list[BarRecord] = []
 
     def begin_pass(self) -> None:
-        """Read the holdings once for this pass (each market trades only its own asset)."""
+        """Settle what a crash left open (orders of unknown fate, missing stops and targets),
+        then read the holdings once for this pass (each market trades only its own asset)."""
+        for change in self.execution.reconcile_if_due(self.actor):
+            log.info("autopilot reconcile: %s", change)
         exchange = self.execution.exchange
         quote = self.execution.quote
         self._held = {}
@@ -279,6 +282,7 @@ class Chain:
                 price = self.execution.exchange.ticker(symbol).last
                 got = allocate(rules, book, price=price, min_stake=book.equity / 10**9)
                 if got.refused:
+                    record.decision = {**(record.decision or {}), "refused": got.refused}
                     self._finish(record, "refused", f"{(record.decision or {}).get('why', '')}; "
                                  f"allocator {got.reason}", entered=True)
                 else:

@@ -24,15 +24,19 @@ import numpy as np
 from volex.domain.ledger import ZERO
 
 if TYPE_CHECKING:
+    from volex.adapters.storage.autopilot import BarRecord
     from volex.backtest.engine import BacktestConfig, BacktestResult, Bars
+    from volex.backtest.portfolio_result import PortfolioResult
     from volex.domain.orders import Fill
+    from volex.portfolio.allocator import AllocationRules
     from volex.ports import Exchange
 
-__all__ = ["RELAXED_LIMITS", "ReplayReport", "fills_to_result", "sleeve_sizer"]
+__all__ = ["RELAXED_LIMITS", "ReplayReport", "fills_to_result", "portfolio_result",
+           "sleeve_sizer"]
 
 # A replay trades as the backtest does (all of a market's sleeve), so the live risk limits,
 # meant for a person's account, are opened wide in the replay's private store.
-RELAXED_LIMITS = {"max_order_quote": "1e15", "max_position_quote": "1e15",
+RELAXED_LIMITS = {"max_order_quote": "1e14", "max_position_quote": "1e14",
                   "max_position_pct": "100", "max_exposure_pct": "100",
                   "max_open_positions": "1000", "max_asset_pct": "100",
                   "max_daily_loss_pct": "100", "max_open_orders": "1000"}
@@ -46,6 +50,7 @@ class ReplayReport:
     bars_handled: int
     problems: dict[str, str]
     final_equity: float
+    portfolio: PortfolioResult | None = None  # with allocation rules: the account as a whole
 
     def to_dict(self) -> dict[str, Any]:
         return {"markets": [r.to_dict() for r in self.results], "bars_handled": self.bars_handled,
@@ -132,3 +137,73 @@ def _close(trades: dict[str, list[float]], bar: int, price: float, pnl: float,
     trades["exit_price"].append(price)
     trades["pnl"].append(pnl)
     trades["reason"].append(reason)
+
+
+def portfolio_result(results: list[BacktestResult], journal: list[BarRecord],
+                     rules: AllocationRules, cash: float) -> PortfolioResult:
+    """The markets' replayed trades as one account, in `backtest --portfolio`'s result type:
+    the clock is the union of the markets' bars, equity is the cash plus every position at
+    its market's last close, refusals come from the journal."""
+    from volex.backtest.engine import BacktestConfig
+    from volex.backtest.metrics import compute_metrics
+    from volex.backtest.portfolio import PortfolioLog, Refusals, make_basket
+    from volex.backtest.portfolio_result import PortfolioResult, hold_index
+    from volex.portfolio.allocator import REFUSALS
+
+    symbols = [r.symbol for r in results]
+    basket = make_basket(symbols, [{"timestamp": r.timestamps, "close": r.close}
+                                   for r in results])
+    clock = len(basket.timestamps)
+    realised, value, unrealised = np.zeros(clock), np.zeros(clock), np.zeros(clock)
+    holding = np.zeros(clock, dtype=np.int64)
+    for result, where in zip(results, basket.positions, strict=True):
+        log, own = result.trades, np.zeros(len(result.close))
+        gain = np.zeros(len(result.close))
+        held = np.zeros(len(result.close), dtype=bool)
+        for entry, exit_, size, cost, why in zip(log.entry_bar, log.exit_bar, log.size,
+                                                 log.cost, log.reason, strict=True):
+            held[entry:exit_ + (why == 3)] = True  # sold at the last close: held that bar
+            own[entry:exit_] = size * result.close[entry:exit_]
+            gain[entry:exit_] = own[entry:exit_] - cost
+        step = np.zeros(clock, dtype=np.int64)  # the market's latest bar at each clock time
+        step[where] = np.arange(1, len(where) + 1)
+        seen = np.maximum.accumulate(step) - 1
+        known = seen >= 0
+        value[known] += own[seen[known]]
+        unrealised[known] += gain[seen[known]]
+        holding[known] += held[seen[known]]
+        closes = np.zeros(clock)
+        np.add.at(closes, where[log.exit_bar], log.pnl)
+        realised += np.cumsum(closes)
+    equity = cash + realised + unrealised
+    order = np.argsort(np.concatenate([basket.positions[m][r.trades.entry_bar]
+                                       for m, r in enumerate(results)]), kind="stable")
+
+    def joined(name: str, *, on_clock: bool = False) -> np.ndarray:
+        parts = [basket.positions[m][getattr(r.trades, name)] if on_clock
+                 else getattr(r.trades, name) for m, r in enumerate(results)]
+        return np.concatenate(parts)[order]
+
+    trades = PortfolioLog(
+        joined("entry_bar", on_clock=True), joined("exit_bar", on_clock=True),
+        joined("entry_price"), joined("exit_price"), joined("size"), joined("pnl"),
+        joined("reason"), joined("cost"),
+        market=np.concatenate([np.full(len(r.trades), m) for m, r in enumerate(results)])[order])
+    refusals = [(symbols.index(r.symbol), r) for r in journal if r.action == "refused"]
+    bars = [int(basket.positions[m][min(int(np.searchsorted(results[m].timestamps, r.bar_ms)) + 1,
+                                        len(results[m].timestamps) - 1)]) for m, r in refusals]
+    refused = Refusals(np.array([m for m, _ in refusals], dtype=np.int64),
+                       np.array(bars, dtype=np.int64),
+                       np.array([REFUSALS.index((r.decision or {}).get("refused", "max_open"))
+                                 for _, r in refusals], dtype=np.int8))
+    config = results[0].config
+    config = BacktestConfig(cash=cash, fee=config.fee, slippage_bps=config.slippage_bps)
+    hold = hold_index(basket)
+    held_bars = int((holding > 0).sum())
+    metrics = compute_metrics(equity, basket.timestamps, hold, trades.pnl, trades.cost,
+                              held_bars, cash)
+    exposure = np.divide(value, equity, out=np.zeros(clock), where=equity > 0)
+    return PortfolioResult(results[0].strategy, tuple(symbols), dict(results[0].params), config,
+                           rules, basket.timestamps, equity, exposure, holding, hold, trades,
+                           refused, metrics, results[0].timeframe,
+                           extra={"source": "autopilot replay (paper venue, simulated clock)"})

@@ -49,7 +49,8 @@ class Autopilot:
     def __init__(self, chain: Chain, lease: Lease, symbols: list[str], timeframe_ms: int,
                  clock: Clock, halts: HaltSwitch, audit: AuditRepo, *,
                  heartbeat_s: float, info: dict[str, Any],
-                 on_bar: Callable[[BarRecord], None] | None = None) -> None:
+                 on_bar: Callable[[BarRecord], None] | None = None,
+                 before_pass: Callable[[], None] | None = None) -> None:
         self.chain = chain
         self.lease = lease
         self.symbols = symbols
@@ -60,6 +61,7 @@ class Autopilot:
         self.heartbeat_s = heartbeat_s
         self.info = info
         self.on_bar = on_bar
+        self.before_pass = before_pass  # side work of each pass (collecting news), isolated
         self.problems: dict[str, str] = {}  # one entry per market at most: bounded
 
     def start(self, *, standby: bool = False, poll_s: float | None = None,
@@ -119,6 +121,12 @@ class Autopilot:
         allocator all together (one book for the bar, as in the portfolio backtest).
         """
         handled, pending = 0, []
+        if self.before_pass is not None:
+            try:
+                self.before_pass()
+                self.problems.pop("news", None)
+            except Exception as exc:  # noqa: BLE001 - side work must not stop the markets
+                self._failed("news", exc)
         try:
             self.chain.begin_pass()
         except VolexError as exc:  # the venue cannot be read: every market waits

@@ -149,7 +149,8 @@ def _loop(basket: Basket, signals: list[np.ndarray], config: BacktestConfig,
     markets, clock = len(basket), len(basket.timestamps)
     prices = ("open", "high", "low", "close")
     if markets == 1:  # the market's own arrays are the grid: no copies
-        grid = {k: np.ascontiguousarray(basket.bars[0][k]).reshape(1, clock) for k in prices}
+        grid = {k: np.ascontiguousarray(basket.bars[0][k], dtype=np.float64).reshape(1, clock)
+                for k in prices}
     else:
         grid = {k: np.full((markets, clock), np.nan) for k in prices}
     has_bar = np.zeros((markets, clock), dtype=np.bool_)

@@ -1,4 +1,5 @@
-"""The bar rules of ``_kernel.simulate`` without stops or targets, in vectorised numpy.
+"""The bar rules of ``_kernel.simulate`` for one market, all cash in, without stops or
+targets, in vectorised numpy (``portfolio.simulate_basket`` takes this path then).
 
 Without a stop or a target the position on bar ``i`` is simply the target of bar
 ``i - 1``, so every trade and the equity curve follow from a few array operations, and a
@@ -15,7 +16,7 @@ __all__ = ["simulate_without_stops"]
 
 def simulate_without_stops(open_: np.ndarray, close: np.ndarray, target: np.ndarray,
                            cash: float, fee: float, slip: float) -> tuple:
-    """Same inputs (minus stops) and same outputs as ``_kernel.simulate``."""
+    """One market's equity, trades (entry/exit bar and price, size, PnL, reason) and held bars."""
     from volex.backtest._kernel_codes import EXIT_END, EXIT_SIGNAL
 
     n = len(close)

@@ -177,6 +177,7 @@ def _short(item: dict[str, Any]) -> str:
                          f"(score {a['verdict']['score']:+.2f}, last {a['market']['last_close']})"
                          for a in result)
     if item.get("intent") == "halt":
-        return f"halted: {result['state'].get('reason') or 'no reason given'}" \
-            if result["state"]["active"] else "not halted"
+        state = result["state"]
+        word = {"HALTED": "halted", "REDUCE-ONLY": "halted, reduce-only"}.get(state["state"])
+        return f"{word}: {state.get('reason') or 'no reason given'}" if word else "not halted"
     return json.dumps(result, default=str)[:1500]

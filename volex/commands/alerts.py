@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import console, err_console, json_option, print_json, volex
 from volex.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def alert(
     above: str = typer.Option(None, "--above", help="Fire when the price is at or above this level."),
     below: str = typer.Option(None, "--below", help="Fire when the price is at or below this level."),
     note: str = typer.Option(None, "--note", help="A reminder shown when the alert fires."),
-    as_json: bool = typer.Option(False, "--json", help="Print the new alert as JSON."),
+    as_json: bool = json_option("Print the new alert as JSON."),
 ) -> None:
     """Add a price alert: `volex alert BTC --above 70000`."""
     if (above is None) == (below is None):
@@ -45,7 +45,7 @@ def alerts(
     show_all: bool = typer.Option(False, "--all", help="Include alerts that already fired."),
     events: bool = typer.Option(False, "--events", help="Show the latest events instead: fills, halts, alerts, anomalies... (what notifications say)."),
     limit: int = typer.Option(30, "--limit", min=1, help="How many events with --events."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """List price alerts; --check fires those reached, --watch keeps checking, --remove ID deletes one, --events shows the latest events."""
     app = volex(ctx)
@@ -128,7 +128,7 @@ def _watch(app: Volex, every: float, rounds: int | None, as_json: bool) -> None:
         console.print("no active alerts left")
 
 
-def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def status(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Trading state (ACTIVE / HALTED / REDUCE-ONLY), mode, venue, store, bus and alerts."""
     info = volex(ctx).status()
     if as_json:

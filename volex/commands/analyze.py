@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import (
+    console,
+    exchange_option,
+    json_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 from volex.commands.halt import show_halt_banner
 
 if TYPE_CHECKING:
@@ -73,11 +81,11 @@ def render_analysis(result: Analysis) -> list[RenderableType]:
 def analyze(
     ctx: typer.Context,
     symbols: list[str] = typer.Argument(..., help="One or more symbols: BTC/USDT, BTCUSDT, btc-usdt, bitcoin, eth."),
-    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length: 1m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w (default from config, 1d)."),
-    exchange: str = typer.Option(None, "--exchange", "-e", help="ccxt exchange id (default from config, binance)."),
+    timeframe: str = timeframe_option("Bar length: 1m 5m 15m 30m 1h 2h 4h 6h 12h 1d 1w (default from config, 1d)."),
+    exchange: str = exchange_option("ccxt exchange id (default from config, binance)."),
     data: Path = typer.Option(None, "--data", help="Analyse a CSV or Parquet candle file instead; SYMBOL is then a label."),
-    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON: one object per symbol, a list for several."),
+    offline: bool = offline_option(),
+    as_json: bool = json_option("Print JSON: one object per symbol, a list for several."),
     ai: bool = typer.Option(True, "--ai/--no-ai", help="Add the AI section when a trained model exists (never trains; see `volex model train`)."),
 ) -> None:
     """Analyse SYMBOL(s): market, indicators read in plain words, verdict, data source, AI outlook."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console, error_line, masked
+from volex.commands.common import console, error_line, masked, yes_option
 
 if TYPE_CHECKING:
     from volex.nl.command import Command
@@ -168,10 +168,8 @@ def ask(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(
         help='What you want, e.g. "buy $500 of eth if confident".')],
-    yes: Annotated[bool, typer.Option(
-        "--yes", "-y",
-        help="Do not ask before orders or risk changes (a trade the LLM read is still "
-             "confirmed).")] = False,
+    yes: bool = yes_option("Do not ask before orders or risk changes (a trade the LLM read is "
+                           "still confirmed)."),
 ) -> None:
     """Say it in plain English: Volex shows what it understood, then runs it."""
     runner = Runner(ctx, _confirm_on_terminal)

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 from volex.commands.portfolio_options import (
     MaxAssetPct,
     MaxExposurePct,
@@ -118,9 +125,8 @@ def backtest(
         help="Strategy name (`volex strategy list`), or the class name in --file.")],
     symbols: Annotated[list[str], typer.Argument(
         help="One or more symbols, e.g. BTC/USDT ETH/USDT.")],
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t",
-        help="Bar length, e.g. 1h, 2h, 1d (default from config; inferred from --data).")] = None,
+    timeframe: str | None = timeframe_option(
+        "Bar length, e.g. 1h, 2h, 1d (default from config; inferred from --data)."),
     days: Annotated[float | None, typer.Option(help="Test the last N days.")] = None,
     since: Annotated[str | None, typer.Option(
         help="First day to test (YYYY-MM-DD, UTC).")] = None,
@@ -149,8 +155,7 @@ def backtest(
     cluster: Annotated[str | None, typer.Option(
         help="Run each market on a Dask scheduler (tcp://HOST:8786) or local[:N] processes "
              "(default: [cluster] address, else this process).")] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print metrics and trades as JSON.")] = False,
+    as_json: bool = json_option("Print metrics and trades as JSON."),
     report: Annotated[Path | None, typer.Option(
         help="Write a self-contained HTML report to this file.")] = None,
     chart: Annotated[bool, typer.Option(help="Draw the equity curve.")] = True,
@@ -170,6 +175,10 @@ def backtest(
     params = _parse_params(param)
     rules = portfolio_rules(app, PortfolioOptions(portfolio, max_open, stake, stake_amount,
                                                   max_asset_pct, max_exposure_pct))
+    if rules is not None and cluster:
+        from volex.errors import UserInputError
+
+        raise UserInputError("--portfolio does not run on a cluster yet: drop --cluster")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err_console,
                   transient=True, disable=as_json) as progress:
         task = progress.add_task("backtesting", total=None)

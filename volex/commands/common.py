@@ -1,4 +1,6 @@
-"""What every command shares: the facade for this invocation, consoles and JSON output."""
+"""What every command shares: the facade for this invocation, consoles, JSON output, errors,
+and the options many commands take (one definition each; a command may word the help for
+what the option means there)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,44 @@ if TYPE_CHECKING:
     from volex.facade import Volex
 
 __all__ = ["actor_of", "configure_front_end_logging", "confirm", "console", "err_console",
-           "error_line", "masked", "print_json", "volex"]
+           "error_line", "exchange_option", "json_option", "live_option", "masked",
+           "offline_option", "print_json", "reason_option", "timeframe_option", "volex",
+           "yes_option"]
 
 # Text from users, venues, news and LLMs is shown with its control characters escaped.
 console = safe_console(highlight=False)
 err_console = safe_console(stderr=True, highlight=False)
+
+# -- options shared by commands ------------------------------------------------------------------
+
+
+def json_option(help: str = "Print JSON.") -> Any:
+    return typer.Option(False, "--json", help=help)
+
+
+def offline_option(help: str = "Use only cached candles or the bundled sample.") -> Any:
+    return typer.Option(False, "--offline", help=help)
+
+
+def timeframe_option(help: str = "Bar length (default from config).", *,
+                     required: bool = False) -> Any:
+    return typer.Option(... if required else None, "--timeframe", "-t", help=help)
+
+
+def exchange_option(help: str = "ccxt exchange id (default from config).") -> Any:
+    return typer.Option(None, "--exchange", "-e", help=help)
+
+
+def live_option(help: str = "Trade live (needs trading.mode = live).") -> Any:
+    return typer.Option(False, "--live", help=help)
+
+
+def yes_option(help: str = "Do not ask for confirmation.") -> Any:
+    return typer.Option(False, "--yes", "-y", help=help)
+
+
+def reason_option() -> Any:
+    return typer.Option(None, "--reason", help="Why (kept in the audit log).")
 
 
 def actor_of(ctx: typer.Context) -> str:
@@ -45,10 +80,13 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
 
 def configure_front_end_logging() -> None:
     """The log file in $VOLEX_HOME/logs and Volex's warnings on stderr, for a command."""
+    from volex.bootstrap import prepare_home
     from volex.config import volex_home
     from volex.logging_setup import configure_logging
 
-    configure_logging(volex_home())
+    home = volex_home()
+    prepare_home(home, logs=True)  # a home that cannot be used: one line, before any log file
+    configure_logging(home)
 
 
 def masked(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import console, err_console, print_json
+from volex.commands.common import console, err_console, json_option, print_json
 
 __all__ = ["register"]
 
@@ -12,7 +12,7 @@ config_app = typer.Typer(help="Show, locate and change settings.", no_args_is_he
 
 
 @config_app.command("show")
-def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(as_json: bool = json_option()) -> None:
     """Every setting with its current value (from defaults, config.toml, env and flags)."""
     from volex.adapters.secrets.redact import mask_url_passwords
     from volex.config import load_settings

@@ -8,6 +8,13 @@ from typing import Annotated
 
 import typer
 
+from volex.commands.common import (
+    configure_front_end_logging,
+    live_option,
+    offline_option,
+    timeframe_option,
+)
+
 __all__ = ["dashboard", "register", "web_command"]
 
 
@@ -30,11 +37,11 @@ def dashboard(
     web: Annotated[bool, typer.Option("--web", help="Serve the dashboard to a browser on localhost (textual-serve).")] = False,
     port: Annotated[int, typer.Option("--port", help="Port for --web.")] = 8005,
     host: Annotated[str, typer.Option("--host", help="Interface for --web (keep it on localhost unless you know why).")] = "localhost",
-    offline: Annotated[bool, typer.Option("--offline", help="Use only cached candles or the bundled sample.")] = False,
-    timeframe: Annotated[str | None, typer.Option("--timeframe", "-t", help="Bar length of the chart and watchlist (default from config).")] = None,
+    offline: bool = offline_option(),
+    timeframe: str | None = timeframe_option("Bar length of the chart and watchlist (default from config)."),
     symbol: Annotated[list[str] | None, typer.Option("--symbol", "-s", help="Watch these symbols instead of the configured watchlist (repeatable).")] = None,
     refresh: Annotated[float, typer.Option("--refresh", help="Seconds between refreshes.")] = 5.0,
-    live: Annotated[bool, typer.Option("--live", help='Trade live (needs trading.mode = "live"); paper otherwise.')] = False,
+    live: bool = live_option('Trade live (needs trading.mode = "live"); paper otherwise.'),
 ) -> None:
     """Open the dashboard: watchlist, chart, positions, decisions, events, halt, command bar."""
     if web:
@@ -44,7 +51,6 @@ def dashboard(
         Server(web_command(offline, timeframe, symbol, live), host=host, port=port,
                title="Volex dashboard").serve()
         return
-    from volex.commands.common import configure_front_end_logging
     from volex.tui.app import VolexApp
 
     configure_front_end_logging()

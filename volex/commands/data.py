@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import (
+    console,
+    exchange_option,
+    json_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 from volex.errors import UserInputError
 
 __all__ = ["register"]
@@ -33,9 +40,9 @@ def _when(ms: int) -> str:
 def fetch(
     ctx: typer.Context,
     symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT."),
-    timeframe: str = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config)."),
+    timeframe: str = timeframe_option(),
     since: str = typer.Option(None, "--since", help="First day to fetch (YYYY-MM-DD); default: the last 1,000 bars."),
-    exchange: str = typer.Option(None, "--exchange", "-e", help="ccxt exchange id."),
+    exchange: str = exchange_option("ccxt exchange id."),
 ) -> None:
     """Download candles from the exchange into the cache (only what is missing)."""
     from rich.progress import (
@@ -61,8 +68,8 @@ def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="CSV or Parquet file: timestamp,open,high,low,close,volume."),
     symbol: str = typer.Option(..., "--symbol", "-s", help="Symbol the candles belong to."),
-    timeframe: str = typer.Option(..., "--timeframe", "-t", help="Bar length of the file."),
-    exchange: str = typer.Option(None, "--exchange", "-e", help="Cache them under this exchange (default from config)."),
+    timeframe: str = timeframe_option("Bar length of the file.", required=True),
+    exchange: str = exchange_option("Cache them under this exchange (default from config)."),
 ) -> None:
     """Store a candle file in the cache, so analyze and backtest can use it offline."""
     rows = volex(ctx).import_data(file, symbol, timeframe, exchange=exchange)
@@ -70,7 +77,7 @@ def import_(
 
 
 @data_app.command("list")
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """What the cache holds: each series with its range, size and gaps."""
     from rich.table import Table
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, print_json, volex
 
 __all__ = ["register"]
 
@@ -12,7 +12,7 @@ db_app = typer.Typer(help="Database migrations and moving to PostgreSQL.", no_ar
 
 
 @db_app.command("upgrade")
-def upgrade(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def upgrade(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Apply pending migrations to the configured database (VOLEX_DATABASE_URL)."""
     result = volex(ctx).db_upgrade()
     if as_json:
@@ -28,7 +28,7 @@ def upgrade(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
 
 
 @db_app.command("check")
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def check(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> None:
     """Check the store's integrity (SQLite integrity_check); exit 1 if it is damaged."""
     from volex.errors import CorruptStore
 
@@ -49,7 +49,7 @@ def migrate_from(
     ctx: typer.Context,
     source: str = typer.Argument(..., help="The SQLite store to copy: sqlite:///path/volex.db or a path."),
     merge: bool = typer.Option(False, "--merge", help="Copy into a database that already has data, keeping its rows."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Copy every table of a SQLite store into the configured database (e.g. PostgreSQL)."""
     report = volex(ctx).db_migrate_from(source, merge=merge)

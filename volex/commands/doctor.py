@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, print_json, volex
 
 if TYPE_CHECKING:
     from volex.agents.monitor import Health
@@ -30,7 +30,7 @@ def render_health(rows: list[Health], first: str = "Component") -> None:
     console.print(table)
 
 
-def doctor(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def doctor(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Check the store, event bus, cache, secrets, exchanges and the LLM; exit 1 if any fails."""
     rows = volex(ctx).doctor()
     if as_json:

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import confirm, console, err_console, print_json, volex
+from volex.commands.common import (
+    confirm,
+    console,
+    err_console,
+    json_option,
+    live_option,
+    print_json,
+    reason_option,
+    volex,
+    yes_option,
+)
 
 if TYPE_CHECKING:
     from volex.facade import Volex
@@ -31,10 +41,10 @@ def halt(
     ctx: typer.Context,
     flatten: bool = typer.Option(False, "--flatten", help="Also close every position at market."),
     reduce_only: bool = typer.Option(False, "--reduce-only", help="Allow only orders that shrink exposure."),
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --flatten."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    live: bool = typer.Option(False, "--live", help="Cancel (and flatten) on the live venue too."),
+    reason: str = reason_option(),
+    yes: bool = yes_option("Do not ask before --flatten."),
+    as_json: bool = json_option(),
+    live: bool = live_option("Cancel (and flatten) on the live venue too."),
 ) -> None:
     """Stop trading now in every Volex process; cancel open orders (--flatten: close positions)."""
     if flatten and not confirm("Halt trading and close every position at market?", yes):
@@ -58,9 +68,9 @@ def halt(
 
 def resume(
     ctx: typer.Context,
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    reason: str = reason_option(),
+    yes: bool = yes_option(),
+    as_json: bool = json_option(),
 ) -> None:
     """Lift a halt (asks to confirm)."""
     app = volex(ctx)

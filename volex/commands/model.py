@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 from volex.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -23,8 +31,8 @@ _KINDS = ("random_forest", "lightgbm", "hist_gradient_boosting")
 _BASELINE_NAMES = {"majority": "majority class", "yesterday_direction": "last move repeats"}
 # Options shared by train and evaluate, as module-level singletons (ruff B008).
 _SYMBOL = typer.Argument(..., help="Symbol, e.g. BTC/USDT (a label with --data).")
-_TIMEFRAME = typer.Option(None, "--timeframe", "-t", help="Bar length (default from config).")
-_OFFLINE = typer.Option(False, "--offline", help="Use only cached candles or the bundled sample.")
+_TIMEFRAME = timeframe_option()
+_OFFLINE = offline_option()
 _TRAIN_DATA = typer.Option(None, "--data", help="Train on a CSV or Parquet candle file.")
 _EVALUATE_DATA = typer.Option(None, "--data", help="Evaluate on a CSV or Parquet candle file.")
 _EXPORT = typer.Option(None, "--export-predictions", help="Write one row per out-of-sample "
@@ -89,7 +97,7 @@ def train(
     with_sentiment: bool = typer.Option(False, "--with-sentiment", help="Also evaluate the same walk-forward with sentiment features (stored news, Fear & Greed) and say whether they beat the model without them."),
     cluster: str = typer.Option(None, "--cluster", help="Train each market on a Dask scheduler "
                                 "(tcp://HOST:8786) or local[:N] processes."),
-    as_json: bool = typer.Option(False, "--json", help="Print the saved metadata as JSON."),
+    as_json: bool = json_option("Print the saved metadata as JSON."),
 ) -> None:
     """Train on the history available, evaluate walk-forward, calibrate and save."""
     from volex.errors import UserInputError
@@ -141,7 +149,7 @@ def train(
 
 
 @model_app.command("list")
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Saved models: what they learned from and how they did out of sample."""
     from rich.table import Table
 
@@ -172,7 +180,7 @@ def evaluate(
     model: str = typer.Option(None, "--model", "-m", help="Learner (default: the saved model's, else config)."),
     data: Path = _EVALUATE_DATA,
     offline: bool = _OFFLINE,
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_json: bool = json_option("Print the report as JSON."),
     export: Path = _EXPORT,
 ) -> None:
     """Walk-forward evaluation with a purge gap, next to naive baselines; nothing is saved."""

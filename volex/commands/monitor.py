@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import console, err_console, json_option, print_json, volex
 
 __all__ = ["register"]
 
@@ -12,7 +12,7 @@ __all__ = ["register"]
 def monitor(
     ctx: typer.Context,
     once: bool = typer.Option(False, "--once", help="Check once, send what is due, and exit (1 if anything is wrong)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the check as JSON (with --once)."),
+    as_json: bool = json_option("Print the check as JSON (with --once)."),
 ) -> None:
     """Watch markets, the account, the exchange, the autopilot and every component; notify,
     and go reduce-only or halt as [monitor] says. Runs until Ctrl-C."""

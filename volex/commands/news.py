@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, offline_option, print_json, volex
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -121,6 +121,9 @@ def render_news(report: NewsReport, *, now: datetime | None = None) -> list[Rend
     notes += [f"[yellow]! {escape(name)}: {escape(error)}[/]"
               for name, error in report.problems.items()]
     panels.append("\n".join(notes))
+    if report.commentary:
+        panels.append(Panel(escape(report.commentary), title=f"Commentary ({report.commentary_by})",
+                            title_align="left", border_style="cyan"))
     return panels
 
 
@@ -130,16 +133,17 @@ def show(
     symbols: list[str] = typer.Argument(None, help="Assets or markets: BTC, eth, solana, BTC/USDT (default: every item; summaries for the watchlist)."),
     since: str = typer.Option("24h", "--since", help="How far back: 30m 6h 24h 7d 2w, or a date."),
     source: str = typer.Option(None, "--source", help="Only this source (see `volex news sources`)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    offline: bool = typer.Option(False, "--offline", help="Stored items only: no fetch."),
+    as_json: bool = json_option("Print JSON."),
+    offline: bool = offline_option("Stored items only: no fetch."),
     limit: int = typer.Option(30, "--limit", min=1, max=500, help="At most this many items."),
+    commentary: bool = typer.Option(False, "--commentary", help="Add a short commentary by the configured LLM (the local summary without one)."),
 ) -> None:
     """Latest items per asset with scores and their drivers, sentiment over 24h and 7d, and
     the Fear & Greed index."""
     from volex.commands.orders import parse_since
 
     report = volex(ctx).news(symbols or None, since=parse_since(since), source=source,
-                             offline=offline or None, limit=limit)
+                             offline=offline or None, limit=limit, commentary=commentary)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return
@@ -171,7 +175,7 @@ def fetch(
     watch: bool = typer.Option(False, "--watch", help="Keep fetching every --every minutes; Ctrl-C stops."),
     every: float = typer.Option(None, "--every", min=0.01, help="Minutes between fetches with --watch (default: research.news.refresh_minutes)."),
     rounds: int = typer.Option(None, "--rounds", hidden=True, min=1, help="Stop --watch after N fetches."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON line per fetch."),
+    as_json: bool = json_option("One JSON line per fetch."),
 ) -> None:
     """Read every configured source now and store what is new (with the time it was seen)."""
     app = volex(ctx)
@@ -190,7 +194,7 @@ def fetch(
 
 @sources_app.callback()
 def sources(ctx: typer.Context,
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+            as_json: bool = json_option("Print JSON.")) -> None:
     """List the sources with their kind, state and last fetch."""
     if ctx.invoked_subcommand is not None:
         return

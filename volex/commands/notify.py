@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, print_json, volex
 from volex.errors import UserInputError
 
 __all__ = ["register"]
@@ -45,7 +45,7 @@ def add(
 
 @notify_app.command("list")
 def list_(ctx: typer.Context,
-          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+          as_json: bool = json_option("Print JSON.")) -> None:
     """Channels: name, service, masked address, kinds sent (on / silent), level, queue."""
     channels = volex(ctx).notify_channels()
     if as_json:
@@ -87,7 +87,7 @@ def set_(
 
 @notify_app.command("test")
 def test(ctx: typer.Context, name: str = typer.Argument(None, help="Channel (default: every one)."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+         as_json: bool = json_option("Print JSON.")) -> None:
     """Send a test message now and say whether each channel took it."""
     results = volex(ctx).notify_test(name)
     if as_json:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from volex.commands.backtest import folds_table, metrics_table
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 from volex.commands.portfolio_options import (
     MaxAssetPct,
     MaxExposurePct,
@@ -63,9 +70,8 @@ def optimize(
     strategy: Annotated[str, typer.Argument(help="Strategy name (`volex strategy list`).")],
     symbols: Annotated[list[str], typer.Argument(
         help="Symbol, e.g. BTC/USDT; several with --portfolio.")],
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t", help="Bar length (default from config; inferred from --data).")
-    ] = None,
+    timeframe: str | None = timeframe_option(
+        "Bar length (default from config; inferred from --data)."),
     days: Annotated[float | None, typer.Option(help="Use the last N days.")] = None,
     since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD, UTC).")] = None,
     until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD, UTC).")] = None,
@@ -96,7 +102,7 @@ def optimize(
     offline: Annotated[bool, typer.Option(
         help="Use only cached candles or the bundled sample.")] = False,
     top: Annotated[int, typer.Option(help="Rows in the results table.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: bool = json_option(),
     portfolio: PortfolioFlag = False,
     max_open: MaxOpen = None,
     stake: Stake = None,

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import confirm, console, print_json, volex
+from volex.commands.common import (
+    confirm,
+    console,
+    json_option,
+    live_option,
+    offline_option,
+    print_json,
+    reason_option,
+    volex,
+    yes_option,
+)
 from volex.commands.halt import show_halt_banner
 from volex.errors import UserInputError
 
@@ -46,14 +56,14 @@ def _app(ctx: typer.Context, offline: bool = False, live: bool = False) -> Volex
     return volex(ctx, **overrides)
 
 
-_LIVE = typer.Option(False, "--live", help="The live venue (needs trading.mode = live).")
-_OFFLINE = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only.")
+_LIVE = live_option("The live venue (needs trading.mode = live).")
+_OFFLINE = offline_option("Prices from the cache or the bundled sample only.")
 
 
 def orders(
     ctx: typer.Context,
     symbol: str = typer.Argument(None, help="Only this symbol."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
     offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
@@ -82,9 +92,9 @@ def cancel(
     ctx: typer.Context,
     target: str = typer.Argument(None, help="An order id (venue or client id) or a symbol."),
     all_orders: bool = typer.Option(False, "--all", help="Cancel every open order."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --all."),
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    yes: bool = yes_option("Do not ask before --all."),
+    reason: str = reason_option(),
+    as_json: bool = json_option(),
     live: bool = _LIVE,
 ) -> None:
     """Cancel an order, every order of a symbol, or --all."""
@@ -118,7 +128,7 @@ def cancel(
 
 def positions(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
     offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
@@ -138,7 +148,7 @@ def positions(
 
 def balance(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
     offline: bool = _OFFLINE,
     live: bool = _LIVE,
 ) -> None:
@@ -169,7 +179,7 @@ def audit(
     ctx: typer.Context,
     since: str = typer.Option(None, "--since", help="From: YYYY-MM-DD, an ISO time, or 30m / 6h / 2d ago."),
     limit: int = typer.Option(200, "--limit", min=1, max=100_000, help="At most this many (the newest)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """The audit log: who changed what, when and why."""
     from volex.commands.trading_view import audit_table
@@ -185,8 +195,8 @@ def audit(
 def paper_reset(
     ctx: typer.Context,
     balance: str = typer.Option(None, "--balance", help="Starting balance (default 10,000 or trading.starting_balance)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+    yes: bool = yes_option(),
+    reason: str = reason_option(),
 ) -> None:
     """Wipe the paper account (orders, fills, holdings) and start again."""
     from volex.commands.trading_view import money

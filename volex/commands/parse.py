@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from volex.commands.common import console, print_json
+from volex.commands.common import console, json_option, print_json
 
 if TYPE_CHECKING:
     from volex.nl.command import Command
@@ -130,8 +130,7 @@ def parse_command(
     text: Annotated[list[str] | None, typer.Argument(
         help="The command in plain English, or - to read one command per line from stdin.")
     ] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the Command as JSON (one object per input line).")] = False,
+    as_json: bool = json_option("Print the Command as JSON (one object per input line)."),
     llm: Annotated[bool, typer.Option(
         "--llm/--no-llm",
         help="Ask the configured LLM when the grammar does not understand a line.")] = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, print_json, reason_option, volex
 
 __all__ = ["register"]
 
@@ -12,7 +12,7 @@ risk_app = typer.Typer(help="Show and change risk limits.", no_args_is_help=True
 
 
 @risk_app.command("show")
-def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Every risk limit with its value and meaning, and the trading state."""
     from volex.commands.trading_view import halt_banner, risk_table
 
@@ -33,7 +33,7 @@ def set_(
                                             "risk_per_trade_pct, max_open_orders, max_open_positions, "
                                             "max_asset_pct, min_confidence."),
     value: str = typer.Argument(..., help="New value, e.g. 1000 or 2.5."),
-    reason: str = typer.Option(None, "--reason", help="Why (kept in the audit log)."),
+    reason: str = reason_option(),
 ) -> None:
     """Change one risk limit (validated, audited, shared by every process)."""
     from volex.commands.trading_view import amount

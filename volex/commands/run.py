@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    live_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+    yes_option,
+)
 from volex.commands.portfolio_options import (
     MaxAssetPct,
     MaxExposurePct,
@@ -51,8 +61,7 @@ def run(
     watchlist: Annotated[str | None, typer.Option(
         "--watchlist", "-w", help="Markets, comma-separated (default: the configured watchlist).")
     ] = None,
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t", help="Bar length (default: the configured timeframe).")] = None,
+    timeframe: str | None = timeframe_option("Bar length (default: the configured timeframe)."),
     mode: Annotated[str, typer.Option(
         "--mode", help="signals (the signal agent's calls) or strategy (with --strategy NAME, "
         "or strategy:NAME).")] = "signals",
@@ -61,7 +70,8 @@ def run(
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Strategy parameter NAME=VALUE (repeatable).")] = None,
     quote: Annotated[str | None, typer.Option(
-        "--quote", help="Size of each entry in the quote currency (default: risk sizing).")
+        "--quote", help="Size of each entry in the quote currency (default: the allocator's "
+        "stake under the risk limits).")
     ] = None,
     percent: Annotated[str | None, typer.Option(
         "--percent", help="Size of each entry as % of the free quote balance.")] = None,
@@ -89,16 +99,12 @@ def run(
     standby: Annotated[bool, typer.Option(
         "--standby", help="If another autopilot runs, wait and take over when it stops.")
     ] = False,
-    live: Annotated[bool, typer.Option(
-        "--live", help='Trade live (needs trading.mode = "live").')] = False,
-    offline: Annotated[bool, typer.Option(
-        "--offline", help="Candles and prices from the cache or the bundled sample only.")
-    ] = False,
+    live: bool = live_option('Trade live (needs trading.mode = "live").'),
+    offline: bool = offline_option("Candles and prices from the cache or the bundled sample only."),
     file: Annotated[Path | None, typer.Option(
         "--file", help="A Python file defining your own strategy class.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking.")] = False,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="One JSON object per bar handled.")] = False,
+    yes: bool = yes_option("Start without asking."),
+    as_json: bool = json_option("One JSON object per bar handled."),
 ) -> None:
     """Start the autopilot: on every newly closed bar of each market, research, decide,
     size, check risk, execute, protect. Paper unless --live. `volex run stop` stops it."""
@@ -147,6 +153,12 @@ def run(
 
         out.print(f"standing by: the autopilot of {describe_holder(row)} holds the lease")
 
+    import signal
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # systemd's stop: end the step, give the lease back
+
+    signal.signal(signal.SIGTERM, terminate)
     if not pilot.start(standby=standby, on_wait=waiting):
         return
     out.print(f"running (pid {pilot.lease.holder.pid}); stop it with `volex run stop`")
@@ -172,6 +184,9 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
         strategy=name, params=params, data=data, since=since, until=until, cash=cash,
         file=file, rules=rules)
     if as_json:
+        if report.portfolio is not None:  # the shape of `volex backtest --portfolio --json`
+            print_json(report.portfolio.to_dict())
+            return
         payload = [r.to_dict() for r in report.results]
         print_json(payload[0] if len(payload) == 1 else payload)
         return
@@ -184,8 +199,7 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
 
 
 @run_app.command("status")
-def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
-        "--json", help="Print JSON.")] = False) -> None:
+def status(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> None:
     """Is the autopilot running, where, its heartbeat, bars, positions and last decisions."""
     state = volex(ctx).autopilot_status()
     if as_json:

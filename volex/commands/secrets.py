@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import console, json_option, print_json, volex
 from volex.errors import SecretError
 
 __all__ = ["register"]
@@ -60,7 +60,7 @@ def set_(
 
 
 @secrets_app.command("list")
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Secret names and where each is stored; never the values."""
     from rich.markup import escape
     from rich.table import Table
@@ -87,7 +87,7 @@ def delete(ctx: typer.Context, name: str = typer.Argument(..., help="Secret name
 
 
 @secrets_app.command("check")
-def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def check(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Read every secret; for exchange keys, check that they work and cannot withdraw."""
     from volex.commands.doctor import render_health
 

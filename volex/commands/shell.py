@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from volex.commands.common import console, error_line
+from volex.commands.common import console, error_line, offline_option
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -159,8 +159,7 @@ def _run_line(line: str, commands: list[str], runner: Any, run_argv: Any) -> Non
 
 
 def shell(ctx: typer.Context,
-          offline: bool = typer.Option(False, "--offline", help="No network for any line: "
-                                       "cached data and the bundled sample only.")) -> None:
+          offline: bool = offline_option("No network for any line: " "cached data and the bundled sample only.")) -> None:
     """Talk to Volex: plain English or CLI syntax, with history and completion."""
     if offline:
         ctx.find_root().obj["offline"] = True  # every line's Volex is built offline

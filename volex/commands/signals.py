@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import (
+    console,
+    exchange_option,
+    json_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -160,21 +168,17 @@ def signals(
     ctx: typer.Context,
     symbols: Annotated[list[str] | None, typer.Argument(
         help="Symbols (default: the watchlist in config).")] = None,
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t", help="Bar length (default from config).")] = None,
-    exchange: Annotated[str | None, typer.Option(
-        "--exchange", "-e", help="ccxt exchange id (default from config).")] = None,
-    offline: Annotated[bool, typer.Option(
-        "--offline", help="Use only cached candles or the bundled sample.")] = False,
+    timeframe: str | None = timeframe_option(),
+    exchange: str | None = exchange_option(),
+    offline: bool = offline_option(),
     watch: Annotated[bool, typer.Option(
         "--watch", "-w", help="Keep the table up, refreshing on each new bar.")] = False,
     train: Annotated[bool, typer.Option(
         "--train", help="Train missing or stale models first (slow).")] = False,
     llm: Annotated[bool, typer.Option(
         "--llm/--no-llm", help="Ask the LLM (or the local stand-in) to check trades.")] = True,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print JSON: signals and problems (one line per update with --watch).")
-    ] = False,
+    as_json: bool = json_option(
+        "Print JSON: signals and problems (one line per update with --watch)."),
     outcomes: Annotated[bool, typer.Option(
         "--outcomes", help="Score stored decisions whose horizon has passed and show how "
                            "they turned out, instead of new signals.")] = False,

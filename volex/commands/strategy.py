@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from volex.commands.common import console, print_json, volex
+from volex.commands.common import (
+    console,
+    json_option,
+    live_option,
+    offline_option,
+    print_json,
+    timeframe_option,
+    volex,
+    yes_option,
+)
 
 if TYPE_CHECKING:
     from volex.agents.strategy_runner import BarReport
@@ -19,7 +28,6 @@ strategy_app = typer.Typer(help="Strategy templates: parameters, constraints, li
 
 FileOption = Annotated[Path | None, typer.Option(
     "--file", help="A Python file defining your own strategy class.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _STATE_STYLE = {"draft": "dim", "backtested": "cyan", "paper": "yellow", "live": "bold green"}
 
 
@@ -32,7 +40,7 @@ def _state(info: dict[str, Any]) -> str:
 
 
 @strategy_app.command("list")
-def list_(ctx: typer.Context, file: FileOption = None, as_json: JsonOption = False) -> None:
+def list_(ctx: typer.Context, file: FileOption = None, as_json: bool = json_option()) -> None:
     """Every strategy with its parameters (default and range), constraints and state."""
     from rich.table import Table
 
@@ -52,7 +60,7 @@ def list_(ctx: typer.Context, file: FileOption = None, as_json: JsonOption = Fal
 
 @strategy_app.command("show")
 def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Strategy name.")],
-         file: FileOption = None, as_json: JsonOption = False) -> None:
+         file: FileOption = None, as_json: bool = json_option()) -> None:
     """One strategy: description, parameter schema, constraints, state, saved parameters."""
     from rich.table import Table
 
@@ -83,7 +91,7 @@ def validate(
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Parameter NAME=VALUE (repeatable).")] = None,
     file: FileOption = None,
-    as_json: JsonOption = False,
+    as_json: bool = json_option(),
 ) -> None:
     """Check parameters against the schema and constraints; print the full set."""
     from volex.strategies.base import parse_param_args
@@ -127,8 +135,7 @@ def run(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Strategy name.")],
     symbol: Annotated[str, typer.Argument(help="Symbol to trade: BTC/USDT, btc, eth.")],
-    timeframe: Annotated[str | None, typer.Option(
-        "--timeframe", "-t", help="Bar length (default: the configured timeframe).")] = None,
+    timeframe: str | None = timeframe_option("Bar length (default: the configured timeframe)."),
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Parameter NAME=VALUE (repeatable; saved best ones fill gaps).")
     ] = None,
@@ -143,18 +150,14 @@ def run(
         "--take-profit", help="Take-profit distance above each entry's fill, in %.")] = None,
     once: Annotated[bool, typer.Option(
         "--once", help="Act on the latest closed bar, then exit.")] = False,
-    live: Annotated[bool, typer.Option(
-        "--live", help="Trade live (state live and trading.mode = live).")] = False,
-    offline: Annotated[bool, typer.Option(
-        "--offline", help="Candles and prices from the cache or the bundled sample only.")
-    ] = False,
+    live: bool = live_option("Trade live (state live and trading.mode = live)."),
+    offline: bool = offline_option("Candles and prices from the cache or the bundled sample only."),
     data: Annotated[Path | None, typer.Option(
         "--data", help="Candles from a CSV/Parquet file (paper replay; its last bar is "
         "the latest).")] = None,
     file: FileOption = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking.")] = False,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="One JSON object per bar acted on.")] = False,
+    yes: bool = yes_option("Start without asking."),
+    as_json: bool = json_option("One JSON object per bar acted on."),
 ) -> None:
     """Trade a strategy's target on each newly closed bar, through every risk check.
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import console, err_console, json_option, print_json, volex
 
 __all__ = ["register"]
 
@@ -26,7 +26,7 @@ def create(
                                                  "admin (also limits, config, models, tokens)."),
     expires: str = typer.Option(None, "--expires", help="Lifetime, e.g. 90m, 12h, 30d, 2w "
                                                         "(default: never)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option("Print JSON."),
 ) -> None:
     """Create a token and print it once: store it on the client (volex secrets set agent-NAME)."""
     token, record = volex(ctx).create_token(name, role, expires=expires)
@@ -42,7 +42,7 @@ def create(
 
 
 @tokens_app.command("list")
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> None:
     """Token names, roles, expiry and last use; never the tokens."""
     from rich.table import Table
 

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from volex.commands.common import confirm, console, err_console, print_json, volex
+from volex.commands.common import (
+    confirm,
+    console,
+    err_console,
+    json_option,
+    live_option,
+    offline_option,
+    print_json,
+    reason_option,
+    timeframe_option,
+    volex,
+    yes_option,
+)
 
 __all__ = ["register"]
 
@@ -69,13 +81,13 @@ STOP_LOSS = typer.Option(None, "--stop-loss", help="Stop-loss distance below the
 TAKE_PROFIT = typer.Option(None, "--take-profit", help="Take-profit distance above the fill, in %.")
 IF_CONFIDENT = typer.Option(False, "--if-confident", help="Trade only if the signal agent is confident enough (and agrees with the side).")
 MIN_CONFIDENCE = typer.Option(None, "--min-confidence", help="Override min_confidence for this trade (0-1).")
-YES = typer.Option(False, "--yes", "-y", help="Send without asking.")
+YES = yes_option("Send without asking.")
 DRY_RUN = typer.Option(False, "--dry-run", help="Show the plan; send nothing.")
-AS_JSON = typer.Option(False, "--json", help="Print JSON (the plan goes to stderr).")
-OFFLINE = typer.Option(False, "--offline", help="Prices from the cache or the bundled sample only.")
-LIVE = typer.Option(False, "--live", help="Trade live (needs trading.mode = live).")
-REASON = typer.Option(None, "--reason", help="Why (kept in the audit log).")
-TIMEFRAME = typer.Option(None, "--timeframe", "-t", help="With --if-confident: the model's bar length (default: config's, else the one a model is saved for).")
+AS_JSON = json_option("Print JSON (the plan goes to stderr).")
+OFFLINE = offline_option("Prices from the cache or the bundled sample only.")
+LIVE = live_option()
+REASON = reason_option()
+TIMEFRAME = timeframe_option("With --if-confident: the model's bar length (default: config's, else the one a model is saved for).")
 
 
 def trade(

@@ -116,6 +116,8 @@ class NewsReport(BaseModel):
     last_fetch: datetime | None
     offline: bool
     problems: dict[str, str] = {}
+    commentary: str | None = None  # with --commentary: the LLM's, or the local summary
+    commentary_by: str | None = None
 
 
 class SentimentFacts(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +96,12 @@ class AutopilotFacade(FacadeBase):
 
         from volex.autopilot.clock import ReplayClock
         from volex.autopilot.feeds import FeedPrices
-        from volex.autopilot.replay import RELAXED_LIMITS, ReplayReport, fills_to_result
+        from volex.autopilot.replay import (
+            RELAXED_LIMITS,
+            ReplayReport,
+            fills_to_result,
+            portfolio_result,
+        )
         from volex.autopilot.scheduler import CLOSE_GRACE_S
         from volex.backtest.engine import BacktestConfig
         from volex.backtest.service import Window
@@ -133,6 +139,7 @@ class AutopilotFacade(FacadeBase):
                 config = BacktestConfig(cash=cash / (1 if rules else len(symbols)),
                                         fee=trading.fee_rate,
                                         slippage_bps=trading.slippage_bps)
+                journal = child.runtime.store.autopilot.bars(child.autopilot_account)
                 results = [fills_to_result(
                     execution.exchange.my_trades(s), feed.full(s),
                     strategy=getattr(getattr(decider, "strategy", None), "name", decider.name),
@@ -141,7 +148,8 @@ class AutopilotFacade(FacadeBase):
             finally:
                 child.close()
         total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
-        return ReplayReport(results, outcome.bars, outcome.problems, total)
+        whole = portfolio_result(results, journal, rules, cash) if rules else None
+        return ReplayReport(results, outcome.bars, outcome.problems, total, whole)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
         """What the autopilot of this account is doing, from the store (and the venue's
@@ -207,7 +215,7 @@ class AutopilotFacade(FacadeBase):
                   data: list[str] | None) -> Autopilot:
         """The chain and the loop around it, on this facade's store and venue."""
         from volex.autopilot.chain import Chain
-        from volex.autopilot.clock import ReplayClock
+        from volex.autopilot.clock import LiveClock, ReplayClock
         from volex.autopilot.lease import Lease
         from volex.autopilot.scheduler import Autopilot
         from volex.domain.timeframes import timeframe_ms
@@ -226,9 +234,24 @@ class AutopilotFacade(FacadeBase):
         info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
                 "watchlist": symbols, "timeframe": tf,
                 "params": getattr(decider, "params", None), "data": data}
+        news = None if not isinstance(clock, LiveClock) or self.settings.offline \
+            else self._collect_news(symbols)
         return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
                          store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
-                         on_bar=on_bar)
+                         on_bar=on_bar, before_pass=news)
+
+    def _collect_news(self, symbols: list[str]) -> Callable[[], None]:
+        """Fetch the news sources when due, so decisions read fresh stored news (on the live
+        clock only: a replay or a drill reads what was stored, as of each bar's close)."""
+        assets = list(dict.fromkeys(s.split("/")[0] for s in symbols))
+
+        def collect() -> None:
+            agent = self.runtime.news
+            if agent.due():
+                for name, error in agent.fetch(assets).errors.items():
+                    logging.getLogger("volex.news").warning("news source %s: %s", name, error)
+
+        return collect
 
     def _stake_governor(self, account: str) -> Any:
         """Stakes that shrink after a drawdown (``[improve.risk]``), or None when off."""

@@ -224,13 +224,16 @@ class ClusterFacade(StrategyFacade):
                      cash: float | None = None, fee: float | None = None,
                      slippage_bps: float = 0.0, save: bool = False,
                      strategy_file: Any = None, offline: bool | None = None,
-                     on_progress: Any = None) -> OptimizeRun:
+                     on_progress: Any = None, portfolio: Any = None) -> OptimizeRun:
         from volex.adapters.executor import build_executor
         from volex.backtest.optimize import OptimizationResult, check_search
         from volex.backtest.service import OptimizeRun, Window
         from volex.strategies.registry import get_strategy
 
         check_search(method, objective, trials, jobs)
+        if portfolio is not None:
+            raise UserInputError("a --portfolio search does not run on a cluster yet: drop "
+                                 "--cluster")
         if walk_forward:
             raise UserInputError("--walk-forward does not run on a cluster yet: drop --cluster")
         if storage is None and (method != "grid" or trials is not None):
@@ -270,7 +273,7 @@ class ClusterFacade(StrategyFacade):
                                     extra={"skipped_by_constraints": skipped,
                                            "ran_on": executor.where})
         saved = self._save_best(found.name, result, objective) if save else None
-        return OptimizeRun(result, kept[0].source, None, saved)
+        return OptimizeRun(result, kept[0].source, None, saved, kept[0].notes)
 
     def _save_best(self, name: str, result: Any, objective: str) -> Any:
         from volex.strategies.lifecycle import save_best_params

@@ -30,10 +30,12 @@ class NewsFacade(FacadeBase):
 
     def news(self, symbols: list[str] | None = None, *, since: datetime | None = None,
              source: str | None = None, offline: bool | None = None,
-             limit: int = 30) -> NewsReport:
+             limit: int = 30, commentary: bool = False) -> NewsReport:
         """The latest items about ``symbols`` (all items when none) and each asset's sentiment
         (the watchlist's when none). Fetches first when the last fetch is older than
-        ``refresh_minutes``, unless offline; a failing source is reported, never fatal."""
+        ``refresh_minutes``, unless offline; a failing source is reported, never fatal.
+        ``commentary`` adds a short commentary by the configured LLM (the local summary
+        without one; offline, always the local one)."""
         self._check_source(source)
         offline = self.settings.offline if offline is None else offline
         agent = self.runtime.news
@@ -48,6 +50,12 @@ class NewsFacade(FacadeBase):
                               problems=problems)
         if not symbols:
             report.summaries = [agent.summary(a, now) for a in assets]
+        if commentary:
+            from volex.adapters.llm.local import LocalLLM
+            from volex.agents.news_commentary import commentary as write
+
+            report.commentary, report.commentary_by = write(
+                LocalLLM() if offline else self.runtime.llm, report)
         return report
 
     def fetch_news(self, symbols: list[str] | None = None, *,

@@ -41,7 +41,7 @@ class RemoteTradingFacade(TradingFacade):
         from volex.agents.remote_trading import RemoteExecution
 
         return RemoteExecution(urls[0], timeout_s=max(30.0, self.settings.network_timeout_s * 5),
-                               token=self.runtime.agent_token("execution"))
+                               **self.runtime.agent_access("execution"))
 
     def plan_trade(self, symbol: str, side: str | None = None, *, amount: Any = None,
                    quote: Any = None, percent: Any = None, limit: Any = None,

@@ -70,11 +70,17 @@ class ChannelBook:
         on = list(events) or [k for k in KINDS if k != "test"]
         modes = {kind: "on" for kind in on} | {kind: "silent" for kind in silent}
         channel = Channel(name=name, service=service, modes=modes, level=level)
+        existed = self.store.notify.channel(name) is not None
         self.secrets.set(secret_name(name), {"secret": url.strip()})
-        with self.store.transaction() as tx:
-            self.store.notify.save_channel(channel, tx.connection)
-            tx.audit.record(actor, "notify.add", name, None,
-                            {"service": service, "modes": modes, "level": level})
+        try:
+            with self.store.transaction() as tx:
+                self.store.notify.save_channel(channel, tx.connection)
+                tx.audit.record(actor, "notify.add", name, None,
+                                {"service": service, "modes": modes, "level": level})
+        except VolexError:
+            if not existed:  # nothing half-written: no URL left behind without its channel
+                self.secrets.delete(secret_name(name))
+            raise
         return channel
 
     def set_modes(self, name: str, changes: dict[str, str], actor: str,

@@ -30,6 +30,20 @@ def autopilot_heartbeats(repo: AutopilotRepo) -> dict[str, int]:
             if row["alive"] or row["status"] in ("RUNNING", "HALTED", "STOPPING")}
 
 
+def _agent_health(url: str, timeout_s: float) -> tuple[str, str]:
+    """A remote agent's ``/v1/health``: ("ok", ...) or ("fail", why)."""
+    import httpx
+
+    from volex.adapters.secrets.redact import redact_text
+
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/v1/health", timeout=timeout_s)
+        answer.raise_for_status()
+        return "ok", f"version {answer.json().get('version', '?')}"
+    except (httpx.HTTPError, ValueError) as exc:
+        return "fail", redact_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
 class WatchSources:
     """Reads for the watch, each one a facade call (so it works the same local or remote)."""
 
@@ -81,6 +95,9 @@ class WatchSources:
             out[health.component] = (health.status, health.detail)
             if health.component.startswith("exchange") and health.status == "ok" and health.latency_ms:
                 self._latencies.append(float(health.latency_ms))
+        for name, agent in sorted(self.volex.settings.agents.items()):
+            if agent.url:
+                out[f"agent {name}"] = _agent_health(agent.url, self.volex.settings.network_timeout_s)
         return out
 
     def autopilot_heartbeats(self) -> dict[str, int]:

@@ -7,7 +7,8 @@ from volex.nl.command import Command
 __all__ = ["problem"]
 
 _PCT_SETTINGS = frozenset(
-    {"max_daily_loss_pct", "max_position_pct", "max_exposure_pct", "risk_per_trade_pct"}
+    {"max_daily_loss_pct", "max_position_pct", "max_exposure_pct", "risk_per_trade_pct",
+     "max_asset_pct"}
 )
 
 
@@ -35,8 +36,9 @@ def problem(command: Command) -> str | None:
             return "limits cannot be negative"
         if command.setting in _PCT_SETTINGS and command.value > 100:
             return "percentages cannot be over 100"
-        if command.setting == "max_open_orders" and not float(command.value).is_integer():
-            return "max_open_orders must be a whole number"
+        if (command.setting in ("max_open_orders", "max_open_positions")
+                and not float(command.value).is_integer()):
+            return f"{command.setting} must be a whole number"
     if command.trials is not None and command.trials <= 0:
         return "trials must be a positive whole number"
     if command.lookback_days is not None and command.lookback_days <= 0:

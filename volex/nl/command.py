@@ -59,6 +59,8 @@ RiskSetting = Literal[
     "risk_per_trade_pct",
     "max_order_quote",
     "max_open_orders",
+    "max_open_positions",
+    "max_asset_pct",
 ]
 RISK_SETTINGS: tuple[str, ...] = RiskSetting.__args__  # type: ignore[attr-defined]
 

@@ -284,6 +284,20 @@ RISK_SETTING_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             (
+                r"\bmax(?:imum)? (?:number of )?open positions\b|\bopen positions? limit\b|"
+                rf"{_LIMIT_VERB}{_WHICH} (?:number of )?open positions{_TO_VALUE}"
+            ),
+            "max_open_positions",
+        ),
+        (
+            (
+                r"\bmax(?:imum)? (?:per[- ])?asset(?: share| weight| pct| percent(?:age)?)?\b|"
+                r"\b(?:per[- ])?asset (?:cap|limit)\b"
+            ),
+            "max_asset_pct",
+        ),
+        (
+            (
                 r"\bmax(?:imum)? (?:number of )?open orders\b|\bopen orders? limit\b|"
                 r"\blimit (?:the )?(?:number of )?open orders\b|"
                 r"\bmax(?:imum)? (?:number of )?orders\b|"

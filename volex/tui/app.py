@@ -64,6 +64,7 @@ class VolexApp(DashboardActions, App[None]):
         Binding("h", "halt", "Halt"),
         Binding("r", "resume", "Resume"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("p", "autopilot", "Autopilot", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -305,6 +306,11 @@ class VolexApp(DashboardActions, App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_autopilot(self) -> None:
+        from volex.tui.screens.autopilot import AutopilotScreen
+
+        self.push_screen(AutopilotScreen(self.volex))
 
     def action_chart_style(self) -> None:
         chart = self.chart

@@ -35,3 +35,22 @@ def test_the_slots_are_read_as_a_count() -> None:
     command = parse("backtest ema cross on btc, eth and sol together with 3 slots")
     assert (command.intent, command.portfolio, command.max_open) == ("backtest", True, 3)
     assert command.strategy == "ema_cross"
+
+
+@pytest.mark.parametrize(("text", "argv"), [
+    ("set max open positions to 3", [["risk", "set", "max_open_positions", "3"]]),
+    ("limit open positions to 4", [["risk", "set", "max_open_positions", "4"]]),
+    ("set max asset to 40%", [["risk", "set", "max_asset_pct", "40"]]),
+    ("set the asset cap to 30 percent", [["risk", "set", "max_asset_pct", "30"]]),
+])
+def test_the_portfolio_limits_are_risk_settings_in_plain_english(text: str,
+                                                                 argv: list[list[str]]) -> None:
+    assert to_argv(parse(text)) == argv
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("set max open positions to 2.5", "max_open_positions must be a whole number"),
+    ("set max asset to 140%", "percentages cannot be over 100"),
+])
+def test_bad_portfolio_limits_are_refused_in_words(text: str, error: str) -> None:
+    assert parse(text).error == error

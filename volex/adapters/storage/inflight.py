@@ -188,11 +188,20 @@ class InFlight(SqlRepository):
         return [r["client_order_id"] for r in rows
                 if not owner_alive(r["host"], r["pid"], r["heartbeat_ts"])]
 
+    def clear(self, account: str) -> None:
+        """Forget the account's orders in flight (a paper reset wipes the orders themselves)."""
+        with self.begin() as conn:
+            conn.execute(delete(orders_in_flight).where(orders_in_flight.c.account == account))
+
     @staticmethod
     def _ensure_generation(conn: Connection, account: str) -> None:
-        if conn.execute(select(account_generations.c.gen).where(
-                account_generations.c.account == account)).first() is None:
-            conn.execute(insert(account_generations), {"account": account, "gen": 0})
+        """The account's counter row, created once even by processes racing to create it."""
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        conn.execute(dialect_insert(account_generations).values(account=account, gen=0)
+                     .on_conflict_do_nothing(index_elements=["account"]))
 
 
 def owned_by_another(row: dict[str, Any] | None) -> bool:
@@ -231,6 +240,10 @@ class Intents(SqlRepository):
         with self.begin() as conn:
             return conn.execute(select(protection_intents.c.status).where(
                 protection_intents.c.client_order_id == client_order_id)).scalar()
+
+    def clear(self, account: str) -> None:
+        with self.begin() as conn:
+            conn.execute(delete(protection_intents).where(protection_intents.c.account == account))
 
     def close(self, client_order_id: str, status: str, note: str | None = None) -> None:
         with self.begin() as conn:

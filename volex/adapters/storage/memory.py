@@ -80,7 +80,7 @@ class _Audit(_Repo):
     def list(self, since_ms: int | None = None, limit: int = 200) -> list[AuditRecord]:
         with self._store.lock:
             rows = [r for r in self._tables.audit if since_ms is None or r["ts"] >= since_ms]
-        return [AuditRecord.from_row(r) for r in rows[-limit:]]
+        return [AuditRecord.from_row(r) for r in (rows[-limit:] if limit > 0 else [])]
 
 
 class _State(_Repo):
@@ -217,6 +217,11 @@ class _InFlight(_Repo):
     def orphans(self, account: str) -> list[str]:
         return []
 
+    def clear(self, account: str) -> None:
+        with self._store.lock:
+            for cid in [c for c, r in self._tables.inflight.items() if r["account"] == account]:
+                del self._tables.inflight[cid]
+
 
 class _Intents(_Repo):
     def record(self, account: str, client_order_id: str, symbol: str,
@@ -240,6 +245,11 @@ class _Intents(_Repo):
         with self._store.lock:
             if client_order_id in self._tables.intents:
                 self._tables.intents[client_order_id].update(status=status, note=note)
+
+    def clear(self, account: str) -> None:
+        with self._store.lock:
+            for cid in [c for c, r in self._tables.intents.items() if r["account"] == account]:
+                del self._tables.intents[cid]
 
 
 class _Strategies(_Repo):

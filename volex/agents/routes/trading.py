@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from volex.agents.routes import Admin, Trader, Viewer
-from volex.agents.wire import Symbol
+from volex.agents.wire import Symbol, Timeframe
 from volex.domain.orders import TradePlan
 from volex.facade import Volex
 
@@ -36,7 +36,8 @@ class PlanRequest(BaseModel):
     take_profit: _Amount | None = None
     if_confident: bool = False
     min_confidence: _Amount | None = None
-    timeframe: str | None = Field(None, pattern=r"^[0-9]{1,3}[mhdwM]$")
+    timeframe: Timeframe | None = Field(None, description="The signal model's bar length for "
+                                                          "if_confident.")
 
 
 class TradeRequest(BaseModel):

@@ -22,6 +22,7 @@ KEYS = (
     ("c", "chart: candles or line"),
     ("f", "chart: next timeframe"),
     ("x", "cancel the highlighted open order (in the orders table)"),
+    ("p", "the autopilot (volex run): its state and last decisions; s there stops it"),
     ("tab", "move between panels"),
     ("?", "this help"),
     ("q", "quit"),
