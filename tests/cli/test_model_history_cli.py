@@ -34,7 +34,7 @@ def test_history_lists_versions_and_rollback_brings_the_previous_one_back(
     assert versions[0]["last_bar"] > versions[1]["last_bar"]
     assert all(v["log_loss"] > 0 and v["calls"] >= 0 for v in versions)
     table = run("model", "history", "BTC/USDT", "-t", "2h").output
-    assert "v2" in table and "in use" in table
+    assert "v2" in table and "v1" in table and "kept models" in table
     back = run("model", "rollback", "BTC/USDT", "-t", "2h", "--json")
     assert back.exit_code == 0, back.output
     assert json.loads(back.stdout) == {"symbol": "BTC/USDT", "from_version": 2, "to_version": 1}

@@ -214,15 +214,20 @@ def history(
         print_json({"symbol": view.symbol, "timeframe": view.timeframe,
                     "threshold": view.threshold, "versions": view.versions})
         return
-    table = Table("Version", "Trained", "Data", "Log loss",
-                  f"Hit rate >= {view.threshold:.0%}", "Promoted", "In use",
-                  title=f"{view.symbol} {view.timeframe}: kept models")
+    table = Table(title=f"{view.symbol} {view.timeframe}: kept models")
+    table.add_column("Ver.")
+    table.add_column("Trained", no_wrap=True)
+    table.add_column("Data", no_wrap=True)
+    table.add_column("Log loss", justify="right")
+    table.add_column(f"Hit >= {view.threshold:.0%}", justify="right")
+    table.add_column("Promoted")
+    table.add_column("In use")
     for v in view.versions:
-        hit = "-" if v["hit_rate"] is None else f"{v['hit_rate']:.1%} of {v['calls']:,}"
-        table.add_row(f"v{v['version']}", v["created_at"][:16].replace("T", " "),
-                      f"{v['first_bar'][:10]} .. {v['last_bar'][:10]}", f"{v['log_loss']:.4f}",
+        hit = "-" if v["hit_rate"] is None else f"{v['hit_rate']:.0%} of {v['calls']:,}"
+        table.add_row(f"v{v['version']}", v["created_at"][:10],
+                      f"{v['first_bar'][:10]}..{v['last_bar'][:10]}", f"{v['log_loss']:.4f}",
                       hit, "yes" if v["promoted"] else f"no: {v['reason']}",
-                      "[bold green]in use[/]" if v["in_use"] else "")
+                      "[bold green]yes[/]" if v["in_use"] else "")
     console.print(table)
     console.print("[dim]scores are each model's own walk-forward, out of sample; "
                   "`volex model rollback SYMBOL` brings back the previous one[/]")
