@@ -80,7 +80,7 @@ class ImproveFacade(ModelFacade):
         from volex.adapters.storage.model_drift import scored_calls
         from volex.errors import VolexError
         from volex.improve.drift import drift_test
-        from volex.ml.history import hit_rate_at
+        from volex.ml.history import hit_rate_at, trading_record
 
         tf, settings = self.settings.timeframe, self.settings.improve
         registry, threshold = self._registry(), self.trading_threshold()
@@ -93,7 +93,7 @@ class ImproveFacade(ModelFacade):
         check.calls, check.right = scored_calls(self.runtime.store.db, symbol, tf,
                                                 int(meta.created_at.timestamp() * 1000),
                                                 threshold)
-        check.expected_hit_rate = hit_rate_at(meta.evaluation.track_record, threshold)[1]
+        check.expected_hit_rate = hit_rate_at(trading_record(meta), threshold)[1]
         already = registry.degraded(symbol, tf)
         if check.expected_hit_rate is None:
             check.reason += f"no out-of-sample calls at {threshold:.0%} to compare with"

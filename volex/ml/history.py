@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from volex.errors import StorageError, UserInputError
 from volex.ml.metrics import ReliabilityBin
 
-__all__ = ["HISTORY_FILE", "ModelHistory", "ModelVersion", "hit_rate_at"]
+__all__ = ["HISTORY_FILE", "ModelHistory", "ModelVersion", "hit_rate_at", "trading_record"]
 
 HISTORY_FILE = "history.json"
 MODEL_FILES = ("model.joblib", "predict.npz", "metadata.json")  # metadata last: the commit
@@ -39,7 +39,7 @@ class ModelVersion(BaseModel):
     promoted: bool  # put in use when saved (a candidate that lost stays unpromoted)
     reason: str = ""
     gate: dict[str, Any] = {}  # the promotion decision's numbers, when `volex improve` saved it
-    track_record: list[ReliabilityBin] = []
+    track_record: list[ReliabilityBin] = []  # out of sample, up/down calls (see trading_record)
 
 
 def hit_rate_at(track_record: list[ReliabilityBin], threshold: float) -> tuple[int, float | None]:
@@ -47,6 +47,12 @@ def hit_rate_at(track_record: list[ReliabilityBin], threshold: float) -> tuple[i
     chosen = [b for b in track_record if b.lower >= threshold - 1e-9]
     calls = sum(b.calls for b in chosen)
     return calls, (round(sum(b.right for b in chosen) / calls, 4) if calls else None)
+
+
+def trading_record(meta: Any) -> list[ReliabilityBin]:
+    """The out-of-sample record trading calls are judged by: up/down calls only when the
+    model has it (models trained before it was kept fall back to every call)."""
+    return meta.evaluation.directional_record or meta.evaluation.track_record
 
 
 class _Index(BaseModel):
@@ -157,4 +163,4 @@ def _entry(number: int, meta: Any, promoted: bool, reason: str,
                         last_bar=meta.last_bar, kind=meta.kind,
                         log_loss=meta.evaluation.out_of_sample.log_loss, promoted=promoted,
                         reason=reason, gate=gate or {},
-                        track_record=meta.evaluation.track_record)
+                        track_record=trading_record(meta))

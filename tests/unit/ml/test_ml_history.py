@@ -85,3 +85,13 @@ def _rows(candles):
     from volex.ml.training import prepare_dataset
 
     return prepare_dataset(candles, "2h", FAST_SPEC).features[-300:]
+
+
+def test_versions_keep_the_record_of_up_and_down_calls(small_model, tmp_path) -> None:
+    evaluation = small_model.metadata.evaluation
+    directional = evaluation.directional_record
+    assert 0 < sum(b.calls for b in directional) <= sum(b.calls for b in evaluation.track_record)
+    registry = ModelRegistry(tmp_path / "models")
+    registry.save(small_model)
+    (version,) = registry.history("BTC/USDT", "2h").versions()
+    assert version.track_record == directional
