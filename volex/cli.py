@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "volex.commands.backtest",
     "volex.commands.optimize",
     "volex.commands.model",
+    "volex.commands.improve",
     "volex.commands.signals",
     "volex.commands.alerts",
     "volex.commands.notify",

@@ -223,6 +223,45 @@ class ResearchSettings(BaseModel):
     news: NewsSettings = NewsSettings()
 
 
+class ImproveRiskSettings(BaseModel):
+    """``[improve.risk]``: after a drawdown of ``drawdown_pct`` % from the equity peak the
+    autopilot's stakes shrink by ``factor`` until a new peak (0 turns it off)."""
+
+    drawdown_pct: float = Field(0.0, ge=0, lt=100)
+    factor: float = Field(0.5, gt=0, le=1)
+
+
+class ImproveSettings(BaseModel):
+    """``[improve]`` (`volex improve`): retrain and re-tune, promote only what earns it.
+
+    A candidate model replaces the one in use only when, on the bars the current model never
+    saw, its log loss is lower by ``min_logloss_gain``, it makes at least ``min_calls`` calls
+    at the trading threshold (the risk limit ``min_confidence``) and its hit rate there is not
+    worse. ``window`` "sliding" trains on the last ``window_bars`` bars, "expanding" on all.
+    Strategies in paper or live are re-tuned walk-forward (``strategy_folds``) on their
+    first watchlist market's last ``strategy_bars`` bars; new parameters need a better
+    out-of-sample ``objective`` than the saved ones on the same blocks and ``min_trades``.
+    The drift watch degrades a model whose live hit rate is below its out-of-sample one
+    with a binomial p-value under ``drift_alpha`` (at least ``drift_min_calls`` calls).
+    """
+
+    keep_models: int = Field(5, ge=1, le=100)
+    window: Literal["expanding", "sliding"] = "expanding"
+    window_bars: int = Field(5000, ge=500)
+    blocks: int = Field(3, ge=1, le=20)
+    min_new_bars: int = Field(200, ge=20)
+    min_logloss_gain: float = Field(0.002, ge=0)
+    min_calls: int = Field(20, ge=1)
+    min_trades: int = Field(10, ge=1)
+    strategy_bars: int = Field(3000, ge=200)  # the recent bars strategies are re-tuned on
+    strategy_folds: int = Field(3, ge=1, le=20)
+    objective: Literal["sharpe", "return", "calmar"] = "sharpe"
+    lease_s: float = Field(6 * 3600.0, gt=0)
+    drift_alpha: float = Field(0.01, gt=0, lt=0.5)
+    drift_min_calls: int = Field(20, ge=5)
+    risk: ImproveRiskSettings = ImproveRiskSettings()
+
+
 class Settings(BaseModel):
     """Every setting Volex reads. Frozen once loaded (``load_settings`` gathers the sources)."""
 
@@ -250,6 +289,7 @@ class Settings(BaseModel):
     serve: ServeSettings = ServeSettings()
     bot: BotSettings = BotSettings()
     cluster: ClusterSettings = ClusterSettings()
+    improve: ImproveSettings = ImproveSettings()
 
     @field_validator("agents")
     @classmethod

@@ -111,6 +111,9 @@ class SignalAgent:
         from volex.ml.features import FEATURE_VERSION
 
         key = (candles.symbol, candles.timeframe)
+        degraded = self.registry.degraded(*key)
+        if degraded is not None:  # the drift watch found its live calls failing: hold
+            return None, f"the {key[0]} {key[1]} model is degraded: {degraded}"
         if train:
             from volex.ml.registry import ensure_model
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from volex.agents.execution import ExecutionAgent
     from volex.autopilot.clock import Clock
     from volex.autopilot.deciders import Decider
+    from volex.improve.risk import StakeGovernor
     from volex.portfolio.allocator import AllocationRules, Book
 
 __all__ = ["Chain", "Sizing"]
@@ -69,7 +70,9 @@ class Chain:
 
     def __init__(self, execution: ExecutionAgent, repo: AutopilotRepo, account: str,
                  holder_id: str, decider: Decider, clock: Clock, timeframe: str,
-                 sizing: Sizing, *, actor: str = "autopilot") -> None:
+                 sizing: Sizing, *, actor: str = "autopilot",
+                 governor: StakeGovernor | None = None) -> None:
+        self.governor = governor  # shrinks entries after a drawdown ([improve.risk])
         self.execution = execution
         self.repo = repo
         self.account = account
@@ -207,9 +210,16 @@ class Chain:
             quote = (Decimal(stake) - ROUNDING_MARGIN) / (1 + self.execution.fee_rate)
         else:
             quote = sizing.sleeve(symbol) if sizing.sleeve and side == "buy" else sizing.quote
+        percent = sizing.percent
+        if side == "buy" and self.governor is not None:
+            factor = self.governor.factor(self._book().equity)
+            if factor != 1 and (quote is not None or percent is not None):
+                quote = None if quote is None else quote * factor
+                percent = None if percent is None else percent * factor
+                reason += f"; stake x {factor} after a drawdown"
         try:
             result = send_order(self.execution, self.actor, symbol, side, reason=reason,
-                                client_order_id=cid, quote=quote, percent=sizing.percent,
+                                client_order_id=cid, quote=quote, percent=percent,
                                 stop_loss_pct=sizing.stop_loss_pct,
                                 take_profit_pct=sizing.take_profit_pct,
                                 confidence=(record.decision or {}).get("confidence"))

@@ -31,6 +31,7 @@ class Want:
     why: str
     confidence: float | None = None
     source: str = ""
+    model: str | None = None  # which model version decided: its training time (model history)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,9 +111,12 @@ class SignalDecider:
         decision = self.signals.decide(candles, review=self.review)
         bar_ms = int(decision.as_of.timestamp() * 1000)
         said = f"signal {decision.action} at {decision.confidence:.0%}"
+        facts = decision.inputs.model
+        model = (facts.trained_at.isoformat() if facts is not None and facts.trained_at
+                 else None)
         if not decision.actionable(self.min_confidence):
             return Want(bar_ms, "hold", f"{said}: {decision.why_hold(self.min_confidence)}",
-                        decision.confidence, "signals")
+                        decision.confidence, "signals", model)
         target = "long" if decision.action == "buy" else "flat"
         return Want(bar_ms, target, f"{said}: {decision.brief()}", decision.confidence,
-                    "signals")
+                    "signals", model)

@@ -199,5 +199,55 @@ def evaluate(
         err_console.print(f"wrote {len(evaluation.predictions):,} predictions to {written}")
 
 
+@model_app.command("history")
+def history(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT."),
+    timeframe: str = _TIMEFRAME,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The kept versions of a market's model, newest first, with their scores."""
+    from rich.table import Table
+
+    view = volex(ctx).model_history(symbol, timeframe)
+    if as_json:
+        print_json({"symbol": view.symbol, "timeframe": view.timeframe,
+                    "threshold": view.threshold, "versions": view.versions})
+        return
+    table = Table(title=f"{view.symbol} {view.timeframe}: kept models")
+    table.add_column("Ver.")
+    table.add_column("Trained", no_wrap=True)
+    table.add_column("Data", no_wrap=True)
+    table.add_column("Log loss", justify="right")
+    table.add_column(f"Hit >= {view.threshold:.0%}", justify="right")
+    table.add_column("Promoted")
+    table.add_column("In use")
+    for v in view.versions:
+        hit = "-" if v["hit_rate"] is None else f"{v['hit_rate']:.0%} of {v['calls']:,}"
+        table.add_row(f"v{v['version']}", v["created_at"][:10],
+                      f"{v['first_bar'][:10]}..{v['last_bar'][:10]}", f"{v['log_loss']:.4f}",
+                      hit, "yes" if v["promoted"] else f"no: {v['reason']}",
+                      "[bold green]yes[/]" if v["in_use"] else "")
+    console.print(table)
+    console.print("[dim]scores are each model's own walk-forward, out of sample; "
+                  "`volex model rollback SYMBOL` brings back the previous one[/]")
+
+
+@model_app.command("rollback")
+def rollback(
+    ctx: typer.Context,
+    symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT."),
+    timeframe: str = _TIMEFRAME,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Bring back the previously promoted model (audited)."""
+    app = volex(ctx)
+    was, now = app.rollback_model(symbol, timeframe)
+    if as_json:
+        print_json({"symbol": app.symbol(symbol), "from_version": was, "to_version": now})
+        return
+    console.print(f"{app.symbol(symbol)}: model v{now} is back in use (was v{was})")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(model_app, name="model")

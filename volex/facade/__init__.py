@@ -9,9 +9,9 @@ from __future__ import annotations
 from volex.facade.alerts import AlertFacade
 from volex.facade.autopilot import AutopilotFacade
 from volex.facade.cluster import ClusterFacade
+from volex.facade.improve import ImproveFacade
 from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
-from volex.facade.models import ModelFacade
 from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
 from volex.facade.remote_trading import RemoteTradingFacade
@@ -23,7 +23,7 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ModelFacade, SignalFacade, ClusterFacade, StrategyFacade,
+class Volex(MarketFacade, ImproveFacade, SignalFacade, ClusterFacade, StrategyFacade,
             RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
             AutopilotFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.

@@ -230,7 +230,7 @@ class AutopilotFacade(FacadeBase):
             lease_s = 100 * 365 * 86_400.0
         lease = Lease(store.autopilot, account, clock, lease_s=lease_s)
         chain = Chain(execution, store.autopilot, account, lease.holder.id, decider, clock, tf,
-                      sizing)
+                      sizing, governor=self._stake_governor(account))
         info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
                 "watchlist": symbols, "timeframe": tf,
                 "params": getattr(decider, "params", None), "data": data}
@@ -252,6 +252,16 @@ class AutopilotFacade(FacadeBase):
                     logging.getLogger("volex.news").warning("news source %s: %s", name, error)
 
         return collect
+
+    def _stake_governor(self, account: str) -> Any:
+        """Stakes that shrink after a drawdown (``[improve.risk]``), or None when off."""
+        risk = self.settings.improve.risk
+        if risk.drawdown_pct <= 0:
+            return None
+        from volex.improve.risk import StakeGovernor
+
+        return StakeGovernor(self.runtime.store.state, self.runtime.store.audit, account,
+                             drawdown_pct=risk.drawdown_pct, factor=risk.factor)
 
     def _replay_feed(self, symbols: list[str], data: Sequence[str | Path] | None,
                      timeframe: str | None, window: Any) -> FileFeed:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from volex.errors import StorageError, UserInputError
 from volex.ml.features import FEATURE_NAMES, FEATURE_VERSION
+from volex.ml.history import ModelHistory
 from volex.ml.paths import model_folder
 from volex.ml.predict import TrainedModel
 from volex.ml.reports import ModelMetadata, ModelSpec
@@ -27,6 +29,7 @@ __all__ = ["ModelNotFound", "ModelRegistry", "ensure_model", "is_stale", "new_ba
 _MODEL_FILE = "model.joblib"
 _PREDICT_FILE = "predict.npz"
 _META_FILE = "metadata.json"
+_DEGRADED_FILE = "degraded.json"  # the drift watch's mark: the model must not drive trades
 
 
 class ModelNotFound(UserInputError):
@@ -34,23 +37,78 @@ class ModelNotFound(UserInputError):
 
 
 class ModelRegistry:
-    """Save, load and list models under ``root`` (normally ``$VOLEX_HOME/models``)."""
+    """Save, load and list models under ``root`` (normally ``$VOLEX_HOME/models``),
+    keeping the last ``keep`` versions of each (``[improve] keep_models``)."""
 
-    def __init__(self, root: str | Path | None = None) -> None:
+    def __init__(self, root: str | Path | None = None, keep: int = 5) -> None:
         if root is None:
             from volex.config import volex_home
 
             root = volex_home() / "models"
         self.root = Path(root)
+        self.keep = keep
 
     def path_for(self, symbol: str, timeframe: str) -> Path:
         return model_folder(self.root, symbol, timeframe)
 
-    def save(self, model: TrainedModel) -> Path:
-        """Write the model and its metadata atomically (a reader never sees half a model)."""
+    def save(self, model: TrainedModel, *, promoted: bool = True, reason: str = "",
+             gate: dict[str, Any] | None = None) -> Path:
+        """Write the model and its metadata atomically (a reader never sees half a model)
+        and keep it as a new version in the folder's history. An unpromoted model (a
+        candidate that lost) is only kept in the history; the one in use stays."""
+        folder = self.path_for(model.symbol, model.timeframe)
+        history = self.history(model.symbol, model.timeframe)
+        target = folder if promoted else folder / ".staging"
+        self._write_files(model, target)
+        history.add(target, model.metadata, promoted=promoted, reason=reason, gate=gate)
+        if promoted:
+            self._clear_degraded(model.symbol, model.timeframe)
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+        return folder
+
+    def mark_degraded(self, symbol: str, timeframe: str, reason: str,
+                      details: dict[str, Any]) -> None:
+        """Mark the model in use degraded: it stops driving trades until a new version is
+        promoted or an older one rolled back (both clear the mark)."""
+        folder = self.path_for(symbol, timeframe)
+        tmp = folder / f".{_DEGRADED_FILE}.tmp"
+        try:
+            tmp.write_text(json.dumps({"reason": reason, **details}, default=str, indent=2))
+            os.replace(tmp, folder / _DEGRADED_FILE)
+        except OSError as exc:
+            raise StorageError(f"cannot mark the model in {folder} degraded: {exc}") from exc
+
+    def degraded(self, symbol: str, timeframe: str) -> str | None:
+        """Why the model in use is degraded, or None (one stat when it is not)."""
+        file = self.path_for(symbol, timeframe) / _DEGRADED_FILE
+        if not file.is_file():
+            return None
+        try:
+            return str(json.loads(file.read_text())["reason"])
+        except (OSError, ValueError, KeyError):
+            return "marked degraded (unreadable mark)"
+
+    def _clear_degraded(self, symbol: str, timeframe: str) -> None:
+        (self.path_for(symbol, timeframe) / _DEGRADED_FILE).unlink(missing_ok=True)
+
+    def history(self, symbol: str, timeframe: str) -> ModelHistory:
+        """The versions kept for this market (the last ``keep`` ones); a model saved before
+        versions were kept becomes version 1."""
+        history = ModelHistory(self.path_for(symbol, timeframe), self.keep)
+        history.adopt_unversioned(self._read_metadata)
+        return history
+
+    def rollback(self, symbol: str, timeframe: str) -> tuple[int, int]:
+        """Put the previously promoted model back in use; returns (from, to) versions."""
+        self.metadata(symbol, timeframe)  # ModelNotFound when there is no model at all
+        moved = self.history(symbol, timeframe).roll_back()
+        self._clear_degraded(symbol, timeframe)
+        return moved
+
+    def _write_files(self, model: TrainedModel, folder: Path) -> None:
         import joblib
 
-        folder = self.path_for(model.symbol, model.timeframe)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp_model = folder / f".{_MODEL_FILE}.tmp"
@@ -63,7 +121,6 @@ class ModelRegistry:
             os.replace(tmp_meta, folder / _META_FILE)
         except OSError as exc:
             raise StorageError(f"cannot save the model in {folder}: {exc}") from exc
-        return folder
 
     @staticmethod
     def _save_predictor(model: TrainedModel, folder: Path) -> None:

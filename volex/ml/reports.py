@@ -67,6 +67,7 @@ class EvaluationReport(BaseModel):
     uncalibrated: Metrics
     baselines: dict[str, Metrics]
     track_record: list[ReliabilityBin]
+    directional_record: list[ReliabilityBin] = []  # up/down calls only (empty: older model)
     seconds: float = 0.0
     notes: list[str] = []
 

@@ -19,7 +19,13 @@ from volex.errors import DataUnavailable, UserInputError
 from volex.ml.calibration import fit_calibrator, nested_calibration
 from volex.ml.features import FEATURE_NAMES, FEATURE_VERSION, build_features
 from volex.ml.labels import CLASSES, DOWN, FLAT, UP, make_labels, past_direction
-from volex.ml.metrics import majority_baseline, persistence_baseline, reliability_table, score
+from volex.ml.metrics import (
+    ReliabilityBin,
+    majority_baseline,
+    persistence_baseline,
+    reliability_table,
+    score,
+)
 from volex.ml.models import library_versions, make_estimator, openmp_threads
 from volex.ml.predict import TrainedModel
 from volex.ml.reports import EvaluationReport, ModelMetadata, ModelSpec
@@ -137,11 +143,18 @@ def evaluate_model(candles: pd.DataFrame, symbol: str, timeframe: str,
                    "yesterday_direction": score(persist_p[scored], actual,
                                                 persist_call[scored])},
         track_record=reliability_table(calibrated[scored], actual),
+        directional_record=_directional_record(calibrated[scored], actual),
     )
     report.notes = _notes(report)
     report.seconds = round(time.perf_counter() - started, 2)
     return Evaluation(report=report, predictions=_predictions_frame(stamps, calibrated[scored],
                                                                     actual), oos=oos)
+
+
+def _directional_record(proba: np.ndarray, actual: np.ndarray) -> list[ReliabilityBin]:
+    """The track record of up/down calls only: what a buy or sell signal is judged by."""
+    directional = np.isin(proba.argmax(axis=1), (UP, DOWN))
+    return reliability_table(proba[directional], actual[directional]) if directional.any() else []
 
 
 def _predictions_frame(stamps: Any, proba: np.ndarray, actual: np.ndarray) -> pd.DataFrame:

@@ -10,8 +10,8 @@ from volex.ml.registry import ModelRegistry
 
 
 def test_confident_buy_calls_are_traded_and_holds_are_explained(volex_home: Path) -> None:
-    ModelRegistry(volex_home / "models").save(known_model(small_model("BTC/USDT", "2h",
-                                                                      bars=3000)))
+    model = known_model(small_model("BTC/USDT", "2h", bars=3000))
+    ModelRegistry(volex_home / "models").save(model)
     records = []
     with Volex(offline=True) as app:
         report = app.replay_autopilot(watchlist=["BTC/USDT"], timeframe="2h", mode="signals",
@@ -24,6 +24,8 @@ def test_confident_buy_calls_are_traded_and_holds_are_explained(volex_home: Path
     buy = records[first]
     assert buy.detail.startswith("closed buy") and buy.order_id
     assert buy.decision["why"].startswith("signal buy at 80%: model up 80%")
+    # the journal names the model version that decided (its training time, as history shows)
+    assert buy.decision["model"] == model.metadata.created_at.isoformat()
     # the first bars lack the model's warm-up: held, saying why
     assert "too few candles for the model's features" in records[0].detail
     # one position per market: later buy calls are "no change" while it is held

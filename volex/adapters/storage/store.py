@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import AutopilotRepo
     from volex.adapters.storage.candles import CandleRepo
     from volex.adapters.storage.inflight import InFlight, Intents
+    from volex.adapters.storage.jobs import JobLeaseRepo
     from volex.adapters.storage.news import NewsRepo
     from volex.adapters.storage.notify import NotifyRepo
     from volex.adapters.storage.state import StateRepo
@@ -131,6 +132,13 @@ class Store(SqlRepositories):
         from volex.adapters.storage.autopilot import AutopilotRepo
 
         return AutopilotRepo(self.db)
+
+    @cached_property
+    def jobs(self) -> JobLeaseRepo:
+        """Leases of background jobs (`volex improve`), so two never run at once."""
+        from volex.adapters.storage.jobs import JobLeaseRepo
+
+        return JobLeaseRepo(self.db)
 
     @cached_property
     def notify(self) -> NotifyRepo:
