@@ -81,12 +81,12 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
     return parse_param_args(items)
 
 
-def _render(run: BacktestRun, chart: bool) -> None:
-    from rich.text import Text
-
+def render_header(run: Any, where: str) -> None:
+    """A run's first lines (strategy, markets, parameters, source, notes), then its
+    walk-forward scores when it has them: the same for one market and for a portfolio."""
     r = run.result
     params = ", ".join(f"{k}={v}" for k, v in r.params.items())
-    console.print(f"[bold]{r.strategy}[/] on [bold]{r.symbol}[/] {r.timeframe or ''}"
+    console.print(f"[bold]{r.strategy}[/] on [bold]{where}[/] {r.timeframe or ''}"
                   f"{f' ({params})' if params else ''} · {run.source}")
     for note in run.notes:
         console.print(f"[yellow]! {note}[/]")
@@ -95,6 +95,14 @@ def _render(run: BacktestRun, chart: bool) -> None:
         console.print(metrics_table(f"Walk-forward, {len(wf.folds)} folds (objective "
                                     f"{wf.objective}): only out-of-sample results are real",
                                     [("out-of-sample", r.metrics), ("in-sample", wf.in_sample)]))
+
+
+def _render(run: BacktestRun, chart: bool) -> None:
+    from rich.text import Text
+
+    r = run.result
+    render_header(run, r.symbol)
+    if run.walk_forward is not None:
         console.print(folds_table(run.walk_forward))
     if chart and len(r.equity) > 1:
         from volex.backtest.chart import equity_chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from volex.commands.backtest import fmt_metric, metrics_table
+from volex.commands.backtest import fmt_metric, metrics_table, render_header
 from volex.commands.common import console
 
 if TYPE_CHECKING:
@@ -45,16 +45,7 @@ def render_portfolio(run: PortfolioRun, chart: bool) -> None:
     from rich.text import Text
 
     r = run.result
-    params = ", ".join(f"{k}={v}" for k, v in r.params.items())
-    console.print(f"[bold]{r.strategy}[/] on [bold]{', '.join(r.symbols)}[/] "
-                  f"{r.timeframe or ''}{f' ({params})' if params else ''} · {run.source}")
-    for note in run.notes:
-        console.print(f"[yellow]! {note}[/]")
-    if run.walk_forward is not None:
-        wf = run.walk_forward
-        console.print(metrics_table(f"Walk-forward, {len(wf.folds)} folds (objective "
-                                    f"{wf.objective}): only out-of-sample results are real",
-                                    [("out-of-sample", r.metrics), ("in-sample", wf.in_sample)]))
+    render_header(run, ", ".join(r.symbols))
     console.print(_account_table(run))
     console.print(_markets_table(run))
     if chart and len(r.equity) > 1:

@@ -38,6 +38,7 @@ __all__ = [
     "TradePlan",
     "TradeResult",
     "decimal_arg",
+    "entry_size",
     "new_client_order_id",
     "utcnow",
 ]
@@ -305,3 +306,18 @@ class HaltReport(BaseModel):
     canceled: list[Order] = []
     flattened: list[Order] = []
     problems: list[str] = []
+
+
+def entry_size(quote: object, percent: object, stop_loss: object, take_profit: object
+               ) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
+    """(quote, percent, stop-loss %, take-profit %) of a runner's entries, checked as typed."""
+    if quote is not None and percent is not None:
+        raise UserInputError("give one size: --quote or --percent")
+    pct = decimal_arg("--percent", percent)
+    if pct is not None and pct > 100:
+        raise UserInputError(f"--percent must be at most 100, not {percent}")
+    stop = decimal_arg("--stop-loss", stop_loss)
+    if stop is not None and stop >= 100:
+        raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
+                             f"not {stop_loss}")
+    return decimal_arg("--quote", quote), pct, stop, decimal_arg("--take-profit", take_profit)

@@ -345,27 +345,18 @@ class AutopilotFacade(FacadeBase):
 
     def _sizing(self, quote: Any, percent: Any, stop_loss: Any, take_profit: Any) -> Any:
         from volex.autopilot.chain import Sizing
-        from volex.domain.orders import decimal_arg
-        from volex.errors import UserInputError
+        from volex.domain.orders import entry_size
 
-        if quote is not None and percent is not None:
-            raise UserInputError("give one size: --quote or --percent")
-        pct = decimal_arg("--percent", percent)
-        if pct is not None and pct > 100:
-            raise UserInputError(f"--percent must be at most 100, not {percent}")
-        stop = decimal_arg("--stop-loss", stop_loss)
-        if stop is not None and stop >= 100:
-            raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
-                                 f"not {stop_loss}")
+        amount, pct, stop, target = entry_size(quote, percent, stop_loss, take_profit)
         rules = None
-        if quote is None and pct is None and stop is None:
+        if amount is None and pct is None and stop is None:
             # No size given: entries share the account through the portfolio allocator, under
             # the stored risk limits (slots = max_open_positions), as the risk agent sizes.
             from volex.portfolio.allocator import AllocationRules
 
             rules = AllocationRules.from_limits(self.runtime.risk.limits())
-        return Sizing(quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
-                      take_profit_pct=decimal_arg("--take-profit", take_profit), rules=rules)
+        return Sizing(quote=amount, percent=pct, stop_loss_pct=stop, take_profit_pct=target,
+                      rules=rules)
 
 
 def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,

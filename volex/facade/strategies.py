@@ -157,7 +157,7 @@ class StrategyFacade(FacadeBase):
         resolve as in a backtest: defaults < saved best parameters < ``params``.
         """
         from volex.agents.strategy_runner import RunSpec
-        from volex.domain.orders import decimal_arg
+        from volex.domain.orders import entry_size
         from volex.domain.timeframes import normalize_timeframe, timeframe_ms
         from volex.errors import UserInputError
         from volex.strategies.lifecycle import record_of, require_runnable
@@ -169,15 +169,7 @@ class StrategyFacade(FacadeBase):
         if self.runtime.live and data is not None:
             raise UserInputError("--data replays a file on paper; it cannot trade live")
         resolved = strategy.resolve(params, base=record.best_params)
-        if quote is not None and percent is not None:
-            raise UserInputError("give one size: --quote or --percent")
-        pct = decimal_arg("--percent", percent)
-        if pct is not None and pct > 100:
-            raise UserInputError(f"--percent must be at most 100, not {percent}")
-        stop = decimal_arg("--stop-loss", stop_loss)
-        if stop is not None and stop >= 100:
-            raise UserInputError(f"--stop-loss is a distance below the fill in %, under 100, "
-                                 f"not {stop_loss}")
+        amount, pct, stop, target = entry_size(quote, percent, stop_loss, take_profit)
         market = self.trade_symbol(symbol)
         self.runtime.execution.exchange.market(market)  # an unknown market fails now, not later
         tf = normalize_timeframe(timeframe or self.settings.timeframe)
@@ -189,8 +181,7 @@ class StrategyFacade(FacadeBase):
             tf = infer_timeframe(stamps[:10_001])
         return RunSpec(strategy, market, tf, timeframe_ms(tf), resolved,
                        lambda: self.candles(market, tf, data=data), mode=self.trading_mode,
-                       quote=decimal_arg("--quote", quote), percent=pct, stop_loss_pct=stop,
-                       take_profit_pct=decimal_arg("--take-profit", take_profit))
+                       quote=amount, percent=pct, stop_loss_pct=stop, take_profit_pct=target)
 
     def run_strategy(self, spec: RunSpec, on_bar: Callable[[BarReport], None], *,
                      once: bool = False) -> None:
