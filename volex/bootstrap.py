@@ -7,10 +7,10 @@ Everything is built on first use, so a command only pays for what it touches
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from volex.config import ExchangeSettings, Settings
+from volex.config_sources import prepare_home
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,28 +32,7 @@ if TYPE_CHECKING:
     from volex.ports import LLM, Cache, EventBus, Exchange, MarketData, Notifier, Storage
     from volex.strategies.lifecycle import StrategyStateStore
 
-__all__ = ["Runtime", "prepare_home"]
-
-
-def prepare_home(home: Path, *, logs: bool = False) -> None:
-    """Create VOLEX_HOME (and with ``logs`` its log folder), or say in one line why they
-    cannot be used. Logging itself is the front end's to set up: a library configures none."""
-    import os
-
-    from volex.errors import ConfigError
-
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        if not os.access(home, os.W_OK | os.X_OK):
-            raise PermissionError(13, "Permission denied", str(home))
-        if logs:
-            (home / "logs").mkdir(exist_ok=True)
-    except OSError as exc:
-        where = exc.filename or home
-        why = ("a file where a folder should be" if isinstance(exc, FileExistsError | NotADirectoryError)
-               else exc.strerror or str(exc))
-        raise ConfigError(f"VOLEX_HOME {home} cannot be used: {where}: {why} "
-                          "(point VOLEX_HOME at a writable folder)") from None
+__all__ = ["Runtime"]
 
 
 class Runtime:

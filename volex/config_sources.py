@@ -14,8 +14,8 @@ from typing import Any
 
 from volex.errors import ConfigError
 
-__all__ = ["SHORT_ENV", "bus_configured", "config_path", "database_url", "read_config_file",
-           "volex_home"]
+__all__ = ["SHORT_ENV", "bus_configured", "config_path", "database_url", "execution_is_remote",
+           "prepare_home", "read_config_file", "volex_home"]
 
 SHORT_ENV = {
     "VOLEX_DATABASE_URL": ("database_url",),
@@ -60,3 +60,32 @@ def bus_configured() -> bool:
         return True
     bus = read_config_file().get("bus")
     return isinstance(bus, dict) and bool(bus.get("url"))
+
+
+def execution_is_remote() -> bool:
+    """Whether the execution agent (and so the halt) lives on another machine
+    (``[agents.execution] url`` or VOLEX_AGENTS__EXECUTION__URL): then `volex halt` is sent
+    there and confirmed once stored there, never written to this machine's store."""
+    if os.environ.get("VOLEX_AGENTS__EXECUTION__URL"):
+        return True
+    agents = read_config_file().get("agents")
+    execution = agents.get("execution") if isinstance(agents, dict) else None
+    return isinstance(execution, dict) and bool(execution.get("url"))
+
+
+def prepare_home(home: Path, *, logs: bool = False) -> None:
+    """Create VOLEX_HOME (and with ``logs`` its log folder), or say in one line why they
+    cannot be used. Logging itself is the front end's to set up: a library configures none."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not os.access(home, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(home))
+        if logs:
+            (home / "logs").mkdir(exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or home
+        why = ("a file where a folder should be"
+               if isinstance(exc, FileExistsError | NotADirectoryError)
+               else exc.strerror or str(exc))
+        raise ConfigError(f"VOLEX_HOME {home} cannot be used: {where}: {why} "
+                          "(point VOLEX_HOME at a writable folder)") from None

@@ -80,8 +80,8 @@ def volex(ctx: typer.Context, **overrides: Any) -> Volex:
 
 def configure_front_end_logging() -> None:
     """The log file in $VOLEX_HOME/logs and Volex's warnings on stderr, for a command."""
-    from volex.bootstrap import prepare_home
     from volex.config import volex_home
+    from volex.config_sources import prepare_home
     from volex.logging_setup import configure_logging
 
     home = volex_home()

@@ -28,6 +28,7 @@ from volex.commands.common import (
 if TYPE_CHECKING:
     from volex.adapters.bus.redis_bus import RedisBus
     from volex.agents.halt import HaltSwitch
+    from volex.domain.orders import HaltReport
     from volex.facade import Volex
 
 __all__ = ["register", "show_halt_banner"]
@@ -56,9 +57,16 @@ def halt(
         from volex.errors import Cancelled
 
         raise Cancelled("not halted (not confirmed)")
-    from volex.agents.halt import HaltSwitch
-    from volex.config_sources import database_url
+    from volex.config_sources import execution_is_remote
 
+    if execution_is_remote():  # the halt is stored where the execution agent keeps its store
+        app = volex(ctx, live=True) if live else volex(ctx)
+        _show(app.halt(reason=reason, reduce_only=reduce_only, flatten=flatten), as_json)
+        return
+    from volex.agents.halt import HaltSwitch
+    from volex.config_sources import database_url, prepare_home, volex_home
+
+    prepare_home(volex_home())  # a home that cannot be used is one line, before any write
     bus = _shared_bus()  # ready before the halt, so that it is announced the moment it is stored
     switch = HaltSwitch.for_url(database_url(),
                                 flush=(lambda: _announce(switch, bus)) if bus else None)
@@ -69,7 +77,10 @@ def halt(
         if bus is not None:
             bus.close()
     app = volex(ctx, live=True) if live else volex(ctx)
-    report = app.after_halt(state, flatten=flatten)
+    _show(app.after_halt(state, flatten=flatten), as_json)
+
+
+def _show(report: HaltReport, as_json: bool) -> None:
     if as_json:
         print_json(report.model_dump(mode="json"))
         return

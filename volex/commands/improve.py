@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from volex.commands.common import console, err_console, print_json, volex
+from volex.commands.common import (
+    console,
+    err_console,
+    json_option,
+    offline_option,
+    print_json,
+    volex,
+)
 
 if TYPE_CHECKING:
     from volex import Volex
@@ -90,9 +97,8 @@ def improve(
     what: str = typer.Option("all", "--what", help="drift, models, strategies or all."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Decide and report; save and "
                                  "audit nothing."),
-    offline: bool = typer.Option(False, "--offline", help="Use only cached candles or the "
-                                 "bundled sample."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    offline: bool = offline_option("Use only cached candles or the " "bundled sample."),
+    as_json: bool = json_option("Print the report as JSON."),
     schedule: str = typer.Option(None, "--schedule", help="Run on this cron schedule (UTC), "
                                  "e.g. \"0 3 * * *\", until stopped with Ctrl-C."),
 ) -> None:

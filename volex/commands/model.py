@@ -204,7 +204,7 @@ def history(
     ctx: typer.Context,
     symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT."),
     timeframe: str = _TIMEFRAME,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option("Print JSON."),
 ) -> None:
     """The kept versions of a market's model, newest first, with their scores."""
     from rich.table import Table
@@ -238,7 +238,7 @@ def rollback(
     ctx: typer.Context,
     symbol: str = typer.Argument(..., help="Symbol, e.g. BTC/USDT."),
     timeframe: str = _TIMEFRAME,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option("Print JSON."),
 ) -> None:
     """Bring back the previously promoted model (audited)."""
     app = volex(ctx)
