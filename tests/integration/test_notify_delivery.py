@@ -167,3 +167,13 @@ def test_kinds_on_silent_and_off_per_channel(hook: HookServer) -> None:
     sent = {r.body["text"].split("\r\n")[0]: r.body["disable_notification"] for r in hook.received}
     assert sent == {"<b>price alert BTC/USDT</b>": True, "<b>HALTED</b>": False}
     app.close()
+
+
+def test_control_characters_reach_a_phone_escaped(hook: HookServer) -> None:
+    app = _volex(hook)
+    app.notify_add(f"json://127.0.0.1:{hook.port}/hook", name="webhook")
+    app.halt(reason="\x1b]0;PWNED\x07\x1b[2J")
+    assert _drain(app, lambda: len(hook.received) >= 1)
+    said = hook.received[0].body["message"]
+    assert "\x1b" not in said and "\\x1b]0;PWNED\\x07" in said
+    app.close()

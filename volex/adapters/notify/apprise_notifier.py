@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from volex.adapters.secrets.redact import redact_text, remember_notify_url
+from volex.domain.printable import printable
 from volex.errors import NotifyError, UserInputError
 from volex.ports import Notification
 
@@ -44,7 +45,9 @@ class AppriseNotifier:
                 "warning": apprise.NotifyType.WARNING}.get(message.level, apprise.NotifyType.INFO)
         with apprise.LogCapture(level=logging.WARNING) as captured:
             try:
-                ok = plugin.notify(body=message.body, title=message.title, notify_type=kind)
+                # text from users, venues, news and LLMs reaches a phone escaped, as on a screen
+                ok = plugin.notify(body=printable(message.body), title=printable(message.title),
+                                   notify_type=kind)
             except Exception as exc:  # noqa: BLE001 - a plugin bug must not reach the caller raw
                 raise NotifyError(f"{plugin.service_name}: {redact_text(str(exc))}") from None
         if not ok:
