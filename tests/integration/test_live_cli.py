@@ -11,7 +11,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 
@@ -203,3 +203,56 @@ def test_live_listings_need_live_mode_in_the_config(live_venue: BinanceSim) -> N
         assert result.exit_code != 0 and 'trading.mode = "live"' in result.output, args
     paper = run("balance")
     assert paper.exit_code == 0 and "PAPER" in paper.output, paper.output
+
+
+def protection(venue: BinanceSim) -> list[tuple[str, Decimal, Decimal]]:
+    """The venue's open protective orders: (type, amount, trigger), stop first."""
+    return sorted((o.type, o.qty, o.stop_price) for o in venue.engine.orders()
+                  if o.is_open and o.type in ("STOP_LOSS", "TAKE_PROFIT"))
+
+
+STEP = Decimal("0.00001")  # the simulator's BTC/USDT amount step
+
+
+def held_btc(venue: BinanceSim) -> Decimal:
+    free, locked = venue.engine.balance("BTC")
+    return free + locked
+
+
+def test_a_partial_live_sale_shrinks_the_stop_and_target_and_a_full_one_removes_them(
+        live_venue: BinanceSim) -> None:
+    bought = run("buy", "BTC/USDT", "--live", "--yes", "--quote", "100", "--stop-loss", "5",
+                 "--take-profit", "10")
+    assert bought.exit_code == 0, bought.output
+    [(_, amount, stop), (_, _, target)] = protection(live_venue)
+    assert live_venue.engine.balance("BTC")[0] < amount  # the OCO list holds the coins
+
+    half = run("sell", "BTC/USDT", "--live", "--yes", "--percent", "50")
+    assert half.exit_code == 0, half.output
+    [sale] = [o for o in live_venue.engine.orders() if o.side == "SELL" and o.type == "MARKET"]
+    assert sale.status == "FILLED" and sale.executed == (amount / 2).quantize(STEP, ROUND_DOWN)
+    rest = held_btc(live_venue).quantize(STEP, ROUND_DOWN)  # what is still held, on the step
+    assert rest == amount - sale.executed
+    assert protection(live_venue) == [("STOP_LOSS", rest, stop), ("TAKE_PROFIT", rest, target)]
+    assert len(lists(live_venue)) == 2  # the old list canceled, one new list for the rest
+    audit = json.loads(run("audit", "--json").stdout)
+    assert sum(r["action"] == "order.cancel" for r in audit) == 2
+    assert any(r["action"] == "protection.resized" for r in audit)
+
+    sold = run("sell", "BTC/USDT", "--live", "--yes", "--percent", "100")
+    assert sold.exit_code == 0, sold.output
+    assert protection(live_venue) == []
+    assert held_btc(live_venue) < STEP  # only the fee's dust, below one step
+    assert no_keys_in(bought.output + half.output + sold.output)
+
+
+def test_a_live_sale_the_venue_refuses_puts_the_protection_back(live_venue: BinanceSim) -> None:
+    bought = run("buy", "BTC/USDT", "--live", "--yes", "--quote", "100", "--stop-loss", "5",
+                 "--take-profit", "10")
+    assert bought.exit_code == 0, bought.output
+    before = protection(live_venue)
+    live_venue.inject(Fault("error", path="/api/v3/order", status=400, times=20))
+    refused = run("sell", "BTC/USDT", "--live", "--yes", "--percent", "50")
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert protection(live_venue) == before  # same amount and triggers, resting again
+    assert not [o for o in live_venue.engine.orders() if o.side == "SELL" and o.type == "MARKET"]

@@ -33,6 +33,7 @@ from volex.agents.acceptance import accept
 from volex.agents.halt import HaltSwitch
 from volex.agents.order_gate import OrderGate
 from volex.agents.protection import PROTECTIVE, protective_requests
+from volex.agents.resize import protected_amount, sell_around_protection
 from volex.agents.risk import AccountView, RiskAgent, money, pct
 from volex.domain.ledger import ZERO, books_from_fills, exact, fee_for
 from volex.domain.orders import (
@@ -111,7 +112,9 @@ class ExecutionAgent:
                 if asset == self.quote or balance.total <= 0:
                     continue
                 symbol = f"{asset}/{self.quote}"
-                held[symbol] = balance.free
+                held[symbol] = balance.free  # plus coins a live sale frees from its protection
+                if self.exchange.mode != "paper":
+                    held[symbol] = min(balance.total, balance.free + protected_amount(orders, symbol))
                 try:
                     values[symbol] = balance.total * self.exchange.ticker(symbol).last
                 except VolexError as exc:  # no market or no price: it cannot be traded either
@@ -256,15 +259,15 @@ class ExecutionAgent:
             if blocked[0].name == "halt":
                 raise TradingHalted(f"order not sent: {fresh.halt.describe()}")
             raise RiskRejected(describe_block(fresh), fresh.checks)
+        notes = list(fresh.notes)
         try:
-            order = self.submit(fresh.request, actor=actor, reason=reason)
+            order, protective = sell_around_protection(self, fresh.request, actor=actor,
+                                                       reason=reason, notes=notes)
         except BaseException:
             if self.journal.get(req.client_order_id) is None:  # never sent: release it
                 self.store.inflight.settle(fresh.exchange, [req.client_order_id])
             raise
-        notes = list(fresh.notes)
-        protective: list[Order] = []
-        if order.status == "closed":
+        if order.status == "closed" and order.side == "buy":
             protective = self.protect(order, fresh.request, actor, notes, why=reason)
             self._close_intent(fresh.request, protective, notes)
         return TradeResult(plan=fresh, order=order, protective=protective, notes=notes)
@@ -294,21 +297,27 @@ class ExecutionAgent:
         children, problems = protective_requests(entry, request, market,
                                                  held.free if held else ZERO)
         notes.extend(problems)
+        return self.place_protective(children, actor, f"for {entry.id}{suffix}", notes)
+
+    def place_protective(self, children: list[OrderRequest], actor: str, why: str,
+                         notes: list[str]) -> list[Order]:
+        """Place a stop-loss then take-profit (either may be absent): as one OCO list where
+        the venue has them, else one by one; what is not placed is said in ``notes``."""
         if len(children) == 2 and getattr(self.exchange, "places_protective_pairs", False):
             stop, target = children
             try:
                 return self.gate.submit_group(
                     children, lambda: self.exchange.create_protective_pair(stop, target),  # type: ignore[attr-defined]
-                    actor=actor, reason=f"stop-loss and take-profit (OCO) for {entry.id}{suffix}")
+                    actor=actor, reason=f"stop-loss and take-profit (OCO) {why}")
             except VolexError as exc:
-                self._not_placed(notes, "stop-loss and take-profit", entry, exc)
+                self._not_placed(notes, "stop-loss and take-profit", why, exc)
                 return []
         placed = []
         for child in children:
             try:
-                placed.append(self.submit(child, actor=actor, reason=f"{child.type} for {entry.id}{suffix}"))
+                placed.append(self.submit(child, actor=actor, reason=f"{child.type} {why}"))
             except VolexError as exc:
-                self._not_placed(notes, child.type.replace("_", "-"), entry, exc)
+                self._not_placed(notes, child.type.replace("_", "-"), why, exc)
         return placed
 
     def _close_intent(self, request: OrderRequest, placed: list[Order], notes: list[str]) -> None:
@@ -354,7 +363,7 @@ class ExecutionAgent:
         return changes
 
     @staticmethod
-    def _not_placed(notes: list[str], what: str, entry: Order, exc: Exception) -> None:
+    def _not_placed(notes: list[str], what: str, why: str, exc: Exception) -> None:
         """Note why ``what`` is not in place; unknown when the venue could not be asked."""
         text = str(exc).splitlines()[0]
         if isinstance(exc, NetworkError):  # journaled: the next reconcile learns its fate
@@ -362,7 +371,7 @@ class ExecutionAgent:
             notes.append(f"{what} not confirmed: {text}")
         else:
             notes.append(f"{what} not placed: {text}")
-        log.warning("%s for %s not in place: %s", what, entry.id, text)
+        log.warning("%s %s not in place: %s", what, why, text)
 
     # -- cancelling, halting, flattening ----------------------------------------------------------
 
