@@ -255,4 +255,7 @@ def test_a_live_sale_the_venue_refuses_puts_the_protection_back(live_venue: Bina
     refused = run("sell", "BTC/USDT", "--live", "--yes", "--percent", "50")
     assert refused.exit_code != 0 and "Traceback" not in refused.output
     assert protection(live_venue) == before  # same amount and triggers, resting again
+    assert "was not placed" in refused.output and len(lists(live_venue)) == 2
+    audit = json.loads(run("audit", "--json").stdout)
+    assert any(r["action"] == "protection.resized" and "put back" in r["reason"] for r in audit)
     assert not [o for o in live_venue.engine.orders() if o.side == "SELL" and o.type == "MARKET"]
