@@ -157,10 +157,9 @@ class AutopilotFacade(FacadeBase):
         missed and extra, and the cost of the difference. ``ran`` is False when no
         autopilot ever ran here (nothing to compare)."""
         from volex.autopilot.reconcile import actual_events, expected_events, match_market
-        from volex.backtest.service import Window, _timestamp
+        from volex.backtest.service import _timestamp
         from volex.domain.timeframes import timeframe_ms
 
-        Window(since=since, until=until)
         lo = -1 if since is None else int(_timestamp(since).value // 1_000_000)
         hi = 2**62 if until is None else int(_timestamp(until).value // 1_000_000)
         account = self.autopilot_account
