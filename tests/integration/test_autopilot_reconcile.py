@@ -38,19 +38,22 @@ def files(tmp_path: Path) -> list[Path]:
     return [btc, tmp_path / "eth.csv"]
 
 
-def _session(files: list[Path]) -> None:
-    """A paper autopilot over the files' bars, as the replay starts it (the first bar's close)."""
+def _session(files: list[Path], first: int = 0, last: int = 400) -> None:
+    """A paper autopilot over the files' bars from the ``first``-th bar after the replay's
+    start (the second bar's close) to the ``last``-th (or the end of the data)."""
     second = datetime.fromisoformat(files[0].read_text().splitlines()[2].split(",")[0])
     start = second.replace(tzinfo=UTC) + STEP + timedelta(seconds=CLOSE_GRACE_S)
     with Volex(offline=True, actor="cli") as app:
-        for state in ("backtested", "paper"):
-            app.set_strategy_state("sma_cross", state)
+        if first == 0:
+            for state in ("backtested", "paper"):
+                app.set_strategy_state("sma_cross", state)
         pilot = app.prepare_autopilot(watchlist=["BTC/USDT", "ETH/USDT"], mode="strategy",
                                       strategy="sma_cross", params={"fast": 3, "slow": 8},
-                                      data=files, clock=ReplayClock(start), quote=50)
+                                      data=files, clock=ReplayClock(start + first * STEP),
+                                      quote=50)
         pilot.heartbeat_s = 0.0
         pilot.start()
-        assert pilot.run(until=start + 40 * STEP * 8).ended == "end of data"
+        pilot.run(until=start + last * STEP)
 
 
 def _reconcile(*args: str) -> dict:
@@ -78,6 +81,23 @@ def test_a_paper_session_matches_the_backtest_trade_for_trade(files: list[Path])
     narrow = _reconcile("--since", "2017-08-25", "--until", "2017-08-30")
     assert 0 < narrow["matched"] < report["matched"]
     assert narrow["since"].startswith("2017-08-25") and narrow["missed"] == narrow["extra"] == 0
+
+
+def test_bars_the_autopilot_was_down_for_show_as_late_fills_and_their_slippage(
+        files: list[Path]) -> None:
+    """Down for 4 bars over a crossover: it trades on its first bar back, 2 bars after the
+    backtest, at another price; still the same trades, late, with the slippage measured."""
+    _session(files, 0, 60)
+    _session(files, 64)
+    report = _reconcile()
+    assert (report["missed"], report["extra"]) == (0, 0)
+    for market in report["markets"]:
+        assert market["late_bars"] == 2, market
+        assert market["slippage"] != pytest.approx(0, abs=1e-6)
+        assert market["cost"] == pytest.approx(market["slippage"] + market["fee_excess"])
+        late = [p for p in market["trades"]["matched"] if p["late_bars"]]
+        assert [p["late_bars"] for p in late] == [2]
+        assert late[0]["autopilot"]["price"] != late[0]["backtest"]["price"]
 
 
 def test_a_hand_trade_counts_only_when_the_journal_names_it(files: list[Path]) -> None:
