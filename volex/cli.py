@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "volex.commands.halt",
     "volex.commands.strategy",
     "volex.commands.run",
+    "volex.commands.reconcile",
     "volex.commands.backtest",
     "volex.commands.optimize",
     "volex.commands.model",

@@ -14,6 +14,7 @@ from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
+from volex.facade.reconcile import ReconcileFacade
 from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
@@ -25,7 +26,7 @@ __all__ = ["Volex"]
 
 class Volex(MarketFacade, ImproveFacade, SignalFacade, ClusterFacade, StrategyFacade,
             RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
-            AutopilotFacade, NewsFacade, TokenFacade):
+            AutopilotFacade, ReconcileFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.
