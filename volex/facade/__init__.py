@@ -14,6 +14,7 @@ from volex.facade.infra import InfraFacade
 from volex.facade.market import MarketFacade
 from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
+from volex.facade.remote_research_jobs import RemoteStrategyFacade
 from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
@@ -23,8 +24,8 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ImproveFacade, SignalFacade, ClusterFacade, StrategyFacade,
-            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
+class Volex(MarketFacade, ImproveFacade, SignalFacade, RemoteStrategyFacade, ClusterFacade,
+            StrategyFacade, RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
             AutopilotFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
