@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from tests.support.agent_server import serving
+from tests.support.agent_server import free_port, serving
 from volex import Volex
 from volex.config import AgentSettings
 from volex.errors import (
@@ -157,3 +157,16 @@ def test_options_naming_this_machine_are_refused_by_a_remote_agent(pair: Pair) -
         pair.client.backtest("sma_cross", ["BTC/USDT"], data="candles.csv")
     with pytest.raises(ConfigError, match="storage cannot be sent"):
         pair.client.optimize("sma_cross", "BTC/USDT", storage="sqlite:///x.db")
+
+
+def test_a_backtest_replica_that_is_down_loses_no_run(tmp_path, monkeypatch) -> None:
+    home = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/home.db")
+    with serving(home) as served:
+        monkeypatch.setenv("VOLEX_AGENT_BACKTEST_API_KEY", served.tokens["trader"])
+        dead = f"http://127.0.0.1:{free_port()}"
+        agents = {"backtest": AgentSettings(url=[dead, served.url])}
+        with Volex(offline=True, agents=agents) as client:
+            for _ in range(2):  # each replica gets the first call once
+                [run] = client.backtest("rsi_reversion", ["ETH/USDT"], timeframe="2h", days=20)
+                assert run.result.symbol == "ETH/USDT" and len(run.result.equity) > 1
+    home.close()
