@@ -137,6 +137,11 @@ def test_a_search_runs_at_home_and_saves_its_best_there(pair: Pair) -> None:
     assert run.result.trials == local.result.trials and run.to_dict()["best"]
     assert run.saved.best_params == local.result.best.params
     assert pair.home.strategy("ema_cross")["saved_params"] == local.result.best.params
+    assert pair.client.strategy("ema_cross") == pair.home.strategy("ema_cross")
+    checked = pair.client.validate_strategy("ema_cross", {"fast": 3})
+    assert checked["params"] == {**local.result.best.params, "fast": 3}
+    with pytest.raises(UserInputError, match="unknown strategy"):
+        pair.client.strategy("nope")
     with pytest.raises(UserInputError):
         pair.client.optimize("ema_cross", "BTC/USDT", objective="luck")
 
@@ -150,16 +155,7 @@ def test_the_lifecycle_moves_at_home_one_step_at_a_time(pair: Pair) -> None:
     assert _state(pair.client, "breakout") == "backtested"
 
 
-def test_options_naming_this_machine_are_refused_by_a_remote_agent(pair: Pair) -> None:
-    if pair.client is pair.home:
-        pytest.skip("only a remote agent cannot read this machine's files")
-    with pytest.raises(ConfigError, match="data cannot be sent"):
-        pair.client.backtest("sma_cross", ["BTC/USDT"], data="candles.csv")
-    with pytest.raises(ConfigError, match="storage cannot be sent"):
-        pair.client.optimize("sma_cross", "BTC/USDT", storage="sqlite:///x.db")
-
-
-def test_a_backtest_replica_that_is_down_loses_no_run(tmp_path, monkeypatch) -> None:
+def test_a_backtest_replica_that_is_down_loses_no_run_and_local_files_stay_here(tmp_path, monkeypatch) -> None:
     home = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/home.db")
     with serving(home) as served:
         monkeypatch.setenv("VOLEX_AGENT_BACKTEST_API_KEY", served.tokens["trader"])
@@ -169,4 +165,7 @@ def test_a_backtest_replica_that_is_down_loses_no_run(tmp_path, monkeypatch) -> 
             for _ in range(2):  # each replica gets the first call once
                 [run] = client.backtest("rsi_reversion", ["ETH/USDT"], timeframe="2h", days=20)
                 assert run.result.symbol == "ETH/USDT" and len(run.result.equity) > 1
+            # what names this machine's files cannot travel, and is refused, not dropped
+            with pytest.raises(ConfigError, match="data cannot be sent"):
+                client.backtest("sma_cross", ["BTC/USDT"], data="candles.csv")
     home.close()

@@ -71,6 +71,32 @@ class RemoteStrategyFacade(ClusterFacade):
         _wire("strategy", {"file": file}, ())
         return self._remote_strategies.catalogue()
 
+    def strategy(self, name: str, *, file: str | Path | None = None) -> dict[str, Any]:
+        if self._remote_strategies is None:
+            return super().strategy(name, file=file)
+        return self._remote_details(name, file)
+
+    def validate_strategy(self, name: str, params: dict[str, Any] | None = None, *,
+                          file: str | Path | None = None) -> dict[str, Any]:
+        """Checked here, against the best parameters saved where the lifecycle is kept."""
+        if self._remote_strategies is None:
+            return super().validate_strategy(name, params, file=file)
+        from volex.strategies.registry import get_strategy
+
+        details = self._remote_details(name, file)
+        strategy = get_strategy(name)
+        return {"strategy": strategy.name,
+                "params": strategy.resolve(params or {}, base=details["saved_params"]),
+                "constraints": [c.text for c in strategy.constraints]}
+
+    def _remote_details(self, name: str, file: str | Path | None) -> dict[str, Any]:
+        from volex.strategies.registry import get_strategy
+
+        _wire("strategy", {"file": file}, ())
+        found = get_strategy(name)  # an unknown name fails as it does here
+        catalogue = self._remote_strategies.catalogue() if self._remote_strategies else []
+        return next(info for info in catalogue if info["name"] == found.name)
+
     def set_strategy_state(self, name: str, state: str, *,
                            file: str | Path | None = None) -> dict[str, Any]:
         """Audited where the strategy's state is stored (on the server, with its token)."""
