@@ -137,7 +137,7 @@ class MonitorSettings(BaseModel):
 
 
 # Agents whose remote client exists; `[agents.NAME] url` for any other would do nothing.
-REMOTE_AGENTS = ("research", "signal", "execution")
+REMOTE_AGENTS = ("research", "signal", "execution", "strategy", "backtest", "optimize")
 
 
 class AgentSettings(BaseModel):

@@ -25,6 +25,9 @@ def test_a_url_for_an_agent_that_cannot_be_remote_is_refused(volex_home) -> None
     assert run("config", "set", "agents.research.url",
                '["http://127.0.0.1:8100", "http://127.0.0.1:8101"]').exit_code == 0
     assert run("config", "set", "agents.signal.url", '"http://127.0.0.1:8100"').exit_code == 0
+    assert run("config", "set", "agents.backtest.url",
+               '["http://127.0.0.1:8100", "http://127.0.0.1:8101"]').exit_code == 0
+    assert run("config", "set", "agents.optimize.url", '"http://127.0.0.1:8100"').exit_code == 0
 
 
 def test_serve_without_tokens_says_how_to_make_one_and_refuses_requests(volex_home) -> None:

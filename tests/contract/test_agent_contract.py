@@ -11,12 +11,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
-from tests.support.agent_server import serving
+from tests.support.agent_server import free_port, serving
 from volex import Volex
 from volex.config import AgentSettings
-from volex.errors import DataUnavailable, UnknownSymbol, UnknownTimeframe, UserInputError
+from volex.errors import (
+    ConfigError,
+    DataUnavailable,
+    UnknownSymbol,
+    UnknownTimeframe,
+    UserInputError,
+)
+
+REMOTE = ("research", "signal", "execution", "strategy", "backtest", "optimize")
 
 
 @dataclass
@@ -33,10 +42,9 @@ def pair(request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPat
         return
     home = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/home.db")
     with serving(home) as served:
-        for agent in ("RESEARCH", "SIGNAL", "EXECUTION"):
-            monkeypatch.setenv(f"VOLEX_AGENT_{agent}_API_KEY", served.tokens["admin"])
-        agents = {name: AgentSettings(url=served.url)
-                  for name in ("research", "signal", "execution")}
+        for agent in REMOTE:
+            monkeypatch.setenv(f"VOLEX_AGENT_{agent.upper()}_API_KEY", served.tokens["admin"])
+        agents = {name: AgentSettings(url=served.url) for name in REMOTE}
         with Volex(offline=True, agents=agents) as client:
             yield Pair(client, home)
     home.close()
@@ -98,3 +106,66 @@ def test_risk_limits_change_at_home_and_bad_values_change_nothing(pair: Pair) ->
     with pytest.raises(UserInputError):
         pair.client.set_risk_limit("max_open_orders", "lots")
     assert pair.client.risk_limits() == pair.home.risk_limits()
+
+
+def _state(volex: Volex, name: str) -> str:
+    return next(s["state"] for s in volex.strategies() if s["name"] == name)
+
+
+def test_a_backtest_runs_at_home_whole_and_marks_the_strategy_backtested(pair: Pair) -> None:
+    assert _state(pair.client, "sma_cross") == "draft"
+    [run] = pair.client.backtest("sma_cross", ["btc"], timeframe="2h", days=60, fee=0.002,
+                                 walk_forward=3)
+    with Volex(offline=True) as reference:
+        [local] = reference.backtest("sma_cross", ["BTC/USDT"], timeframe="2h", days=60,
+                                     fee=0.002, walk_forward=3)
+    assert run.to_dict() == local.to_dict() and run.result.config.fee == 0.002
+    assert np.array_equal(run.result.equity, local.result.equity)  # the chart draws the same
+    assert run.walk_forward.folds == local.walk_forward.folds
+    assert _state(pair.home, "sma_cross") == "backtested"
+    with pytest.raises(UserInputError, match="unknown strategy"):
+        pair.client.backtest("nope", ["BTC/USDT"])
+    with pytest.raises(UserInputError):
+        pair.client.backtest("sma_cross", ["BTC/USDT"], cash=-5)
+
+
+def test_a_search_runs_at_home_and_saves_its_best_there(pair: Pair) -> None:
+    run = pair.client.optimize("ema_cross", "BTC/USDT", timeframe="2h", days=60, trials=6,
+                               save=True)
+    with Volex(offline=True) as reference:
+        local = reference.optimize("ema_cross", "BTC/USDT", timeframe="2h", days=60, trials=6)
+    assert run.result.trials == local.result.trials and run.to_dict()["best"]
+    assert run.saved.best_params == local.result.best.params
+    assert pair.home.strategy("ema_cross")["saved_params"] == local.result.best.params
+    assert pair.client.strategy("ema_cross") == pair.home.strategy("ema_cross")
+    checked = pair.client.validate_strategy("ema_cross", {"fast": 3})
+    assert checked["params"] == {**local.result.best.params, "fast": 3}
+    with pytest.raises(UserInputError, match="unknown strategy"):
+        pair.client.strategy("nope")
+    with pytest.raises(UserInputError):
+        pair.client.optimize("ema_cross", "BTC/USDT", objective="luck")
+
+
+def test_the_lifecycle_moves_at_home_one_step_at_a_time(pair: Pair) -> None:
+    change = pair.client.set_strategy_state("breakout", "backtested")
+    assert (change["from"], change["to"]) == ("draft", "backtested")
+    assert _state(pair.home, "breakout") == "backtested"
+    with pytest.raises(UserInputError, match="the next step is paper"):
+        pair.client.set_strategy_state("breakout", "live")
+    assert _state(pair.client, "breakout") == "backtested"
+
+
+def test_a_backtest_replica_that_is_down_loses_no_run_and_local_files_stay_here(tmp_path, monkeypatch) -> None:
+    home = Volex(offline=True, database_url=f"sqlite:///{tmp_path}/home.db")
+    with serving(home) as served:
+        monkeypatch.setenv("VOLEX_AGENT_BACKTEST_API_KEY", served.tokens["trader"])
+        dead = f"http://127.0.0.1:{free_port()}"
+        agents = {"backtest": AgentSettings(url=[dead, served.url])}
+        with Volex(offline=True, agents=agents) as client:
+            for _ in range(2):  # each replica gets the first call once
+                [run] = client.backtest("rsi_reversion", ["ETH/USDT"], timeframe="2h", days=20)
+                assert run.result.symbol == "ETH/USDT" and len(run.result.equity) > 1
+            # what names this machine's files cannot travel, and is refused, not dropped
+            with pytest.raises(ConfigError, match="data cannot be sent"):
+                client.backtest("sma_cross", ["BTC/USDT"], data="candles.csv")
+    home.close()

@@ -15,6 +15,7 @@ from volex.facade.market import MarketFacade
 from volex.facade.monitor import MonitorFacade
 from volex.facade.news import NewsFacade
 from volex.facade.reconcile import ReconcileFacade
+from volex.facade.remote_research_jobs import RemoteStrategyFacade
 from volex.facade.remote_trading import RemoteTradingFacade
 from volex.facade.signals import SignalFacade
 from volex.facade.strategies import StrategyFacade
@@ -24,9 +25,9 @@ from volex.facade.trading import TradingFacade
 __all__ = ["Volex"]
 
 
-class Volex(MarketFacade, ImproveFacade, SignalFacade, ClusterFacade, StrategyFacade,
-            RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade, MonitorFacade,
-            AutopilotFacade, ReconcileFacade, NewsFacade, TokenFacade):
+class Volex(MarketFacade, ImproveFacade, SignalFacade, RemoteStrategyFacade, ClusterFacade,
+            StrategyFacade, RemoteTradingFacade, TradingFacade, AlertFacade, InfraFacade,
+            MonitorFacade, AutopilotFacade, ReconcileFacade, NewsFacade, TokenFacade):
     """Everything a trader can do, as plain methods returning typed objects.
 
     ``actor`` names who acts (cli, shell, dashboard, agent, remote, api) in the audit log.

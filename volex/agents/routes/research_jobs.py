@@ -23,6 +23,8 @@ __all__ = ["BacktestRequest", "OptimizeRequest", "backtest_router", "monitor_rou
 _Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
 _Params = Annotated[dict[Annotated[str, Field(max_length=40)], float | int | str],
                     Field(max_length=20)]
+_WHOLE = Field(False, description="Answer every bar, trade and trial (what a remote Volex "
+                                  "client asks for) instead of the summary.")
 
 
 class BacktestRequest(BaseModel):
@@ -32,6 +34,12 @@ class BacktestRequest(BaseModel):
     days: float | None = Field(None, gt=0, le=36_500)
     params: _Params | None = None
     walk_forward: int | None = Field(None, ge=2, le=20)
+    cash: float | None = Field(None, gt=0, le=1e12)
+    fee: float | None = Field(None, ge=0, lt=0.5)
+    slippage_bps: float = Field(0.0, ge=0, lt=5000)
+    stop_loss_pct: float | None = Field(None, gt=0, lt=100)
+    take_profit_pct: float | None = Field(None, gt=0, le=10_000)
+    whole: bool = _WHOLE
 
 
 class OptimizeRequest(BaseModel):
@@ -44,6 +52,11 @@ class OptimizeRequest(BaseModel):
     objective: Literal["sharpe", "return", "calmar"] = "sharpe"
     params: _Params | None = None
     save: bool = Field(False, description="Keep the best parameters (admin only).")
+    walk_forward: int | None = Field(None, ge=2, le=20)
+    cash: float | None = Field(None, gt=0, le=1e12)
+    fee: float | None = Field(None, ge=0, lt=0.5)
+    slippage_bps: float = Field(0.0, ge=0, lt=5000)
+    whole: bool = _WHOLE
 
 
 class StateRequest(BaseModel):
@@ -71,7 +84,14 @@ def backtest_router() -> APIRouter:
     @backtests.post("/run")
     def backtest(req: BacktestRequest, volex: Trader) -> list[dict[str, Any]]:
         runs = volex.backtest(req.strategy, req.symbols, timeframe=req.timeframe, days=req.days,
-                              params=req.params, walk_forward=req.walk_forward)
+                              params=req.params, walk_forward=req.walk_forward, cash=req.cash,
+                              fee=req.fee, slippage_bps=req.slippage_bps,
+                              stop_loss_pct=req.stop_loss_pct,
+                              take_profit_pct=req.take_profit_pct)
+        if req.whole:
+            from volex.backtest.wire import backtest_to_wire
+
+            return [backtest_to_wire(run) for run in runs]
         return [run.to_dict() for run in runs]
 
     return backtests
@@ -84,9 +104,15 @@ def optimize_router() -> APIRouter:
     def optimize(req: OptimizeRequest, volex: Trader, token: ViewerToken) -> dict[str, Any]:
         if req.save and token.role < Role.admin:
             raise HTTPException(403, "saving a strategy's parameters needs an admin token")
-        return volex.optimize(req.strategy, req.symbol, timeframe=req.timeframe, days=req.days,
-                              method=req.method, trials=req.trials, objective=req.objective,
-                              params=req.params, save=req.save).to_dict()
+        run = volex.optimize(req.strategy, req.symbol, timeframe=req.timeframe, days=req.days,
+                             method=req.method, trials=req.trials, objective=req.objective,
+                             params=req.params, save=req.save, walk_forward=req.walk_forward,
+                             cash=req.cash, fee=req.fee, slippage_bps=req.slippage_bps)
+        if req.whole:
+            from volex.backtest.wire import optimize_to_wire
+
+            return optimize_to_wire(run)
+        return run.to_dict()
 
     return searches
 
