@@ -88,3 +88,32 @@ def test_a_job_refused_by_the_lease_or_failing_is_audited_and_the_next_moment_ru
 def test_a_bad_schedule_is_one_line_at_start(store) -> None:
     with pytest.raises(UserInputError, match="not a cron expression"):
         BackgroundImprove("every night", ReplayClock(START), lambda: None, store.audit)
+
+
+def test_volex_run_wiring_runs_the_real_improve_under_the_shared_lease(volex_home) -> None:
+    """`[improve] schedule` gives the autopilot a hook that runs `Volex.improve` when due; a
+    separate `volex improve` holding the lease makes that run a skipped, audited one."""
+    from volex import Volex
+
+    (volex_home / "config.toml").write_text('[improve]\nschedule = "*/5 * * * *"\n')
+    clock = ReplayClock(START)
+    with Volex(offline=True, actor="cli") as app:
+        tick = app._improve_in_background(clock)
+        assert tick is not None and tick() is False
+        other = JobLease(app.runtime.store.jobs, clock, 3600)
+        other.take()
+        clock.sleep_until(START + timedelta(minutes=1))
+        assert tick() is True
+        tick.__self__.join(60)
+        other.release()
+        actions = [(r.actor, r.action, r.reason) for r in app.runtime.store.audit.list()]
+    ran = [a for a in actions if a[1].startswith("improve.")]
+    assert [a[:2] for a in ran] == [("autopilot", "improve.skipped")]
+    assert "already running" in ran[0][2]
+
+
+def test_no_schedule_no_hook(volex_home) -> None:
+    from volex import Volex
+
+    with Volex(offline=True) as app:
+        assert app._improve_in_background(ReplayClock(START)) is None
