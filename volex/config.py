@@ -243,8 +243,10 @@ class ImproveSettings(BaseModel):
     out-of-sample ``objective`` than the saved ones on the same blocks and ``min_trades``.
     The drift watch degrades a model whose live hit rate is below its out-of-sample one
     with a binomial p-value under ``drift_alpha`` (at least ``drift_min_calls`` calls).
+    ``schedule`` (a cron string, UTC; none by default) runs the same jobs inside `volex run`.
     """
 
+    schedule: str | None = None  # cron (UTC): `volex run` runs the jobs then, in a thread
     keep_models: int = Field(5, ge=1, le=100)
     window: Literal["expanding", "sliding"] = "expanding"
     window_bars: int = Field(5000, ge=500)

@@ -236,9 +236,24 @@ class AutopilotFacade(FacadeBase):
                 "params": getattr(decider, "params", None), "data": data}
         news = None if not isinstance(clock, LiveClock) or self.settings.offline \
             else self._collect_news(symbols)
+        improve = None if not isinstance(clock, LiveClock) or data \
+            else self._improve_in_background(clock)
         return Autopilot(chain, lease, symbols, timeframe_ms(tf), clock, self.runtime.halts,
                          store.audit, heartbeat_s=self.settings.autopilot.heartbeat_s, info=info,
-                         on_bar=on_bar, before_pass=news)
+                         on_bar=on_bar, before_pass=_both(news, improve))
+
+    def _improve_in_background(self, clock: Clock) -> Callable[[], None] | None:
+        """`[improve] schedule`: the improve jobs in a thread of `volex run` (never in a
+        replay), under the same job lease as `volex improve --schedule`; None when off."""
+        cron = self.settings.improve.schedule
+        if not cron:
+            return None
+        from volex.improve.background import BackgroundImprove
+
+        job = self.improve  # type: ignore[attr-defined]  # ImproveFacade, in Volex
+        runner = BackgroundImprove(cron, clock, lambda: job(clock=clock),
+                                   self.runtime.store.audit)
+        return runner.tick
 
     def _collect_news(self, symbols: list[str]) -> Callable[[], None]:
         """Fetch the news sources when due, so decisions read fresh stored news (on the live
@@ -387,3 +402,18 @@ def _lease_view(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
             "mode": info.get("mode"), "decider": info.get("decider"),
             "watchlist": info.get("watchlist"), "timeframe": info.get("timeframe"),
             "next_bar_due": info.get("next_bar_due"), "problems": info.get("problems") or {}}
+
+
+def _both(first: Callable[[], None] | None,
+          second: Callable[[], None] | None) -> Callable[[], None] | None:
+    """One side-work hook from two (either may be None)."""
+    if first is None or second is None:
+        return first or second
+
+    def run() -> None:
+        try:
+            first()
+        finally:
+            second()
+
+    return run

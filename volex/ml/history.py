@@ -1,10 +1,12 @@
 """The last N models of one symbol and timeframe, so a bad promotion can be undone.
 
-A model folder keeps the model in use at its top level (what `load` reads, unchanged) and
-every saved version under ``versions/vN/`` with ``history.json`` listing them: when each was
-trained, on which bars, its out-of-sample scores, whether it was promoted and why. Rollback
-copies an older version's files back to the top level, metadata last, so a reader sees the
-old model or the new one, never a mix.
+A model folder keeps every saved version whole in its own folder ``versions/vN/`` (written
+under a temporary name, then renamed in one step) with ``history.json`` listing them: when
+each was trained, on which bars, its out-of-sample scores, whether it was promoted and why.
+Which one is in use is one pointer file, ``CURRENT``, switched by a single ``os.replace``
+(promotion and rollback alike); a reader resolves the pointer once and loads every file from
+that version's folder, so it gets the old model or the new one, never a mix. The top-level
+``metadata.json`` is a copy of the one in use, for listing only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from volex.ml.metrics import ReliabilityBin
 __all__ = ["HISTORY_FILE", "ModelHistory", "ModelVersion", "hit_rate_at", "trading_record"]
 
 HISTORY_FILE = "history.json"
+POINTER_FILE = "CURRENT"  # the version in use, e.g. "v3"
 MODEL_FILES = ("model.joblib", "predict.npz", "metadata.json")  # metadata last: the commit
 
 
@@ -87,6 +90,17 @@ class ModelHistory:
         tmp.write_text(index.model_dump_json(indent=2))
         os.replace(tmp, self._file)
 
+    def live_dir(self) -> Path:
+        """The folder of the model in use: the pointer's version (the folder itself for a
+        model saved before versions were kept)."""
+        try:
+            name = (self.folder / POINTER_FILE).read_text().strip()
+        except FileNotFoundError:
+            return self.folder
+        except OSError as exc:
+            raise StorageError(f"unreadable model pointer in {self.folder}: {exc}") from exc
+        return self.folder / "versions" / name
+
     def in_use(self) -> int | None:
         return self._read().in_use
 
@@ -99,21 +113,53 @@ class ModelHistory:
         if self._file.is_file() or not (self.folder / "metadata.json").is_file():
             return
         meta = metadata_of(self.folder / "metadata.json")
-        self._copy(self.folder, self._dir(1))
+        staging = self.folder / "versions" / ".adopting"
+        self._copy(self.folder, staging)
+        self._settle(staging, 1)
         self._write(_Index(in_use=1, versions=[_entry(1, meta, True, "saved before history")]))
+        self._point(1)
 
     def add(self, source: Path, metadata: Any, *, promoted: bool, reason: str = "",
             gate: dict[str, Any] | None = None) -> int:
-        """Archive the model files in ``source`` as a new version; returns its number."""
+        """Keep the whole folder ``source`` (moved, not copied) as a new version, and put it
+        in use when ``promoted`` (one switch of the pointer); returns its number."""
         index = self._read()
         number = max((v.version for v in index.versions), default=0) + 1
-        self._copy(source, self._dir(number))
+        self._settle(source, number)
         index.versions.append(_entry(number, metadata, promoted, reason, gate or {}))
         if promoted:
             index.in_use = number
         self._prune(index)
         self._write(index)
+        if promoted:
+            self._point(number)
         return number
+
+    def _settle(self, source: Path, number: int) -> None:
+        """Move a fully written folder to ``versions/vN`` in one rename (a leftover of a run
+        that died before recording it is not referenced by anything: it goes)."""
+        target = self._dir(number)
+        try:
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        except OSError as exc:
+            raise StorageError(f"cannot keep the model in {target}: {exc}") from exc
+
+    def _point(self, number: int) -> None:
+        """Put version ``number`` in use: the pointer switches in one ``os.replace``; then
+        the listing copy of its metadata follows."""
+        try:
+            tmp = self.folder / f".{POINTER_FILE}.tmp"
+            tmp.write_text(f"v{number}\n")
+            os.replace(tmp, self.folder / POINTER_FILE)
+            meta_tmp = self.folder / ".metadata.json.copy"
+            shutil.copy2(self._dir(number) / "metadata.json", meta_tmp)
+            os.replace(meta_tmp, self.folder / "metadata.json")
+        except OSError as exc:
+            raise StorageError(f"cannot put model v{number} in use in {self.folder}: "
+                               f"{exc}") from exc
 
     def roll_back(self) -> tuple[int, int]:
         """Put the previously promoted version back in use; returns (from, to)."""
@@ -125,9 +171,9 @@ class ModelHistory:
             raise UserInputError("no earlier model kept to roll back to "
                                  "(`volex model history` lists what is kept)")
         target = earlier[-1]
-        self._copy(self._dir(target), self.folder)
         index.in_use = target
         self._write(index)
+        self._point(target)
         return current, target
 
     def _prune(self, index: _Index) -> None:

@@ -1,16 +1,17 @@
 """Saved models under ``$VOLEX_HOME/models``: one folder per symbol and timeframe.
 
-Each folder holds ``model.joblib`` (estimator and calibrator), ``predict.npz`` (the packed
-forest and the calibrator as plain arrays: what predictions need, loadable without
-importing scikit-learn) and ``metadata.json`` (everything `volex model list` shows), so
-listing never unpickles a model and predicting never imports sklearn.
+Each version (``versions/vN/``, see volex.ml.history) holds ``model.joblib`` (estimator and
+calibrator), ``predict.npz`` (the packed forest and the calibrator as plain arrays: what
+predictions need, loadable without importing scikit-learn) and ``metadata.json``
+(everything `volex model list` shows), so listing never unpickles a model and predicting
+never imports sklearn. The pointer file ``CURRENT`` names the version in use.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,18 +54,17 @@ class ModelRegistry:
 
     def save(self, model: TrainedModel, *, promoted: bool = True, reason: str = "",
              gate: dict[str, Any] | None = None) -> Path:
-        """Write the model and its metadata atomically (a reader never sees half a model)
-        and keep it as a new version in the folder's history. An unpromoted model (a
-        candidate that lost) is only kept in the history; the one in use stays."""
+        """Write the model into a fresh folder, keep it as a new version and, when
+        ``promoted``, switch the pointer to it in one step (a reader never sees half a
+        model). An unpromoted model (a candidate that lost) is only kept in the history;
+        the one in use stays."""
         folder = self.path_for(model.symbol, model.timeframe)
         history = self.history(model.symbol, model.timeframe)
-        target = folder if promoted else folder / ".staging"
-        self._write_files(model, target)
-        history.add(target, model.metadata, promoted=promoted, reason=reason, gate=gate)
+        staging = folder / "versions" / f".staging-{uuid.uuid4().hex[:8]}"
+        self._write_files(model, staging)
+        history.add(staging, model.metadata, promoted=promoted, reason=reason, gate=gate)
         if promoted:
             self._clear_degraded(model.symbol, model.timeframe)
-        else:
-            shutil.rmtree(target, ignore_errors=True)
         return folder
 
     def mark_degraded(self, symbol: str, timeframe: str, reason: str,
@@ -106,34 +106,22 @@ class ModelRegistry:
         self._clear_degraded(symbol, timeframe)
         return moved
 
-    def _write_files(self, model: TrainedModel, folder: Path) -> None:
+    @staticmethod
+    def _write_files(model: TrainedModel, folder: Path) -> None:
+        """Every file of the model into ``folder``, a fresh one nobody reads yet."""
         import joblib
 
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp_model = folder / f".{_MODEL_FILE}.tmp"
+            folder.mkdir(parents=True, exist_ok=False)
             joblib.dump({"estimator": model.estimator, "calibrator": model.calibrator,
-                         "forest": model.forest}, tmp_model, compress=3)
-            tmp_meta = folder / f".{_META_FILE}.tmp"
-            tmp_meta.write_text(model.metadata.model_dump_json(indent=2))
-            os.replace(tmp_model, folder / _MODEL_FILE)
-            self._save_predictor(model, folder)
-            os.replace(tmp_meta, folder / _META_FILE)
+                         "forest": model.forest}, folder / _MODEL_FILE, compress=3)
+            if model.forest is not None:  # the arrays predictions need (random forests only)
+                from volex.ml.predictor_file import write_predictor
+
+                write_predictor(folder / _PREDICT_FILE, model.forest, model.calibrator)
+            (folder / _META_FILE).write_text(model.metadata.model_dump_json(indent=2))
         except OSError as exc:
             raise StorageError(f"cannot save the model in {folder}: {exc}") from exc
-
-    @staticmethod
-    def _save_predictor(model: TrainedModel, folder: Path) -> None:
-        """Write the arrays predictions need (random forests only); a stale one is removed."""
-        target = folder / _PREDICT_FILE
-        if model.forest is None:
-            target.unlink(missing_ok=True)
-            return
-        from volex.ml.predictor_file import write_predictor
-
-        tmp = folder / f".{_PREDICT_FILE}.tmp.npz"
-        write_predictor(tmp, model.forest, model.calibrator)
-        os.replace(tmp, target)
 
     def metadata(self, symbol: str, timeframe: str) -> ModelMetadata:
         """The saved metadata; ModelNotFound if there is no model."""
@@ -151,15 +139,34 @@ class ModelRegistry:
             raise StorageError(f"unreadable model metadata {file}: {exc}") from exc
 
     def load(self, symbol: str, timeframe: str, *, predict_only: bool = False) -> TrainedModel:
-        """The saved model. ``predict_only`` loads just what predictions need (no sklearn
-        import) when the model has a packed form; ``estimator`` is then None."""
-        metadata = self.metadata(symbol, timeframe)
-        packed = self.path_for(symbol, timeframe) / _PREDICT_FILE
+        """The model in use, every file from the one version the pointer names (read once).
+        ``predict_only`` loads just what predictions need (no sklearn import) when the model
+        has a packed form; ``estimator`` is then None."""
+        self.metadata(symbol, timeframe)  # ModelNotFound when there is no model at all
+        history = ModelHistory(self.path_for(symbol, timeframe), self.keep)
+        for _ in range(3):
+            live = history.live_dir()
+            try:
+                return self._load_from(live, symbol, timeframe, predict_only)
+            except FileNotFoundError:  # that version was pruned under us: read the pointer again
+                continue
+        raise StorageError(f"the model for {symbol} {timeframe} kept disappearing while "
+                           "loading; try again")
+
+    def _load_from(self, live: Path, symbol: str, timeframe: str,
+                   predict_only: bool) -> TrainedModel:
+        metadata_file = live / _META_FILE
+        if not metadata_file.is_file():
+            raise FileNotFoundError(metadata_file)
+        metadata = self._read_metadata(metadata_file)
+        packed = live / _PREDICT_FILE
         if predict_only and packed.is_file():
             from volex.ml.predictor_file import read_predictor
 
             try:
                 forest, calibrator = read_predictor(packed)
+            except FileNotFoundError:
+                raise
             except (OSError, ValueError, KeyError) as exc:
                 raise StorageError(f"cannot load {packed} ({type(exc).__name__}); retrain with "
                                    f"`volex model train {symbol} --timeframe {timeframe}`") from exc
@@ -167,9 +174,11 @@ class ModelRegistry:
                                 forest=forest)
         import joblib
 
-        file = self.path_for(symbol, timeframe) / _MODEL_FILE
+        file = live / _MODEL_FILE
         try:
             parts: dict[str, Any] = joblib.load(file)
+        except FileNotFoundError:
+            raise
         except Exception as exc:  # unpickling can fail in many ways; all mean "retrain"
             raise StorageError(f"cannot load {file} ({type(exc).__name__}); retrain with "
                                f"`volex model train {symbol} --timeframe {timeframe}`") from exc

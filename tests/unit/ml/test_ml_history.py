@@ -95,3 +95,39 @@ def test_versions_keep_the_record_of_up_and_down_calls(small_model, tmp_path) ->
     registry.save(small_model)
     (version,) = registry.history("BTC/USDT", "2h").versions()
     assert version.track_record == directional
+
+
+def test_a_reader_during_promotions_and_rollbacks_always_gets_one_whole_version(
+        small_model, older_model, btc_2h, tmp_path) -> None:
+    """The autopilot loads while `volex improve` promotes and a person rolls back: every load
+    succeeds, and its metadata and its predictions are those of one same version."""
+    import threading
+
+    rows = _rows(btc_2h)
+    expected = {older_model.metadata.created_at: older_model.proba(rows),
+                small_model.metadata.created_at: small_model.proba(rows)}
+    registry = ModelRegistry(tmp_path / "models", keep=3)
+    registry.save(older_model)
+    done, failures, loads = threading.Event(), [], []
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                loaded = registry.load("BTC/USDT", "2h", predict_only=len(loads) % 2 == 0)
+                same = np.array_equal(loaded.proba(rows), expected[loaded.metadata.created_at])
+                loads.append((loaded.metadata.created_at, same))
+            except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+                failures.append(repr(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(6):
+            registry.save(small_model, reason="beat it")
+            registry.rollback("BTC/USDT", "2h")
+    finally:
+        done.set()
+        thread.join(30)
+    assert failures == []
+    assert len(loads) > 10 and all(same for _, same in loads)
+    assert {seen for seen, _ in loads} == set(expected)  # it did read across the switches
