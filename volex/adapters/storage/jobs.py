@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from volex.adapters.storage.db import Database
+from volex.adapters.storage.inflight import owner_alive
 from volex.adapters.storage.tables import metadata
 from volex.errors import StorageError
 
@@ -67,7 +68,18 @@ class JobLeaseRepo:
         except StorageError as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise
-        return self.holder(job)
+        held = self.holder(job)
+        if held is not None and not owner_alive(held["host"], held["pid"], now_ms, now_ms):
+            # a runner of this machine that died mid-job (a stopped `volex run`): its lease
+            # goes to the next runner now, not when it would have expired
+            with self.db.begin() as conn:
+                taken = conn.execute(update(job_lease).where(
+                    lease.job == job, lease.holder == held["holder"]).values(
+                    holder=holder, host=host, pid=pid, started_ts=now_ms,
+                    expires_ts=now_ms + ttl_ms)).rowcount
+            if taken:
+                return None
+        return held
 
     def holder(self, job: str) -> dict[str, Any] | None:
         with self.db.begin() as conn:
