@@ -122,9 +122,11 @@ def test_a_reader_during_promotions_and_rollbacks_always_gets_one_whole_version(
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        for _ in range(6):
+        cycles = 0  # at least 6 switches, and enough that the reader crossed several
+        while cycles < 6 or (len(loads) < 12 and cycles < 200):
             registry.save(small_model, reason="beat it")
             registry.rollback("BTC/USDT", "2h")
+            cycles += 1
     finally:
         done.set()
         thread.join(30)
