@@ -73,12 +73,12 @@ def test_an_optuna_study_keeps_its_storage_and_runs_its_trials_on_workers(tmp_pa
     storage = f"sqlite:///{tmp_path}/study.db"
     with Volex(offline=True) as volex:
         run = volex.optimize("sma_cross", "BTC/USDT", timeframe="1d", method="bayes", trials=8,
-                             storage=storage, study="shared", cluster="local:2")
+                             storage=storage, study="one-study", cluster="local:2")
     skipped = run.result.extra["skipped_by_constraints"]  # fast >= slow: refused, counted
-    assert run.result.study == "shared" and len(run.result.trials) + skipped == 8
+    assert run.result.study == "one-study" and len(run.result.trials) + skipped == 8
     import optuna
 
-    study = optuna.load_study(study_name="shared", storage=storage)
+    study = optuna.load_study(study_name="one-study", storage=storage)
     assert len([t for t in study.trials if t.state.is_finished()]) == 8
 
 
