@@ -28,6 +28,7 @@ from volex.commands.portfolio_options import (
     StakeAmount,
     portfolio_rules,
 )
+from volex.commands.strategy import EntryPercent, EntryStopLoss, EntryTakeProfit, FileOption
 
 if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import BarRecord
@@ -73,12 +74,9 @@ def run(
         "--quote", help="Size of each entry in the quote currency (default: the allocator's "
         "stake under the risk limits).")
     ] = None,
-    percent: Annotated[str | None, typer.Option(
-        "--percent", help="Size of each entry as % of the free quote balance.")] = None,
-    stop_loss: Annotated[str | None, typer.Option(
-        "--stop-loss", help="Stop-loss distance below each entry's fill, in %.")] = None,
-    take_profit: Annotated[str | None, typer.Option(
-        "--take-profit", help="Take-profit distance above each entry's fill, in %.")] = None,
+    percent: EntryPercent = None,
+    stop_loss: EntryStopLoss = None,
+    take_profit: EntryTakeProfit = None,
     data: Annotated[list[Path] | None, typer.Option(
         "--data", help="Candles from CSV/Parquet files, one per market (paper only).")] = None,
     replay: Annotated[bool, typer.Option(
@@ -101,8 +99,7 @@ def run(
     ] = False,
     live: bool = live_option('Trade live (needs trading.mode = "live").'),
     offline: bool = offline_option("Candles and prices from the cache or the bundled sample only."),
-    file: Annotated[Path | None, typer.Option(
-        "--file", help="A Python file defining your own strategy class.")] = None,
+    file: FileOption = None,
     yes: bool = yes_option("Start without asking."),
     as_json: bool = json_option("One JSON object per bar handled."),
 ) -> None:

@@ -28,6 +28,13 @@ strategy_app = typer.Typer(help="Strategy templates: parameters, constraints, li
 
 FileOption = Annotated[Path | None, typer.Option(
     "--file", help="A Python file defining your own strategy class.")]
+# The size and protection of each entry of a runner (`strategy run` and `volex run`).
+EntryPercent = Annotated[str | None, typer.Option(
+    "--percent", help="Size of each entry as % of the free quote balance.")]
+EntryStopLoss = Annotated[str | None, typer.Option(
+    "--stop-loss", help="Stop-loss distance below each entry's fill, in %.")]
+EntryTakeProfit = Annotated[str | None, typer.Option(
+    "--take-profit", help="Take-profit distance above each entry's fill, in %.")]
 _STATE_STYLE = {"draft": "dim", "backtested": "cyan", "paper": "yellow", "live": "bold green"}
 
 
@@ -142,12 +149,9 @@ def run(
     quote: Annotated[str | None, typer.Option(
         "--quote", help="Size of each entry in the quote currency (default: risk sizing).")
     ] = None,
-    percent: Annotated[str | None, typer.Option(
-        "--percent", help="Size of each entry as % of the free quote balance.")] = None,
-    stop_loss: Annotated[str | None, typer.Option(
-        "--stop-loss", help="Stop-loss distance below each entry's fill, in %.")] = None,
-    take_profit: Annotated[str | None, typer.Option(
-        "--take-profit", help="Take-profit distance above each entry's fill, in %.")] = None,
+    percent: EntryPercent = None,
+    stop_loss: EntryStopLoss = None,
+    take_profit: EntryTakeProfit = None,
     once: Annotated[bool, typer.Option(
         "--once", help="Act on the latest closed bar, then exit.")] = False,
     live: bool = live_option("Trade live (state live and trading.mode = live)."),
