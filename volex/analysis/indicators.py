@@ -12,8 +12,8 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import talib
 
+from volex.analysis.ta import talib
 from volex.domain.analysis import Bands, Indicators, Macd, Stoch
 
 if TYPE_CHECKING:

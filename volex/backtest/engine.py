@@ -135,17 +135,11 @@ def _iso(ms: int | np.integer) -> str:
 
 def bars_from_frame(candles: pd.DataFrame) -> Bars:
     """The candle columns as contiguous arrays; ``timestamp`` as epoch milliseconds."""
+    from volex.domain.candles import frame_to_columns
+
     if len(candles) < 2:
         raise UserInputError(f"need at least 2 candles to backtest, got {len(candles)}")
-    stamps = candles["timestamp"]
-    if hasattr(stamps, "dt"):
-        ms = stamps.dt.as_unit("ms").astype("int64").to_numpy()
-    else:
-        ms = np.asarray(stamps, dtype=np.int64)
-    bars: Bars = {"timestamp": np.ascontiguousarray(ms, dtype=np.int64)}
-    for column in ("open", "high", "low", "close", "volume"):
-        bars[column] = np.ascontiguousarray(candles[column], dtype=np.float64)
-    return bars
+    return frame_to_columns(candles)
 
 
 def slice_bars(bars: Bars, start: int, stop: int) -> Bars:

@@ -183,7 +183,7 @@ def _loop(basket: Basket, signals: list[np.ndarray], config: BacktestConfig,
 
 
 def _atr(own: Bars, period: int) -> np.ndarray:
-    import talib
+    from volex.analysis.ta import talib
 
     return talib.ATR(own["high"], own["low"], own["close"], timeperiod=period)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,6 @@ from volex.backtest.engine import (
     BacktestConfig,
     BacktestResult,
     Bars,
-    bars_from_frame,
     run_backtest,
 )
 from volex.errors import UserInputError
@@ -32,6 +32,7 @@ from volex.strategies.lifecycle import (
 from volex.strategies.registry import get_strategy
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from volex.backtest.optimize import OptimizationResult, ProgressFn
@@ -80,54 +81,93 @@ class Window:
         if self.days is not None:
             return max(2, math.ceil(self.days * 86_400_000 / step))
         if self.since is not None:
-            start = _timestamp(self.since)
-            return max(2, math.ceil((datetime.now().timestamp() * 1000 - start.value / 1e6) / step)
-                       + 1)
+            start_ms = epoch_ns(self.since) / 1e6
+            return max(2, math.ceil((datetime.now().timestamp() * 1000 - start_ms) / step) + 1)
         return None
 
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def rows(self, stamps: np.ndarray) -> slice:
+        """The rows of sorted epoch-ms ``stamps`` inside the window (at least 2 of them).
+
+        The last ``days`` are the bars less than ``days`` before the last bar; ``since`` and
+        ``until`` include their own instant. Computed exactly (fractions of a day included).
+        """
+        import numpy as np
+
         if self.days is not None and (self.since is not None or self.until is not None):
             raise UserInputError("use either --days or --since/--until, not both")
-        if self.days is not None:
-            import pandas as pd
-
-            start = frame["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
-            frame = frame[frame["timestamp"] > start]
+        start, stop = 0, len(stamps)
+        if self.days is not None and stop:
+            after = math.floor(int(stamps[-1]) - Fraction(self.days) * 86_400_000)
+            start = int(np.searchsorted(stamps, after, side="right"))
         if self.since is not None:
-            frame = frame[frame["timestamp"] >= _timestamp(self.since)]
+            first = -(-epoch_ns(self.since) // 1_000_000)  # ceiling: the first whole ms in it
+            start = max(start, int(np.searchsorted(stamps, first, side="left")))
         if self.until is not None:
-            frame = frame[frame["timestamp"] <= _timestamp(self.until)]
-        if len(frame) < 2:
+            last = epoch_ns(self.until) // 1_000_000
+            stop = int(np.searchsorted(stamps, last, side="right"))
+        if stop - start < 2:
             raise UserInputError("fewer than 2 bars in the chosen window; widen --days or "
                                  "--since/--until")
-        return frame.reset_index(drop=True)
+        return slice(start, stop)
 
-    def shortfall(self, available: pd.DataFrame, used: pd.DataFrame) -> str | None:
-        """A line saying so when the data starts later than the window asked for."""
-        first = used["timestamp"].iloc[0]
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a candle frame inside the window."""
+        stamps = frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+        return frame.iloc[self.rows(stamps)].reset_index(drop=True)
+
+    def shortfall(self, available: np.ndarray, used: np.ndarray) -> str | None:
+        """A line saying so when the data starts later than the window asked for.
+
+        ``available`` and ``used`` are the epoch-ms timestamps loaded and tested.
+        """
+        first = int(used[0])
         if self.days is not None:
-            import pandas as pd
-
-            asked = used["timestamp"].iloc[-1] - pd.Timedelta(days=self.days)
+            asked = int(used[-1]) - Fraction(self.days) * 86_400_000
         elif self.since is not None:
-            asked = _timestamp(self.since)
+            asked = Fraction(epoch_ns(self.since), 1_000_000)
         else:
             return None
-        step = (used["timestamp"].iloc[1] - first) if len(used) > 1 else None
-        if step is None or first - asked <= step or first != available["timestamp"].iloc[0]:
+        step = int(used[1]) - first if len(used) > 1 else None
+        if step is None or first - asked <= step or first != int(available[0]):
             return None
-        return (f"the data starts {first:%Y-%m-%d %H:%M} UTC, after the window asked for "
-                f"({asked:%Y-%m-%d}): {len(used):,} bars tested")
+        return (f"the data starts {_utc(first):%Y-%m-%d %H:%M} UTC, after the window asked for "
+                f"({_utc(math.floor(asked)):%Y-%m-%d}): {len(used):,} bars tested")
 
 
-def _timestamp(value: datetime | str) -> pd.Timestamp:
-    import pandas as pd
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise UserInputError(f"bad date {value!r}; use YYYY-MM-DD or an ISO timestamp") from None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+def _utc(ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def _bad_date(value: object) -> UserInputError:
+    return UserInputError(f"bad date {value!r}; use YYYY-MM-DD or an ISO timestamp")
+
+
+def epoch_ns(value: datetime | str) -> int:
+    """A date or timestamp as UTC epoch nanoseconds (one without a zone is taken as UTC).
+
+    ISO 8601 is read without pandas; any other layout pandas reads is still accepted.
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            import pandas as pd
+
+            try:
+                stamp = pd.Timestamp(value)
+            except (ValueError, TypeError, OverflowError):
+                raise _bad_date(value) from None
+            if stamp is pd.NaT:
+                raise _bad_date(value) from None
+            return int((stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).value)
+    if not isinstance(value, datetime):
+        raise _bad_date(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // timedelta(microseconds=1) * 1000
 
 
 @dataclass
@@ -173,15 +213,16 @@ class OptimizeRun:
 def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | Path | None,
           window: Window) -> tuple[Bars, CandleSet]:
     candles = loader(symbol, timeframe, data, None if data else window.bars_needed(timeframe))
-    frame = window.apply(candles.frame)
-    short = window.shortfall(candles.frame, frame)
+    columns = candles.columns
+    rows = window.rows(columns["timestamp"])
+    bars: Bars = {name: values[rows] for name, values in columns.items()}
+    short = window.shortfall(columns["timestamp"], bars["timestamp"])
     if short:
         candles.notes.append(short)
     # the header and --json count the bars tested, not the bars loaded
     candles.source = candles.source.model_copy(update={
-        "bars": len(frame), "first": frame["timestamp"].iloc[0].to_pydatetime(),
-        "last": frame["timestamp"].iloc[-1].to_pydatetime()})
-    bars = bars_from_frame(frame)
+        "bars": len(bars["timestamp"]), "first": _utc(int(bars["timestamp"][0])),
+        "last": _utc(int(bars["timestamp"][-1]))})
     if data is not None and timeframe is None:
         from volex.ml.features import infer_timeframe
 

@@ -335,8 +335,7 @@ class AutopilotFacade(FacadeBase):
                 candles.frame = window.apply(candles.frame)
             candles.symbol = symbol
             loaded[symbol] = candles
-        first = next(iter(loaded.values())).frame
-        stamps = first["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
+        stamps = next(iter(loaded.values())).columns["timestamp"]
         tf = normalize_timeframe(timeframe) if timeframe else infer_timeframe(stamps[:10_001])
         for candles in loaded.values():
             candles.timeframe = tf

@@ -293,8 +293,7 @@ def _candles(load: Any, symbol: str, timeframe: str | None, data: Any,
     if data is not None and timeframe is None:
         from volex.ml.features import infer_timeframe
 
-        stamps = candles.frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
-        candles.timeframe = infer_timeframe(stamps[:10_001])
+        candles.timeframe = infer_timeframe(candles.columns["timestamp"][:10_001])
     return candles
 
 

@@ -123,7 +123,7 @@ class ImproveFacade(ModelFacade):
 
     def _improve_strategy(self, name: str, dry_run: bool,
                           offline: bool | None) -> StrategyDecision:
-        from volex.backtest.service import bars_from_frame
+        from volex.backtest.engine import bars_from_frame
         from volex.errors import VolexError
         from volex.improve.strategies import judge_parameters
         from volex.strategies.lifecycle import record_of, save_best_params

@@ -26,11 +26,11 @@ class MarketFacade(FacadeBase):
                 offline: bool | None = None, data: str | Path | None = None,
                 bars: int | None = None) -> CandleSet:
         """Closed candles from a file, the exchange, the cache or the bundled sample."""
-        from volex.agents.research import DEFAULT_BARS
-
         tf = normalize_timeframe(timeframe or self.settings.timeframe)
         if data is not None:
             return self._file_candles(symbol, tf, data)
+        from volex.agents.research import DEFAULT_BARS
+
         return self.runtime.research.candles(
             self.symbol(symbol), tf, exchange or self.settings.exchange,
             offline=self.settings.offline if offline is None else offline, bars=bars or DEFAULT_BARS)
@@ -48,15 +48,19 @@ class MarketFacade(FacadeBase):
             offline=self.settings.offline if offline is None else offline)
 
     def _file_candles(self, label: str, timeframe: str, path: str | Path) -> CandleSet:
-        from volex.adapters.market_data.files import read_candles_file
+        from datetime import UTC
+
+        from volex.adapters.market_data.files import read_candle_columns
         from volex.domain.analysis import CandleSource
         from volex.domain.candles import CandleSet
 
-        frame = read_candles_file(path)
-        stamps = frame["timestamp"]
-        source = CandleSource(kind="file", name=str(path), first=stamps.iloc[0].to_pydatetime(),
-                              last=stamps.iloc[-1].to_pydatetime(), bars=len(frame))
-        return CandleSet(label, timeframe, frame, source)
+        columns = read_candle_columns(path)
+        stamps = columns["timestamp"]
+        source = CandleSource(kind="file", name=str(path),
+                              first=datetime.fromtimestamp(int(stamps[0]) / 1000, UTC),
+                              last=datetime.fromtimestamp(int(stamps[-1]) / 1000, UTC),
+                              bars=len(stamps))
+        return CandleSet.from_columns(label, timeframe, columns, source)
 
     # -- the candle cache ----------------------------------------------------------------
 

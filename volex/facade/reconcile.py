@@ -18,11 +18,11 @@ class ReconcileFacade(FacadeBase):
         missed and extra, and the cost of the difference. ``ran`` is False when no
         autopilot ever ran here (nothing to compare)."""
         from volex.autopilot.reconcile import actual_events, expected_events, match_market
-        from volex.backtest.service import _timestamp
+        from volex.backtest.service import epoch_ns
         from volex.domain.timeframes import timeframe_ms
 
-        lo = -1 if since is None else int(_timestamp(since).value // 1_000_000)
-        hi = 2**62 if until is None else int(_timestamp(until).value // 1_000_000)
+        lo = -1 if since is None else epoch_ns(since) // 1_000_000
+        hi = 2**62 if until is None else epoch_ns(until) // 1_000_000
         account = self.autopilot_account  # type: ignore[attr-defined]
         lease = self.runtime.store.autopilot.lease(account)
         out: dict[str, Any] = {"account": account, "ran": lease is not None, "markets": []}

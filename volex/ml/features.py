@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-import talib
 
 from volex.analysis.indicators import compute_indicators
+from volex.analysis.ta import talib
 from volex.domain.timeframes import timeframe_ms
 
 if TYPE_CHECKING:

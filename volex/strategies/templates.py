@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import talib
 
+from volex.analysis.ta import talib
 from volex.strategies.base import (
     Constraint,
     Param,

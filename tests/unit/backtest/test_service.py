@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import candle_file
@@ -44,6 +45,43 @@ def test_window_by_dates_and_by_days() -> None:
         Window(days=3, since="2020-01-01").apply(frame)
     with pytest.raises(UserInputError, match="bad date"):
         Window(since="yesterday-ish").apply(frame)
+
+
+HOUR = 3_600_000
+STAMPS = np.arange(0, 48 * HOUR, HOUR, dtype=np.int64) + 1_704_067_200_000  # 2024-01-01, 48 1h bars
+
+
+def test_a_window_is_exact_at_its_edges() -> None:
+    """--days counts bars less than N days before the last one; --since/--until include their
+    own instant; a zone is honoured; fractions of a day are not rounded away."""
+    last = STAMPS[-1]
+    assert STAMPS[Window(days=1).rows(STAMPS)][0] == last - 23 * HOUR  # 24 h before: out
+    assert STAMPS[Window(days=0.5).rows(STAMPS)][0] == last - 11 * HOUR
+    assert STAMPS[Window(days=1 / 3).rows(STAMPS)][0] == last - 7 * HOUR  # exactly 8 h: out
+    picked = STAMPS[Window(since="2024-01-01T05:00:00Z", until="2024-01-01 09:00").rows(STAMPS)]
+    assert (picked[0], picked[-1]) == (STAMPS[5], STAMPS[9])
+    shifted = STAMPS[Window(since="2024-01-01T07:00:00+02:00").rows(STAMPS)]
+    assert shifted[0] == STAMPS[5]  # 07:00 at +02:00 is 05:00 UTC
+    between = STAMPS[Window(since="2024-01-01T05:00:00.001Z").rows(STAMPS)]
+    assert between[0] == STAMPS[6]  # a millisecond after a bar's open excludes that bar
+    as_datetime = Window(since=datetime(2024, 1, 1, 5), until=datetime(2024, 1, 1, 9, tzinfo=UTC))
+    assert len(STAMPS[as_datetime.rows(STAMPS)]) == 5
+    assert STAMPS[Window(since="Jan 1 2024 05:00").rows(STAMPS)][0] == STAMPS[5]  # pandas reads it
+    with pytest.raises(UserInputError, match="fewer than 2 bars"):
+        Window(since="2024-01-02T23:00:00Z").rows(STAMPS)
+    with pytest.raises(UserInputError, match="bad date"):
+        Window(since="not a date").rows(STAMPS)
+
+
+def test_the_shortfall_note_says_when_the_data_starts_after_the_window() -> None:
+    used = STAMPS[Window(days=5).rows(STAMPS)]
+    assert Window(days=5).shortfall(STAMPS, used) == (
+        "the data starts 2024-01-01 00:00 UTC, after the window asked for (2023-12-28): "
+        "48 bars tested")
+    assert Window(days=1).shortfall(STAMPS, STAMPS[Window(days=1).rows(STAMPS)]) is None
+    assert Window(since="2023-12-31").shortfall(STAMPS, STAMPS) is not None
+    assert Window(since="2024-01-01").shortfall(STAMPS, STAMPS) is None
+    assert Window().shortfall(STAMPS, STAMPS) is None
 
 
 def test_a_backtest_marks_a_draft_backtested_and_uses_saved_params() -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from volex.adapters.market_data.files import sample_candles
-from volex.backtest.engine import BacktestConfig
+from volex.backtest.engine import BacktestConfig, bars_from_frame
 from volex.backtest.optimize import grid_points
-from volex.backtest.service import bars_from_frame
 from volex.improve.strategies import judge_parameters
 from volex.strategies.registry import get_strategy
 
