@@ -43,7 +43,7 @@ class Runtime:
         self.live = live  # the command asked for --live (trading.mode must also be "live")
         # "now" for the paper venue, risk, halts and execution: the autopilot sets its own clock
         # (simulated in a replay) before anything is built.
-        from volex.domain.orders import utcnow
+        from volex.domain.halt import utcnow
 
         self.clock: Callable[[], datetime] = utcnow
         self._market_data: dict[str, MarketData] = {}
@@ -112,12 +112,12 @@ class Runtime:
 
             return RemoteResearch(url, timeout_s=max(10.0, self.settings.network_timeout_s * 3),
                                   **self.agent_access("research"))
-        from volex.adapters.market_data.files import sample_candles, sample_timeframes
-        from volex.adapters.storage.lazy_candles import LazyCandleRepo
+        from volex.adapters.market_data.files import sample_columns, sample_timeframes
+        from volex.adapters.storage.lazy import LazyCandleRepo
         from volex.agents.research import ResearchAgent
 
         candles = LazyCandleRepo(self.settings.db_url, lambda: self.store.candles)
-        return ResearchAgent(candles, self.market_data, sample_candles, sample_timeframes,
+        return ResearchAgent(candles, self.market_data, sample_columns, sample_timeframes,
                              cache=self.cache)
 
     @cached_property
@@ -251,10 +251,12 @@ class Runtime:
         """News sources of ``[research.news]`` fetched into the store; sentiment as of a time."""
         from datetime import UTC, datetime, timedelta
 
+        from volex.adapters.storage.lazy import LazyNewsRepo
         from volex.agents.news import NewsAgent
 
         news = self.settings.research.news
-        return NewsAgent(self.store.news, self.news_sources, lambda: datetime.now(UTC),
+        repo = LazyNewsRepo(self.settings.db_url, lambda: self.store.news)
+        return NewsAgent(repo, self.news_sources, lambda: datetime.now(UTC),
                          budget_s=news.timeout_s, refresh=timedelta(minutes=news.refresh_minutes))
 
     def news_sources(self) -> tuple[list, dict[str, str]]:

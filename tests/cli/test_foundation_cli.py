@@ -157,6 +157,21 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert "HEAVY []" in out.stdout
 
 
+def test_offline_analyze_loads_neither_pandas_nor_the_orm() -> None:
+    """The candle cache and the news store are asked through sqlite3 first: when they hold
+    nothing for the market, SQLAlchemy (a fifth of the command's time) is never imported; the
+    bundled sample goes from pyarrow to numpy, so pandas (another fifth) is not either."""
+    code = ("import sys; sys.argv = ['volex', 'analyze', 'BTC/USDT', '--offline']\n"
+            "from volex.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
+            "print('HEAVY', [m for m in ('pandas', 'sqlalchemy') if m in sys.modules])")
+    for _ in range(2):  # the first run creates the store (through SQLAlchemy); not the second
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+    assert "Sentiment" in out.stdout and "no stored news" in out.stdout.lower()
+    assert "HEAVY []" in out.stdout
+
+
 def test_python_api_returns_typed_objects() -> None:
     from volex import Volex
     from volex.domain.analysis import Analysis

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from volex.analysis.resample import can_resample, resample_candles
 from volex.domain.analysis import CandleSource
-from volex.domain.candles import CandleSet
+from volex.domain.candles import CandleSet, columns_to_frame, frame_to_columns
 from volex.domain.symbols import usd_fallback
 from volex.domain.timeframes import normalize_timeframe, timeframe_ms
 from volex.errors import DataUnavailable, NetworkError, UnknownSymbol
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from volex.domain.analysis import Analysis
@@ -35,11 +37,15 @@ def _ms(ts: pd.Timestamp) -> int:
     return int(ts.value // 1_000_000)
 
 
+def _utc(ms: int) -> datetime:
+    return datetime.fromtimestamp(int(ms) / 1000, UTC)
+
+
 class ResearchAgent:
     """Market data for the other agents, from the best source available."""
 
     def __init__(self, candles: CandleCache, market_data: Callable[[str], MarketData],
-                 sample: Callable[[str, str], pd.DataFrame | None],
+                 sample: Callable[[str, str], Mapping[str, np.ndarray] | None],
                  sample_timeframes: Callable[[str], list[str]], cache: Cache | None = None) -> None:
         self._repo = candles
         self._market_data = market_data
@@ -157,22 +163,28 @@ class ResearchAgent:
 
     def _offline(self, symbol: str, tf: str, exchange: str, bars: int,
                  notes: list[str]) -> CandleSet | None:
-        cached = self._repo.load(exchange, symbol, tf, limit=bars)
-        if not cached.empty:
-            return CandleSet(symbol, tf, cached, self._source("cache", exchange, cached), list(notes))
-        frame = self._sample(symbol, tf)
-        if frame is None:
+        if self._repo.last_ts(exchange, symbol, tf) is not None:
+            cached = self._repo.load(exchange, symbol, tf, limit=bars)
+            if not cached.empty:
+                return CandleSet(symbol, tf, cached, self._source("cache", exchange, cached),
+                                 list(notes))
+        columns = self._sample(symbol, tf)
+        if columns is None:
             for src_tf in self._sample_timeframes(symbol):
                 if can_resample(src_tf, tf):
                     base = self._sample(symbol, src_tf)
-                    frame = resample_candles(base, src_tf, tf) if base is not None else None
+                    if base is not None:
+                        frame = resample_candles(columns_to_frame(base), src_tf, tf)
+                        columns = frame_to_columns(frame) if len(frame) else None
                     notes = [*notes, f"{tf} bars built from the sample's {src_tf} bars"]
                     break
-        if frame is None:
+        if columns is None:
             return None
-        frame = frame.tail(bars).reset_index(drop=True)
-        source = self._source("sample", "bundled sample", frame)
-        return CandleSet(symbol, tf, frame, source, list(notes))
+        columns = {name: values[-bars:] for name, values in columns.items()}
+        stamps = columns["timestamp"]
+        source = CandleSource(kind="sample", name="bundled sample", first=_utc(stamps[0]),
+                              last=_utc(stamps[-1]), bars=len(stamps))
+        return CandleSet.from_columns(symbol, tf, columns, source, list(notes))
 
     @staticmethod
     def _source(kind: str, name: str, frame: pd.DataFrame) -> CandleSource:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from volex.analysis.indicators import compute_indicators, indicators_at
@@ -26,34 +27,36 @@ def _change(close, bars_back: int) -> float | None:
 
 def market_summary(candles: CandleSet) -> MarketSummary:
     """Last close, 24h/7d change, 24h high/low/volume (None where the timeframe is too coarse)."""
-    frame = candles.frame
-    close = frame["close"].to_numpy()
-    per_day = _DAY_MS // timeframe_ms(candles.timeframe) if timeframe_ms(candles.timeframe) <= _DAY_MS else 0
-    day = frame.tail(per_day) if per_day else frame.iloc[0:0]
+    columns = candles.columns
+    close = columns["close"]
+    step = timeframe_ms(candles.timeframe)
+    per_day = _DAY_MS // step if step <= _DAY_MS else 0
+    day = {name: values[-per_day:] for name, values in columns.items()} if per_day else None
     return MarketSummary(
         last_close=float(close[-1]),
         change_pct_24h=_change(close, per_day),
         change_pct_7d=_change(close, per_day * 7) if per_day else _change(close, 1) if candles.timeframe == "1w" else None,
-        high_24h=float(day["high"].max()) if len(day) else None,
-        low_24h=float(day["low"].min()) if len(day) else None,
-        volume_24h=float(day["volume"].sum()) if len(day) else None,
-        volume_quote_24h=float((day["volume"] * day["close"]).sum()) if len(day) else None,
+        high_24h=float(day["high"].max()) if day else None,
+        low_24h=float(day["low"].min()) if day else None,
+        volume_24h=float(day["volume"].sum()) if day else None,
+        volume_quote_24h=float((day["volume"] * day["close"]).sum()) if day else None,
     )
 
 
 def analyze_candles(candles: CandleSet) -> Analysis:
     """The technical analysis of the last closed bar of ``candles``."""
-    series = compute_indicators(candles.frame)
+    columns = candles.columns
+    series = compute_indicators(columns)
     indicators = indicators_at(series)
     close = candles.last_close
     readings = read_indicators(indicators, close)
     notes = list(candles.notes)
-    if len(candles.frame) < 200:
-        notes.append(f"only {len(candles.frame)} bars: indicators needing more history are null")
+    if len(candles) < 200:
+        notes.append(f"only {len(candles)} bars: indicators needing more history are null")
     return Analysis(
         symbol=candles.symbol,
         timeframe=candles.timeframe,
-        as_of=candles.frame["timestamp"].iloc[-1].to_pydatetime(),
+        as_of=datetime.fromtimestamp(int(columns["timestamp"][-1]) / 1000, UTC),
         source=candles.source,
         market=market_summary(candles),
         indicators=indicators,

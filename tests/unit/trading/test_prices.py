@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from volex.adapters.exchange.prices import CandlePrices, ManualPrices
-from volex.adapters.market_data.files import sample_candles, sample_timeframes
+from volex.adapters.market_data.files import sample_columns, sample_timeframes
 from volex.adapters.storage.store import Store
 from volex.agents.research import ResearchAgent
 from volex.errors import DataUnavailable, NetworkError, UnknownSymbol
@@ -36,7 +36,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def research(store: Store) -> ResearchAgent:
-    return ResearchAgent(store.candles, lambda _: Unreachable(), sample_candles, sample_timeframes)
+    return ResearchAgent(store.candles, lambda _: Unreachable(), sample_columns, sample_timeframes)
 
 
 def test_with_no_network_the_price_is_the_samples_close_flagged_offline(research: ResearchAgent) -> None:
