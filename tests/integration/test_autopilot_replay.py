@@ -68,6 +68,21 @@ def test_replay_needs_data_or_dates() -> None:
     assert "--replay needs --data FILE... or --since/--until" in result.output
 
 
+@pytest.mark.parametrize(("flags", "named"), [
+    (["--stop-loss", "2"], "--stop-loss does not apply"),
+    (["--take-profit", "5", "--quote", "100"], "--quote, --take-profit do not apply"),
+    (["--percent", "10"], "--percent does not apply"),
+])
+def test_replay_refuses_entry_options_it_would_ignore(flags: list[str], named: str) -> None:
+    """A replay sizes and exits as the backtest does; a stop it dropped silently would show a
+    trader results without the stop they asked for."""
+    result = run("run", "--replay", "--watchlist", "BTC/USDT", "--mode", "strategy:sma_cross",
+                 "--since", WINDOW["since"], "--until", WINDOW["until"], "--offline", *flags)
+    assert result.exit_code == 2
+    assert named in result.output and "volex backtest --stop-loss" in result.output
+    assert "Total return" not in result.output
+
+
 @pytest.mark.parametrize("strategy", ["sma_cross", "ema_cross"])
 @pytest.mark.parametrize("max_open", [2, 3])
 def test_replay_through_the_allocator_equals_backtest_portfolio(strategy: str,

@@ -118,6 +118,19 @@ def run(
     options = PortfolioOptions(portfolio, max_open, stake, stake_amount, max_asset_pct,
                                max_exposure_pct)
     if replay:
+        ignored = [flag for flag, value in (("--quote", quote), ("--percent", percent),
+                                            ("--stop-loss", stop_loss),
+                                            ("--take-profit", take_profit),
+                                            ("--standby", standby)) if value]
+        if ignored:
+            from volex.errors import UserInputError
+
+            # a replay sizes and exits as the backtest does: a stop it ignored silently would
+            # show results the trader did not ask for
+            verb = "does" if len(ignored) == 1 else "do"
+            raise UserInputError(f"{', '.join(ignored)} {verb} not apply to --replay, which "
+                                 "sizes and exits as the backtest does; for stops and targets "
+                                 "on history use `volex backtest --stop-loss/--take-profit`")
         _replay(app, watchlist, timeframe, kind, name, parse_param_args(param), data, since,
                 until, cash, file, as_json, live, portfolio_rules(app, options))
         return
