@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from volex.analysis.resample import can_resample, resample_candles
 from volex.domain.analysis import CandleSource
 from volex.domain.candles import CandleSet, columns_to_frame, frame_to_columns
 from volex.domain.symbols import usd_fallback
-from volex.domain.timeframes import normalize_timeframe, timeframe_ms
+from volex.domain.timeframes import normalize_timeframe, timeframe_ms, utc_from_ms
 from volex.errors import DataUnavailable, NetworkError, UnknownSymbol
 
 if TYPE_CHECKING:
@@ -35,10 +34,6 @@ Progress = Callable[[int, int], None]
 
 def _ms(ts: pd.Timestamp) -> int:
     return int(ts.value // 1_000_000)
-
-
-def _utc(ms: int) -> datetime:
-    return datetime.fromtimestamp(int(ms) / 1000, UTC)
 
 
 class ResearchAgent:
@@ -182,8 +177,8 @@ class ResearchAgent:
             return None
         columns = {name: values[-bars:] for name, values in columns.items()}
         stamps = columns["timestamp"]
-        source = CandleSource(kind="sample", name="bundled sample", first=_utc(stamps[0]),
-                              last=_utc(stamps[-1]), bars=len(stamps))
+        source = CandleSource(kind="sample", name="bundled sample", first=utc_from_ms(stamps[0]),
+                              last=utc_from_ms(stamps[-1]), bars=len(stamps))
         return CandleSet.from_columns(symbol, tf, columns, source, list(notes))
 
     @staticmethod

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from volex.analysis.indicators import compute_indicators, indicators_at
 from volex.analysis.verdict import read_indicators, technical_verdict
 from volex.domain.analysis import Analysis, MarketSummary
-from volex.domain.timeframes import timeframe_ms
+from volex.domain.timeframes import timeframe_ms, utc_from_ms
 
 if TYPE_CHECKING:
     from volex.domain.candles import CandleSet
@@ -56,7 +55,7 @@ def analyze_candles(candles: CandleSet) -> Analysis:
     return Analysis(
         symbol=candles.symbol,
         timeframe=candles.timeframe,
-        as_of=datetime.fromtimestamp(int(columns["timestamp"][-1]) / 1000, UTC),
+        as_of=utc_from_ms(columns["timestamp"][-1]),
         source=candles.source,
         market=market_summary(candles),
         indicators=indicators,

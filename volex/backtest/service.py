@@ -21,6 +21,7 @@ from volex.backtest.engine import (
     Bars,
     run_backtest,
 )
+from volex.domain.timeframes import utc_from_ms
 from volex.errors import UserInputError
 from volex.strategies.lifecycle import (
     StrategyRecord,
@@ -112,8 +113,9 @@ class Window:
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows of a candle frame inside the window."""
-        stamps = frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
-        return frame.iloc[self.rows(stamps)].reset_index(drop=True)
+        from volex.domain.candles import frame_timestamps_ms
+
+        return frame.iloc[self.rows(frame_timestamps_ms(frame))].reset_index(drop=True)
 
     def shortfall(self, available: np.ndarray, used: np.ndarray) -> str | None:
         """A line saying so when the data starts later than the window asked for.
@@ -130,15 +132,11 @@ class Window:
         step = int(used[1]) - first if len(used) > 1 else None
         if step is None or first - asked <= step or first != int(available[0]):
             return None
-        return (f"the data starts {_utc(first):%Y-%m-%d %H:%M} UTC, after the window asked for "
-                f"({_utc(math.floor(asked)):%Y-%m-%d}): {len(used):,} bars tested")
+        return (f"the data starts {utc_from_ms(first):%Y-%m-%d %H:%M} UTC, after the window asked for "
+                f"({utc_from_ms(math.floor(asked)):%Y-%m-%d}): {len(used):,} bars tested")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _utc(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
 
 
 def _bad_date(value: object) -> UserInputError:
@@ -221,8 +219,8 @@ def _load(loader: CandleLoader, symbol: str, timeframe: str | None, data: str | 
         candles.notes.append(short)
     # the header and --json count the bars tested, not the bars loaded
     candles.source = candles.source.model_copy(update={
-        "bars": len(bars["timestamp"]), "first": _utc(int(bars["timestamp"][0])),
-        "last": _utc(int(bars["timestamp"][-1]))})
+        "bars": len(bars["timestamp"]), "first": utc_from_ms(int(bars["timestamp"][0])),
+        "last": utc_from_ms(int(bars["timestamp"][-1]))})
     if data is not None and timeframe is None:
         from volex.ml.features import infer_timeframe
 

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["CANDLE_VALUES", "CachedSeries", "CandleSet", "columns_to_frame", "frame_to_columns"]
+__all__ = ["CANDLE_VALUES", "CachedSeries", "CandleSet", "columns_to_frame", "frame_timestamps_ms",
+           "frame_to_columns"]
 
 CANDLE_VALUES = ("open", "high", "low", "close", "volume")
 
@@ -74,15 +75,22 @@ def frame_to_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """A candle frame's columns as contiguous arrays (``timestamp`` as int64 epoch ms)."""
     import numpy as np
 
-    stamps = frame["timestamp"]
-    if hasattr(stamps, "dt"):
-        ms = stamps.dt.as_unit("ms").astype("int64").to_numpy()
-    else:
-        ms = np.asarray(stamps, dtype=np.int64)
-    out = {"timestamp": np.ascontiguousarray(ms, dtype=np.int64)}
+    out = {"timestamp": np.ascontiguousarray(frame_timestamps_ms(frame), dtype=np.int64)}
     for column in CANDLE_VALUES:
         out[column] = np.ascontiguousarray(frame[column], dtype=np.float64)
     return out
+
+
+def frame_timestamps_ms(frame: pd.DataFrame) -> np.ndarray:
+    """A candle frame's ``timestamp`` column as int64 epoch milliseconds."""
+    import numpy as np
+
+    stamps = frame["timestamp"]
+    if not hasattr(stamps, "dt"):  # epoch numbers already
+        return np.asarray(stamps, dtype=np.int64)
+    if getattr(stamps.dtype, "unit", None) != "ms":
+        stamps = stamps.dt.as_unit("ms")
+    return np.asarray(stamps.array.asi8, dtype=np.int64)
 
 
 def columns_to_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from volex.errors import UnknownTimeframe
 
@@ -30,3 +31,11 @@ def normalize_timeframe(text: str) -> str:
 def timeframe_ms(timeframe: str) -> int:
     tf = normalize_timeframe(timeframe)
     return int(tf[:-1]) * _UNIT_MS[tf[-1]]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def utc_from_ms(ms: int) -> datetime:
+    """Epoch milliseconds (a bar's timestamp) as an aware UTC datetime."""
+    return _EPOCH + timedelta(milliseconds=int(ms))

@@ -48,18 +48,15 @@ class MarketFacade(FacadeBase):
             offline=self.settings.offline if offline is None else offline)
 
     def _file_candles(self, label: str, timeframe: str, path: str | Path) -> CandleSet:
-        from datetime import UTC
-
         from volex.adapters.market_data.files import read_candle_columns
         from volex.domain.analysis import CandleSource
         from volex.domain.candles import CandleSet
+        from volex.domain.timeframes import utc_from_ms
 
         columns = read_candle_columns(path)
         stamps = columns["timestamp"]
-        source = CandleSource(kind="file", name=str(path),
-                              first=datetime.fromtimestamp(int(stamps[0]) / 1000, UTC),
-                              last=datetime.fromtimestamp(int(stamps[-1]) / 1000, UTC),
-                              bars=len(stamps))
+        source = CandleSource(kind="file", name=str(path), first=utc_from_ms(stamps[0]),
+                              last=utc_from_ms(stamps[-1]), bars=len(stamps))
         return CandleSet.from_columns(label, timeframe, columns, source)
 
     # -- the candle cache ----------------------------------------------------------------

@@ -177,8 +177,7 @@ class StrategyFacade(FacadeBase):
         if data is not None and timeframe is None:
             from volex.ml.features import infer_timeframe
 
-            stamps = candles.frame["timestamp"].dt.as_unit("ms").astype("int64").to_numpy()
-            tf = infer_timeframe(stamps[:10_001])
+            tf = infer_timeframe(candles.columns["timestamp"][:10_001])
         return RunSpec(strategy, market, tf, timeframe_ms(tf), resolved,
                        lambda: self.candles(market, tf, data=data), mode=self.trading_mode,
                        quote=amount, percent=pct, stop_loss_pct=stop, take_profit_pct=target)

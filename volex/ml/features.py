@@ -18,6 +18,7 @@ import numpy as np
 
 from volex.analysis.indicators import compute_indicators
 from volex.analysis.ta import talib
+from volex.domain.candles import frame_timestamps_ms
 from volex.domain.timeframes import timeframe_ms
 
 if TYPE_CHECKING:
@@ -89,10 +90,7 @@ def infer_timeframe(timestamps_ms: np.ndarray) -> str:
 
 
 def _timestamps_ms(candles: pd.DataFrame) -> np.ndarray:
-    stamps = candles["timestamp"]
-    if getattr(stamps.dtype, "unit", None) != "ms":
-        stamps = stamps.dt.as_unit("ms")
-    return np.asarray(stamps.array.asi8, dtype=np.int64)
+    return frame_timestamps_ms(candles)
 
 
 def _higher_timeframe_trend(ts_ms: np.ndarray, close: np.ndarray,

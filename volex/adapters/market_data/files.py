@@ -162,6 +162,12 @@ def _csv_table(file: Path) -> pa.Table:
 _UNIT_TO_MS = {"s": (1000, 1), "ms": (1, 1), "us": (1, 1000), "ns": (1, 1_000_000)}
 
 
+def _to_ms(values: np.ndarray, unit: str) -> np.ndarray:
+    """int64 epoch ``unit``s as epoch milliseconds (finer units floored, as pandas does)."""
+    up, down = _UNIT_TO_MS[unit]
+    return values * up if up > 1 else values // down if down > 1 else values
+
+
 def _typed_columns(table: pa.Table, origin: str) -> dict[str, np.ndarray] | None:
     """The candle columns straight from Arrow, or None when the pandas path must clean them."""
     import numpy as np
@@ -189,18 +195,14 @@ def _typed_columns(table: pa.Table, origin: str) -> dict[str, np.ndarray] | None
         out[name] = values.astype(np.float64, copy=False)
     stamps, kind = arrays["timestamp"], arrays["timestamp"].type
     if pa.types.is_timestamp(kind):
-        times = _buffer(stamps, np.int64)
-        up, down = _UNIT_TO_MS[kind.unit]
-        ms = times * up if up > 1 else times // down if down > 1 else times
+        ms = _to_ms(_buffer(stamps, np.int64), kind.unit)
     elif pa.types.is_date32(kind):
         ms = _buffer(stamps, np.int32).astype(np.int64) * 86_400_000
     else:
         numbers = _numbers(stamps)
         if numbers is None or np.isnan(numbers).any():
             return None
-        up, down = _UNIT_TO_MS[_epoch_unit(numbers, origin)]
-        whole = numbers.astype(np.int64)
-        ms = whole * up if up > 1 else whole // down if down > 1 else whole
+        ms = _to_ms(numbers.astype(np.int64), _epoch_unit(numbers, origin))
     if not (ms[1:] > ms[:-1]).all():
         return None  # unsorted or repeated bars: the pandas path sorts and keeps the last
     out["timestamp"] = np.ascontiguousarray(ms, dtype=np.int64)
