@@ -54,7 +54,14 @@ def test_bayes_lists_each_point_once() -> None:
     found = _json("optimize", "sma_cross", "BTC/USDT", "--method", "bayes", "--trials", "40")
     points = [tuple(sorted(t["params"].items())) for t in found["top"]]
     assert len(points) == len(set(points)) >= 10
-    assert found["evaluated"] <= 40
+    # every trial asked for is accounted for: scored, refused (fast >= slow) or a repeat
+    assert found["evaluated"] + found["skipped_by_constraints"] + found["repeated_points"] == 40
+    assert found["repeated_points"] > 0
+    shown = run("optimize", "sma_cross", "BTC/USDT", "--method", "bayes", "--trials", "40")
+    said = " ".join(shown.output.split())
+    assert (f"40 trials ({found['evaluated']} distinct points, "
+            f"{found['skipped_by_constraints']} refused by the strategy's constraints, "
+            f"{found['repeated_points']} repeated a point already scored)") in said
 
 
 def test_optimize_walk_forward_shows_each_folds_parameters() -> None:

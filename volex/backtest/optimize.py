@@ -123,21 +123,22 @@ def optimize(strategy: Strategy, bars: Bars | Portfolio, *, method: str = "grid"
     check_search(method, objective, trials, jobs)
     config = config or BacktestConfig()
     fixed_values = {k: strategy.param(k).coerce(v) for k, v in (fixed or {}).items()}
-    skipped = 0
+    skipped = repeated = 0
     if method == "grid" and storage is None:
         found = _grid(strategy, bars, config, objective, jobs, trials, fixed_values, on_progress,
                       seed)
     else:
         from volex.backtest.studies import run_study
 
-        found, skipped = run_study(strategy, bars, config=config, objective=objective,
+        found, skipped, repeated = run_study(strategy, bars, config=config, objective=objective,
                                    method=method, trials=trials, jobs=jobs, storage=storage,
                                    study_name=study_name, fixed=fixed_values,
                                    on_progress=on_progress, seed=seed)
     found.sort(key=lambda t: t.value, reverse=True)
     return OptimizationResult(strategy.name, symbol, method, objective, found,
                               study=study_name if storage else None,
-                              extra={"skipped_by_constraints": skipped})
+                              extra={"skipped_by_constraints": skipped,
+                                     "repeated_points": repeated})
 
 
 def check_search(method: str, objective: str, trials: int | None, jobs: int) -> None:

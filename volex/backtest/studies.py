@@ -6,7 +6,7 @@ Optuna is imported here only, so the engine and the grid search never pay for it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from volex.backtest.engine import BacktestConfig, Bars
 from volex.errors import StorageError, UserInputError
@@ -16,20 +16,25 @@ if TYPE_CHECKING:
     from volex.backtest.portfolio_result import Portfolio
     from volex.strategies.base import ParamValue, Strategy
 
-__all__ = ["DEFAULT_BAYES_TRIALS", "run_study"]
+__all__ = ["DEFAULT_BAYES_TRIALS", "StudyOutcome", "default_study_name", "read_study", "run_study"]
 
 DEFAULT_BAYES_TRIALS = 100
+
+
+class StudyOutcome(NamedTuple):
+    """A study's completed trials, one per distinct point; trials refused by a constraint;
+    trials that repeated a point already scored (TPE does, once it converges)."""
+
+    trials: list[Trial]
+    skipped: int
+    repeated: int
 
 
 def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestConfig, objective: str,
               method: str, trials: int | None, jobs: int, storage: str | None,
               study_name: str | None, fixed: Mapping[str, ParamValue],
-              on_progress: ProgressFn | None, seed: int) -> tuple[list[Trial], int]:
-    """Run this process's share of the study.
-
-    Returns every completed trial of the study (from all its workers) and how many were
-    skipped because the sampled parameters broke a constraint.
-    """
+              on_progress: ProgressFn | None, seed: int) -> StudyOutcome:
+    """Run this process's share of the study; what the study holds once it is done."""
     import optuna
 
     from volex.backtest.optimize import Trial, evaluate, grid_points
@@ -45,7 +50,7 @@ def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestCon
     else:
         sampler = optuna.samplers.TPESampler(seed=None if storage else seed)
         budget = trials or DEFAULT_BAYES_TRIALS
-    name = study_name or f"{strategy.name}-{method}"
+    name = study_name or default_study_name(strategy.name, method)
     study = _open_study(optuna, storage, name, sampler)
     if storage and study.user_attrs.get("strategy", strategy.name) != strategy.name:
         raise UserInputError(f"study {name!r} belongs to strategy "
@@ -105,14 +110,46 @@ def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestCon
             raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
                 from exc
         raise
+    return study_outcome(study)
+
+
+def default_study_name(strategy: str, method: str) -> str:
+    """The study a search joins when no name is given."""
+    return f"{strategy}-{method}"
+
+
+def read_study(storage: str, study_name: str) -> StudyOutcome:
+    """The stored study as it stands (read once every worker of a cluster is done)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        study = optuna.load_study(study_name=study_name, storage=storage)
+    except Exception as exc:
+        if _is_db_error(exc) or isinstance(exc, KeyError):
+            raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
+                from exc
+        raise
+    return study_outcome(study)
+
+
+def study_outcome(study: Any) -> StudyOutcome:
+    """Every completed trial of ``study`` listed once per distinct point, with how many
+    trials broke a constraint and how many repeated a point already scored."""
+    import optuna
+
+    from volex.backtest.optimize import Trial
+
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     skipped = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.PRUNED,)))
     found: dict[tuple, Trial] = {}
+    scored = 0
     for t in complete:
         if "params" in t.user_attrs:
+            scored += 1
             found.setdefault(_key(t.user_attrs["params"]),
                              Trial(t.user_attrs["params"], float(t.value), t.user_attrs["metrics"]))
-    return list(found.values()), skipped
+    return StudyOutcome(list(found.values()), skipped, scored - len(found))
 
 
 def _key(params: Mapping[str, Any]) -> tuple:

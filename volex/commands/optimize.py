@@ -28,9 +28,25 @@ from volex.commands.portfolio_options import (
 )
 
 if TYPE_CHECKING:
+    from volex.backtest.optimize import OptimizationResult
     from volex.backtest.service import OptimizeRun
 
 __all__ = ["register"]
+
+
+def _trial_count(result: OptimizationResult) -> str:
+    """How many points were scored, and what the other trials of a study were."""
+    points = len(result.trials)
+    refused = result.extra.get("skipped_by_constraints", 0)
+    repeated = result.extra.get("repeated_points", 0)
+    if not refused and not repeated:
+        return f"{points} trials"
+    parts = [f"{points} distinct points"]
+    if refused:
+        parts.append(f"{refused} refused by the strategy's constraints")
+    if repeated:
+        parts.append(f"{repeated} repeated a point already scored")
+    return f"{points + refused + repeated} trials ({', '.join(parts)})"
 
 
 def _render(run: OptimizeRun, top: int) -> None:
@@ -38,7 +54,7 @@ def _render(run: OptimizeRun, top: int) -> None:
 
     result = run.result
     console.print(f"[bold]{result.strategy}[/] on [bold]{result.symbol}[/] · {result.method} "
-                  f"search · objective {result.objective} · {len(result.trials)} trials"
+                  f"search · objective {result.objective} · {_trial_count(result)}"
                   f"{f' · study {result.study}' if result.study else ''} · {run.source}")
     for note in run.notes:
         console.print(f"[yellow]! {note}[/]")

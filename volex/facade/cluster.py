@@ -260,17 +260,19 @@ class ClusterFacade(StrategyFacade):
         kept = [r for r in runs if r is not None]
         if not kept:
             raise UserInputError(f"{found.name}: no grid point satisfies the constraints")
-        skipped = 0
+        skipped = repeated = 0
         if storage is None:
-            trials_found = sorted((t for r in kept for t in r.result.trials),
-                                  key=lambda t: t.value, reverse=True)
-        else:  # each worker's answer covers the study so far: the last one covers it all
-            last = max(kept, key=lambda r: len(r.result.trials)
-                       + r.result.extra.get("skipped_by_constraints", 0)).result
-            trials_found, skipped = last.trials, last.extra.get("skipped_by_constraints", 0)
+            trials_found = [t for r in kept for t in r.result.trials]
+        else:  # a worker's answer is the study as it saw it: read it once all are done
+            from volex.backtest.studies import default_study_name, read_study
+
+            trials_found, skipped, repeated = read_study(
+                storage, study or default_study_name(found.name, method))
+        trials_found.sort(key=lambda t: t.value, reverse=True)
         result = OptimizationResult(found.name, kept[0].result.symbol, method, objective,
                                     trials_found, study=study if storage else None,
                                     extra={"skipped_by_constraints": skipped,
+                                           "repeated_points": repeated,
                                            "ran_on": executor.where})
         saved = self._save_best(found.name, result, objective) if save else None
         return OptimizeRun(result, kept[0].source, None, saved, kept[0].notes)

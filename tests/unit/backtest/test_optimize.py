@@ -67,7 +67,8 @@ def test_an_rdb_study_accumulates_trials_across_runs(btc_daily: dict, tmp_path: 
     optimize(strategy, btc_daily, method="bayes", trials=4, storage=storage, study_name="s1")
     second = optimize(strategy, btc_daily, method="bayes", trials=4, storage=storage,
                       study_name="s1")
-    finished = len(second.trials) + second.extra["skipped_by_constraints"]
+    finished = (len(second.trials) + second.extra["skipped_by_constraints"]
+                + second.extra["repeated_points"])
     assert finished == 8 and second.study == "s1"
 
 
