@@ -13,7 +13,9 @@ def downsample(values: np.ndarray, points: int) -> np.ndarray:
     """Indices of at most ``points`` evenly spaced samples (first and last included)."""
     if len(values) <= points:
         return np.arange(len(values))
-    return np.unique(np.linspace(0, len(values) - 1, points).round().astype(np.int64))
+    index = np.linspace(0, len(values) - 1, points).round().astype(np.int64)
+    # already sorted: drop neighbours that rounded alike (np.unique would import numpy.ma)
+    return index[np.concatenate(([True], index[1:] != index[:-1]))]
 
 
 def equity_chart(timestamps_ms: np.ndarray, equity: np.ndarray, close: np.ndarray,
