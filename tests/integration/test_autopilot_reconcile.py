@@ -38,7 +38,7 @@ def files(tmp_path: Path) -> list[Path]:
     return [btc, tmp_path / "eth.csv"]
 
 
-def _session(files: list[Path], first: int = 0, last: int = 400) -> None:
+def _session(files: list[Path], first: int = 0, last: int = 400, **sizing: float) -> None:
     """A paper autopilot over the files' bars from the ``first``-th bar after the replay's
     start (the second bar's close) to the ``last``-th (or the end of the data)."""
     second = datetime.fromisoformat(files[0].read_text().splitlines()[2].split(",")[0])
@@ -50,7 +50,7 @@ def _session(files: list[Path], first: int = 0, last: int = 400) -> None:
         pilot = app.prepare_autopilot(watchlist=["BTC/USDT", "ETH/USDT"], mode="strategy",
                                       strategy="sma_cross", params={"fast": 3, "slow": 8},
                                       data=files, clock=ReplayClock(start + first * STEP),
-                                      quote=50)
+                                      **{"quote": 50, **sizing})
         pilot.heartbeat_s = 0.0
         pilot.start()
         pilot.run(until=start + last * STEP)
@@ -75,8 +75,10 @@ def test_a_paper_session_matches_the_backtest_trade_for_trade(files: list[Path])
     pairs = report["markets"][0]["trades"]["matched"]
     assert all(p["backtest"]["bar"] == p["autopilot"]["bar"] and p["autopilot"]["order_id"]
                for p in pairs)
+    assert report["protective_exits"] == 0 and report["notes"] == []
     table = run("reconcile")
     assert table.exit_code == 0 and "BTC/USDT" in table.output and "total" in table.output
+    assert "stop-loss" not in table.output
 
     narrow = _reconcile("--since", "2017-08-25", "--until", "2017-08-30")
     assert 0 < narrow["matched"] < report["matched"]
@@ -98,6 +100,35 @@ def test_bars_the_autopilot_was_down_for_show_as_late_fills_and_their_slippage(
         late = [p for p in market["trades"]["matched"] if p["late_bars"]]
         assert [p["late_bars"] for p in late] == [2]
         assert late[0]["autopilot"]["price"] != late[0]["backtest"]["price"]
+
+
+def test_stop_loss_exits_are_the_autopilots_trades_and_say_why_they_differ(
+        files: list[Path]) -> None:
+    """With a 0.5% stop the autopilot's stops fire; the backtest has none. Each stop fill is
+    counted as the autopilot's, marked as a stop; one that gapped to the bar's open is the
+    backtest's own exit (matched), the others are extra, and the strategy exits they came
+    before are missed. Every buy still matches, and the report says why."""
+    _session(files, stop_loss=0.5)
+    report = _reconcile()
+    assert report["protective_exits"] >= 5, report
+    for market in report["markets"]:
+        trades = market["trades"]
+        stops = [e for e in trades["extra"] if e["exit"]] + [
+            p["autopilot"] for p in trades["matched"] if p["autopilot"]["exit"]]
+        assert len(stops) == market["protective_exits"]
+        assert {e["exit"] for e in stops} <= {"stop_loss"} and all(e["side"] == "sell"
+                                                                    for e in stops)
+        assert all(e["exit"] == "stop_loss" for e in trades["extra"])
+        assert all(e["side"] == "sell" for e in trades["missed"])
+        assert len(trades["missed"]) == len(trades["extra"])
+    assert report["extra"] > 0
+    assert report["notes"] == [
+        (f"the autopilot ran with a 0.5% stop-loss, and the backtest it is compared with has "
+        f"none: of its {report['protective_exits']} stop/target exit(s), those the backtest "
+        "did not match with a sell in the same bars count as extra, and the strategy exits "
+        "they came before as missed")]
+    shown = " ".join(run("reconcile").output.split())
+    assert "! the autopilot ran with a 0.5% stop-loss" in shown
 
 
 def test_a_hand_trade_counts_only_when_the_journal_names_it(files: list[Path]) -> None:

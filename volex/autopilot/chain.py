@@ -238,6 +238,9 @@ class Chain:
             detail += f" at {order.average}"
         notes = [*result.notes, *(f"{o.type.replace('_', '-')} placed at {o.price}"
                                   for o in result.protective)]
+        if result.protective:  # reconcile counts their fills as this autopilot's exits
+            record.decision = {**(record.decision or {}), "protective": [
+                {"id": o.id, "type": o.type} for o in result.protective]}
         self._sent(record, order.id, "; ".join([detail, *notes]))
         crash_point("after_fill")
 

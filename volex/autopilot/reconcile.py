@@ -7,7 +7,10 @@ backtest's trades come from replaying the autopilot's recorded settings over the
 events (market, side, bar the fill landed in, price) and matched per market and side in time
 order, a fill up to ``MAX_LATE_BARS`` bars after the backtest's still counting as the same
 trade (late). What is left is missed (the backtest traded, the autopilot did not) or extra
-(the autopilot traded, the backtest did not).
+(the autopilot traded, the backtest did not). The fills of the stop-loss and take-profit
+orders that protected the autopilot's buys are its trades too, marked with the exit they
+were; the replay has no stops or targets, so they show as extra sells (and the strategy's
+own later exit, which they pre-empted, as missed).
 
 Cost of the difference per market, in quote: slippage (the fill price against the backtest's
 next-open price, signed so that a worse fill costs more), the fees paid beyond the backtest's
@@ -21,6 +24,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from volex.backtest.engine import BacktestResult
     from volex.domain.orders import Fill
 
@@ -41,6 +46,7 @@ class Event:
     amount: float = 0.0
     fee: float = 0.0
     order_id: str | None = None
+    exit: str | None = None  # "stop_loss" or "take_profit": a protective order's fill
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "bar": _iso(self.bar_ms)}
@@ -67,7 +73,10 @@ class MarketReconcile:
 
     def to_dict(self) -> dict[str, Any]:
         return {"symbol": self.symbol, "matched": len(self.matched), "missed": len(self.missed),
-                "extra": len(self.extra), "slippage": round(self.slippage, 8),
+                "extra": len(self.extra),
+                "protective_exits": sum(1 for e in (*self.extra, *(a for _, a in self.matched))
+                                        if e.exit),
+                "slippage": round(self.slippage, 8),
                 "fees": round(self.fees, 8), "fee_excess": round(self.fee_excess, 8) + 0.0,
                 "late_bars": self.late_bars, "cost": round(self.cost, 8) + 0.0,
                 "trades": {
@@ -94,8 +103,10 @@ def expected_events(result: BacktestResult) -> list[Event]:
     return sorted(out, key=lambda e: e.bar_ms)
 
 
-def actual_events(fills: list[Fill], order_ids: set[str], step_ms: int) -> list[Event]:
-    """The fills of the autopilot's orders, one event per order (price averaged by amount)."""
+def actual_events(fills: list[Fill], order_ids: Mapping[str, str | None], step_ms: int
+                  ) -> list[Event]:
+    """The fills of the autopilot's orders (order id -> None, or the protective exit it
+    was), one event per order (price averaged by amount)."""
     orders: dict[str, list[Fill]] = {}
     for fill in fills:
         if fill.order_id in order_ids:
@@ -107,7 +118,7 @@ def actual_events(fills: list[Fill], order_ids: set[str], step_ms: int) -> list[
         first = min(int(f.at.timestamp() * 1000) for f in parts)
         out.append(Event(parts[0].symbol, parts[0].side, first // step_ms * step_ms,
                          value / amount if amount else 0.0, amount,
-                         sum(float(f.fee) for f in parts), order_id))
+                         sum(float(f.fee) for f in parts), order_id, order_ids[order_id]))
     return sorted(out, key=lambda e: e.bar_ms)
 
 

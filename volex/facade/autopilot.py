@@ -233,7 +233,9 @@ class AutopilotFacade(FacadeBase):
                       sizing, governor=self._stake_governor(account))
         info = {"mode": self.trading_mode, "decider": decider.name,  # type: ignore[attr-defined]
                 "watchlist": symbols, "timeframe": tf,
-                "params": getattr(decider, "params", None), "data": data}
+                "params": getattr(decider, "params", None), "data": data,
+                "stop_loss_pct": _text(sizing.stop_loss_pct),
+                "take_profit_pct": _text(sizing.take_profit_pct)}
         news = None if not isinstance(clock, LiveClock) or self.settings.offline \
             else self._collect_news(symbols)
         improve = None if not isinstance(clock, LiveClock) or data \
@@ -371,6 +373,10 @@ class AutopilotFacade(FacadeBase):
             rules = AllocationRules.from_limits(self.runtime.risk.limits())
         return Sizing(quote=amount, percent=pct, stop_loss_pct=stop, take_profit_pct=target,
                       rules=rules)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,

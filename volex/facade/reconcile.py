@@ -44,7 +44,7 @@ class ReconcileFacade(FacadeBase):
             watchlist=symbols, timeframe=tf, mode=kind, strategy=name or None,
             params=info.get("params") or None, data=info.get("data") or None,
             until=_iso_ms(last + step))
-        ids = {r.order_id for r in journal if r.order_id}
+        ids = _autopilot_orders(journal)
         fee_rate = self.settings.trading.fee_rate
         for result in replay.results:
             symbol = result.symbol
@@ -54,11 +54,38 @@ class ReconcileFacade(FacadeBase):
                 if first < e.bar_ms <= last + step]
             out["markets"].append(match_market(symbol, expected, actual, step,
                                                fee_rate).to_dict())
-        for key in ("matched", "missed", "extra", "late_bars"):
+        for key in ("matched", "missed", "extra", "protective_exits", "late_bars"):
             out[key] = sum(m[key] for m in out["markets"])
+        out["notes"] = _protection_notes(info, out["protective_exits"])
         for key in ("slippage", "fees", "fee_excess", "cost"):
             out[key] = round(sum(m[key] for m in out["markets"]), 8) + 0.0
         return out
+
+
+def _autopilot_orders(journal: list[Any]) -> dict[str, str | None]:
+    """The autopilot's own orders (-> None) and the protective orders placed on its buys
+    (-> "stop_loss" / "take_profit"), by order id."""
+    out: dict[str, str | None] = {}
+    for record in journal:
+        if record.order_id:
+            out[record.order_id] = None
+        for order in (record.decision or {}).get("protective") or ():
+            out[order["id"]] = order["type"]
+    return out
+
+
+def _protection_notes(info: dict[str, Any], exits: int) -> list[str]:
+    """Why stop and target exits cannot match: the replay trades without them."""
+    asked = [f"a {info[key]}% {name}" for key, name in (("stop_loss_pct", "stop-loss"),
+                                                         ("take_profit_pct", "take-profit"))
+             if info.get(key)]
+    if not asked and not exits:
+        return []
+    ran = f"the autopilot ran with {' and '.join(asked)}" if asked else \
+        "the autopilot's buys were protected by stop or target orders"
+    return [(f"{ran}, and the backtest it is compared with has none: of its {exits} "
+             "stop/target exit(s), those the backtest did not match with a sell in the same "
+             "bars count as extra, and the strategy exits they came before as missed")]
 
 
 def _iso_ms(ms: int) -> str:
