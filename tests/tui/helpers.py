@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-__all__ = ["settle", "type_text", "wait_for"]
+__all__ = ["settle", "type_text", "wait_for", "wait_still"]
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 20.0,
@@ -35,6 +35,25 @@ async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"workers still running: {running}")
         await asyncio.sleep(0.05)
+
+
+async def wait_still(pilot: Pilot, timeout: float = 20.0) -> None:
+    """Wait until the screen stops changing: what it shows 0.2 s apart is the same.
+
+    Widgets finish some layout on a later refresh (a table sizes its columns to what was
+    added); on a loaded machine that comes later, and a snapshot taken at a fixed moment
+    would catch a table still narrow.
+    """
+    deadline = time.monotonic() + timeout
+    before = pilot.app.export_screenshot()
+    while True:
+        await pilot.pause(0.2)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen kept changing")
+        before = now
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

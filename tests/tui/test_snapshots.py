@@ -11,7 +11,7 @@ import re
 from textual.pilot import Pilot
 
 from tests.tui.fakes import FixedVolex, fixed_clock
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, wait_still
 from volex.tui.app import VolexApp
 
 SIZE = (160, 48)
@@ -37,7 +37,7 @@ def _app(*, halted: bool) -> VolexApp:
 
 async def _loaded(pilot: Pilot) -> None:
     await settle(pilot)
-    await pilot.pause(0.2)
+    await wait_still(pilot)
     await settle(pilot)
 
 

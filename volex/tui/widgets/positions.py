@@ -61,6 +61,23 @@ def _fill_row(f: Any) -> tuple[Any, ...]:
 _ROW = {"positions": _position_row, "orders": _order_row, "fills": _fill_row}
 
 
+class _Table(DataTable[Any]):
+    """A DataTable that redraws when it widens a column to new rows.
+
+    Textual sizes columns to added rows when the table next goes idle, but rows it drew
+    before that stay cached at the old widths; on a busy machine a table could stay cut
+    ("BTC/US") until its content changed again.
+    """
+
+    _drawn_widths: tuple[int, ...] = ()
+
+    def on_idle(self) -> None:
+        widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
+        if widths != self._drawn_widths:
+            self._drawn_widths = widths
+            self.notify_style_update()  # drops the cached rows and redraws
+
+
 class PositionsPanel(Vertical):
     """Three tables; each says "not available" or "stale" on its border when it cannot read."""
 
@@ -89,8 +106,7 @@ class PositionsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         for name, headers in _HEADERS.items():
-            table: DataTable[Any] = DataTable(id=f"{name}-table", cursor_type="row",
-                                              classes="panel")
+            table = _Table(id=f"{name}-table", cursor_type="row", classes="panel")
             table.add_columns(*headers)
             table.border_title = _TITLES[name]
             yield table
