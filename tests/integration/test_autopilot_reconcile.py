@@ -102,33 +102,50 @@ def test_bars_the_autopilot_was_down_for_show_as_late_fills_and_their_slippage(
         assert late[0]["autopilot"]["price"] != late[0]["backtest"]["price"]
 
 
-def test_stop_loss_exits_are_the_autopilots_trades_and_say_why_they_differ(
+def test_stop_loss_exits_are_the_autopilots_trades_and_match_the_backtests(
         files: list[Path]) -> None:
-    """With a 0.5% stop the autopilot's stops fire; the backtest has none. Each stop fill is
-    counted as the autopilot's, marked as a stop; one that gapped to the bar's open is the
-    backtest's own exit (matched), the others are extra, and the strategy exits they came
-    before are missed. Every buy still matches, and the report says why."""
+    """With a 0.5% stop the autopilot's stops fire, often on the bar that entered. Their
+    fills are the autopilot's trades, marked as stops, and the replay places the same stops:
+    every trade matches, stop for stop, at the same price."""
     _session(files, stop_loss=0.5)
     report = _reconcile()
-    assert report["protective_exits"] >= 5, report
+    assert report["protective_exits"] >= 10, report
+    assert (report["missed"], report["extra"], report["notes"]) == (0, 0, [])
     for market in report["markets"]:
-        trades = market["trades"]
-        stops = [e for e in trades["extra"] if e["exit"]] + [
-            p["autopilot"] for p in trades["matched"] if p["autopilot"]["exit"]]
-        assert len(stops) == market["protective_exits"]
-        assert {e["exit"] for e in stops} <= {"stop_loss"} and all(e["side"] == "sell"
-                                                                    for e in stops)
-        assert all(e["exit"] == "stop_loss" for e in trades["extra"])
-        assert all(e["side"] == "sell" for e in trades["missed"])
-        assert len(trades["missed"]) == len(trades["extra"])
-    assert report["extra"] > 0
-    assert report["notes"] == [
-        (f"the autopilot ran with a 0.5% stop-loss, and the backtest it is compared with has "
-        f"none: of its {report['protective_exits']} stop/target exit(s), those the backtest "
-        "did not match with a sell in the same bars count as extra, and the strategy exits "
-        "they came before as missed")]
+        pairs = market["trades"]["matched"]
+        stops = [p for p in pairs if p["autopilot"]["exit"]]
+        assert len(stops) == market["protective_exits"] > 0
+        assert all(p["backtest"]["exit"] == p["autopilot"]["exit"] == "stop_loss"
+                   and p["backtest"]["bar"] == p["autopilot"]["bar"] for p in stops)
+        assert market["slippage"] == pytest.approx(0, abs=1e-6)
+
+
+def test_a_run_recorded_without_its_stop_says_why_its_stop_exits_differ(
+        files: list[Path]) -> None:
+    """A run recorded before the lease kept its stop: the replay cannot know it, so the
+    stop exits show as extra sells and the strategy exits they came before as missed, and
+    the report says why instead of leaving a trader to guess."""
+    import sqlite3
+
+    from volex.config import load_settings
+
+    _session(files, stop_loss=0.5)
+    database = load_settings().db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as conn:
+        [(raw,)] = conn.execute("SELECT info FROM autopilot_lease").fetchall()
+        info = json.loads(raw)
+        del info["stop_loss_pct"], info["take_profit_pct"]
+        conn.execute("UPDATE autopilot_lease SET info = ?", (json.dumps(info),))
+    report = _reconcile()
+    assert report["extra"] > 0 and report["missed"] == report["extra"]
+    for market in report["markets"]:
+        assert all(e["exit"] == "stop_loss" for e in market["trades"]["extra"])
+        assert all(e["side"] == "sell" and e["exit"] is None
+                   for e in market["trades"]["missed"])
+    [note] = report["notes"]
+    assert note.startswith(f"{report['protective_exits']} exit(s) were the autopilot's stop")
     shown = " ".join(run("reconcile").output.split())
-    assert "! the autopilot ran with a 0.5% stop-loss" in shown
+    assert f"! {report['protective_exits']} exit(s) were the autopilot's stop" in shown
 
 
 def test_a_hand_trade_counts_only_when_the_journal_names_it(files: list[Path]) -> None:

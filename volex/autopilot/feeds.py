@@ -15,6 +15,7 @@ import numpy as np
 from volex.errors import DataUnavailable
 
 if TYPE_CHECKING:
+    from volex.adapters.exchange.prices import Bar
     from volex.backtest.engine import Bars
     from volex.domain.candles import CandleSet
     from volex.domain.orders import Ticker
@@ -126,11 +127,40 @@ class ResearchFeed:
 class FeedPrices:
     """The paper venue's prices from a file feed at market time: the open of the bar under
     way (so an order sent as a bar closes fills at the next bar's open, as in the backtest),
-    or the last close once the data has ended."""
+    or the last close once the data has ended.
 
-    def __init__(self, feed: FileFeed, clock: Callable[[], datetime]) -> None:
+    A replay reaches each bar ``lag_s`` after it opens (the autopilot's pass waits that long
+    for the close to be published) and prices that moment at the bar's open: the whole bar
+    happens after it. So the bars it gives the venue to walk for resting stops and targets
+    are stamped ``lag_s`` after their open, and an order placed as a bar opens is walked
+    through that bar's high and low, as the backtest checks a stop on its entry bar.
+    """
+
+    def __init__(self, feed: FileFeed, clock: Callable[[], datetime], *,
+                 lag_s: float = 0.0) -> None:
         self.feed = feed
         self.clock = clock
+        self.lag_ms = int(lag_s * 1000)
+
+    def bars_since(self, symbol: str, since: datetime) -> list[Bar]:
+        """The bars closed by now and reached at or after ``since``, oldest first."""
+        from datetime import UTC
+        from decimal import Decimal
+
+        from volex.adapters.exchange.prices import MAX_WALK_BARS, Bar
+
+        if symbol not in self.feed.symbols:
+            return []
+        bars = self.feed.full(symbol)
+        stamps = bars["timestamp"]
+        first = int(np.searchsorted(stamps + self.lag_ms, _ms(since), side="left"))
+        last = int(np.searchsorted(stamps + self.feed.step_ms, _ms(self.clock()),
+                                   side="right"))
+        first = max(first, last - MAX_WALK_BARS)
+        return [Bar(datetime.fromtimestamp((int(stamps[i]) + self.lag_ms) / 1000, UTC),
+                    *(Decimal(repr(float(bars[k][i]))) for k in ("open", "high", "low",
+                                                                  "close")))
+                for i in range(first, last)]
 
     def __call__(self, symbol: str) -> Ticker:
         from decimal import Decimal

@@ -9,8 +9,7 @@ order, a fill up to ``MAX_LATE_BARS`` bars after the backtest's still counting a
 trade (late). What is left is missed (the backtest traded, the autopilot did not) or extra
 (the autopilot traded, the backtest did not). The fills of the stop-loss and take-profit
 orders that protected the autopilot's buys are its trades too, marked with the exit they
-were; the replay has no stops or targets, so they show as extra sells (and the strategy's
-own later exit, which they pre-empted, as missed).
+were; the replay places the same stops and targets, as the backtest checks them.
 
 Cost of the difference per market, in quote: slippage (the fill price against the backtest's
 next-open price, signed so that a worse fill costs more), the fees paid beyond the backtest's
@@ -24,13 +23,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
+    from volex.adapters.storage.autopilot import BarRecord
     from volex.backtest.engine import BacktestResult
     from volex.domain.orders import Fill
 
-__all__ = ["MAX_LATE_BARS", "Event", "MarketReconcile", "actual_events", "expected_events",
-           "match_market"]
+__all__ = ["MAX_LATE_BARS", "Event", "MarketReconcile", "actual_events", "autopilot_orders",
+           "expected_events", "match_market"]
 
 MAX_LATE_BARS = 3
 
@@ -99,8 +99,21 @@ def expected_events(result: BacktestResult) -> list[Event]:
                          t["size"]))
         if t["exit_reason"] != EXIT_REASONS[3]:
             out.append(Event(result.symbol, "sell", int(stamps[t["exit_bar"]]), t["exit_price"],
-                             t["size"]))
+                             t["size"], exit=None if t["exit_reason"] == EXIT_REASONS[0]
+                             else t["exit_reason"]))
     return sorted(out, key=lambda e: e.bar_ms)
+
+
+def autopilot_orders(journal: Iterable[BarRecord]) -> dict[str, str | None]:
+    """The autopilot's own orders (-> None) and the protective orders the chain placed on
+    its buys (-> "stop_loss" / "take_profit"), by order id, from its bar journal."""
+    out: dict[str, str | None] = {}
+    for record in journal:
+        if record.order_id:
+            out[record.order_id] = None
+        for order in (record.decision or {}).get("protective") or ():
+            out[order["id"]] = order["type"]
+    return out
 
 
 def actual_events(fills: list[Fill], order_ids: Mapping[str, str | None], step_ms: int

@@ -14,13 +14,14 @@ Money per market: each market trades a sleeve of ``cash / markets``, all in when
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from volex.autopilot.chain import ROUNDING_MARGIN
 from volex.domain.ledger import ZERO
 
 if TYPE_CHECKING:
@@ -66,20 +67,25 @@ def sleeve_sizer(exchange: Exchange, cash_per_market: Decimal,
         for fill in exchange.my_trades(symbol):
             value = fill.amount * fill.price
             realised += (value if fill.side == "sell" else -value) - fill.fee
-        return ((cash_per_market + realised) / (1 + fee_rate)).quantize(Decimal("1e-8"))
+        # less a hair, rounded down: the venue rounds the amount and the cost up, and a sleeve
+        # that is the whole account would otherwise ask for a few 1e-8 more than is free
+        return ((cash_per_market + realised - ROUNDING_MARGIN) / (1 + fee_rate)).quantize(
+            Decimal("1e-8"), rounding=ROUND_DOWN)
 
     return sleeve
 
 
-def fills_to_result(fills: list[Fill], bars: Bars, *, strategy: str, symbol: str,
-                    timeframe: str, params: dict[str, Any],
+def fills_to_result(fills: list[Fill], bars: Bars, exits: Mapping[str, str | None], *,
+                    strategy: str, symbol: str, timeframe: str, params: dict[str, Any],
                     config: BacktestConfig) -> BacktestResult:
     """The paper fills of one market as a backtest result: trades by bar, equity at closes.
+    ``exits`` names the protective orders (order id -> "stop_loss" / "take_profit"): a sale
+    by one of them is that exit, any other a signal's.
 
     A position still open at the end is closed at the last close (less slippage and fee),
     as the backtest does.
     """
-    from volex.backtest.engine import BacktestResult, TradeLog
+    from volex.backtest.engine import EXIT_REASONS, BacktestResult, TradeLog
     from volex.backtest.metrics import compute_metrics
 
     stamps, close = bars["timestamp"], bars["close"]
@@ -106,7 +112,8 @@ def fills_to_result(fills: list[Fill], bars: Bars, *, strategy: str, symbol: str
             else:
                 cash += amount * price - fee
                 units = max(units - amount, 0.0)
-                _close(trades, i, price, amount * price - fee - cost, 0)
+                reason = EXIT_REASONS.index(exits.get(fill.order_id) or "signal")
+                _close(trades, i, price, amount * price - fee - cost, reason)
         if units > 0:
             held += 1
         equity[i] = cash + units * close[i]

@@ -119,20 +119,22 @@ def run(
                                max_exposure_pct)
     if replay:
         ignored = [flag for flag, value in (("--quote", quote), ("--percent", percent),
-                                            ("--stop-loss", stop_loss),
-                                            ("--take-profit", take_profit),
                                             ("--standby", standby)) if value]
         if ignored:
             from volex.errors import UserInputError
 
-            # a replay sizes and exits as the backtest does: a stop it ignored silently would
-            # show results the trader did not ask for
+            # a replay sizes as the backtest does: a size it ignored silently would show
+            # results the trader did not ask for
             verb = "does" if len(ignored) == 1 else "do"
             raise UserInputError(f"{', '.join(ignored)} {verb} not apply to --replay, which "
-                                 "sizes and exits as the backtest does; for stops and targets "
-                                 "on history use `volex backtest --stop-loss/--take-profit`")
+                                 "sizes as the backtest does (a sleeve per market, or "
+                                 "--portfolio's stakes)")
+        from volex.domain.orders import entry_size
+
+        _, _, stop, target = entry_size(None, None, stop_loss, take_profit)
         _replay(app, watchlist, timeframe, kind, name, parse_param_args(param), data, since,
-                until, cash, file, as_json, live, portfolio_rules(app, options))
+                until, cash, file, as_json, live, portfolio_rules(app, options),
+                None if stop is None else float(stop), None if target is None else float(target))
         return
     if since or until or cash is not None or portfolio or options.given:
         from volex.errors import UserInputError
@@ -180,7 +182,8 @@ def run(
 def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
             name: str | None, params: dict[str, Any], data: list[Path] | None,
             since: str | None, until: str | None, cash: float | None, file: Path | None,
-            as_json: bool, live: bool, rules: Any) -> None:
+            as_json: bool, live: bool, rules: Any, stop_loss_pct: float | None,
+            take_profit_pct: float | None) -> None:
     """`volex run --replay`: the autopilot on history; the backtest's JSON shape."""
     from volex.commands.backtest import metrics_table
     from volex.errors import UserInputError
@@ -192,9 +195,9 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
     report = app.replay_autopilot(
         watchlist=watchlist.split(",") if watchlist else None, timeframe=timeframe, mode=kind,
         strategy=name, params=params, data=data, since=since, until=until, cash=cash,
-        file=file, rules=rules)
+        file=file, rules=rules, stop_loss_pct=stop_loss_pct, take_profit_pct=take_profit_pct)
     if as_json:
-        notes = [f"{symbol} skipped: {problem}" for symbol, problem in report.problems.items()]
+        notes = [f"{symbol}: {problem}" for symbol, problem in report.problems.items()]
         if report.portfolio is not None:  # the shape of `volex backtest --portfolio --json`
             print_json({**report.portfolio.to_dict(), "sources": {}})
             return
@@ -203,7 +206,7 @@ def _replay(app: Any, watchlist: str | None, timeframe: str | None, kind: str,
         print_json(payload[0] if len(payload) == 1 else payload)
         return
     for symbol, problem in report.problems.items():
-        err_console.print(f"[red]{symbol} skipped[/]: {problem}")
+        err_console.print(f"[red]{symbol}[/]: {problem}")
     console.print(metrics_table(f"{report.results[0].strategy} autopilot replay",
                                 [(r.symbol, r.metrics) for r in report.results]))
     console.print(f"{report.bars_handled} bars handled · final equity "

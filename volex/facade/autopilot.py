@@ -45,6 +45,7 @@ class AutopilotFacade(FacadeBase):
         one per market of ``watchlist`` in order.
         """
         from volex.autopilot.feeds import FeedPrices, ResearchFeed
+        from volex.autopilot.scheduler import CLOSE_GRACE_S
         from volex.domain.timeframes import normalize_timeframe, timeframe_ms
         from volex.errors import UserInputError
 
@@ -65,7 +66,7 @@ class AutopilotFacade(FacadeBase):
         if data:
             feed = self._file_feed(symbols, data, timeframe)
             tf = feed.timeframe
-            self.runtime.prices = FeedPrices(feed, clock.now)
+            self.runtime.prices = FeedPrices(feed, clock.now, lag_s=CLOSE_GRACE_S)
         else:
             tf = normalize_timeframe(timeframe or self.settings.timeframe)
             feed = ResearchFeed(lambda s: self.candles(s, tf),  # type: ignore[attr-defined]
@@ -81,9 +82,13 @@ class AutopilotFacade(FacadeBase):
                          data: Sequence[str | Path] | None = None, since: Any = None,
                          until: Any = None, cash: float | None = None,
                          file: str | Path | None = None, rules: AllocationRules | None = None,
+                         stop_loss_pct: float | None = None,
+                         take_profit_pct: float | None = None,
                          on_bar: Callable[[BarRecord], None] | None = None) -> ReplayReport:
         """Run the autopilot on history: the same loop on a simulated clock, through the
         paper venue, in a private temporary store (the account here is not touched).
+        ``stop_loss_pct`` / ``take_profit_pct`` protect each entry as `volex run` does; the
+        paper venue fills them where the bars reached them, as the backtest does.
 
         Candles come from ``data`` files (one per market) or the cache / bundled sample,
         cut to ``since``..``until``. With allocation ``rules`` the markets share one account
@@ -96,6 +101,7 @@ class AutopilotFacade(FacadeBase):
 
         from volex.autopilot.clock import ReplayClock
         from volex.autopilot.feeds import FeedPrices
+        from volex.autopilot.reconcile import autopilot_orders
         from volex.autopilot.replay import (
             RELAXED_LIMITS,
             ReplayReport,
@@ -108,9 +114,15 @@ class AutopilotFacade(FacadeBase):
 
         symbols = [self.trade_symbol(s)  # type: ignore[attr-defined]
                    for s in (watchlist or self.settings.watchlist)]
-        feed = self._replay_feed(symbols, data, timeframe, Window(since=since, until=until))
         trading = self.settings.trading
         cash = trading.starting_balance if cash is None else cash
+        # the backtest's terms (stops and targets checked before anything runs)
+        config = BacktestConfig(
+            cash=cash / (1 if rules else len(symbols) or 1), fee=trading.fee_rate,
+            slippage_bps=trading.slippage_bps,
+            stop_loss=None if stop_loss_pct is None else stop_loss_pct / 100,
+            take_profit=None if take_profit_pct is None else take_profit_pct / 100)
+        feed = self._replay_feed(symbols, data, timeframe, Window(since=since, until=until))
         starts = [int(feed.full(s)["timestamp"][1]) for s in symbols]
         ends = [int(feed.full(s)["timestamp"][-1]) for s in symbols]
         step = timedelta(milliseconds=feed.step_ms)
@@ -123,25 +135,24 @@ class AutopilotFacade(FacadeBase):
             try:
                 clock = ReplayClock(first + timedelta(seconds=CLOSE_GRACE_S))
                 child.runtime.clock = clock.now
-                child.runtime.prices = FeedPrices(feed, clock.now)
+                child.runtime.prices = FeedPrices(feed, clock.now, lag_s=CLOSE_GRACE_S)
                 for name, value in RELAXED_LIMITS.items():
                     child.runtime.risk.set_limit(name, value, "autopilot", "replay")
                 execution = child.runtime.execution
                 execution.reset_paper(Decimal(str(cash)), actor="autopilot", reason="replay")
                 decider = child._decider(mode, strategy, params, feed, file, True)
                 sizing = _sleeve(execution.exchange, Decimal(str(cash)) / len(symbols),
-                                 Decimal(str(trading.fee_rate)), rules)
+                                 Decimal(str(trading.fee_rate)), rules,
+                                 stop_loss_pct, take_profit_pct)
                 pilot = child._assemble(symbols, feed.timeframe, clock, decider, sizing, on_bar,
                                         data=None)
                 pilot.heartbeat_s = 0.0
                 pilot.start()
                 outcome = pilot.run(until=datetime.fromtimestamp(max(ends) / 1000, UTC) + step)
-                config = BacktestConfig(cash=cash / (1 if rules else len(symbols)),
-                                        fee=trading.fee_rate,
-                                        slippage_bps=trading.slippage_bps)
                 journal = child.runtime.store.autopilot.bars(child.autopilot_account)
+                exits = autopilot_orders(journal)
                 results = [fills_to_result(
-                    execution.exchange.my_trades(s), feed.full(s),
+                    execution.exchange.my_trades(s), feed.full(s), exits,
                     strategy=getattr(getattr(decider, "strategy", None), "name", decider.name),
                     symbol=s, timeframe=feed.timeframe,
                     params=getattr(decider, "params", {}), config=config) for s in symbols]
@@ -149,7 +160,8 @@ class AutopilotFacade(FacadeBase):
                 child.close()
         total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
         whole = portfolio_result(results, journal, rules, cash) if rules else None
-        return ReplayReport(results, outcome.bars, outcome.problems, total, whole)
+        return ReplayReport(results, outcome.bars, {**_blocked(journal), **outcome.problems},
+                            total, whole)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
         """What the autopilot of this account is doing, from the store (and the venue's
@@ -375,18 +387,40 @@ class AutopilotFacade(FacadeBase):
                       rules=rules)
 
 
+def _blocked(journal: list[BarRecord]) -> dict[str, str]:
+    """Orders a replay's venue or risk refused, per market: where the replay and the
+    backtest part (the backtest never refuses), said rather than left to be found."""
+    from datetime import UTC, datetime
+
+    out: dict[str, str] = {}
+    for symbol in dict.fromkeys(r.symbol for r in journal):
+        refused = sorted((r for r in journal if r.symbol == symbol and r.action == "blocked"),
+                         key=lambda r: r.bar_ms)
+        if refused:
+            first = datetime.fromtimestamp(refused[0].bar_ms / 1000, UTC)
+            out[symbol] = (f"{len(refused)} order(s) blocked, where the backtest trades; the "
+                           f"first on the bar of {first:%Y-%m-%d %H:%M} UTC: "
+                           f"{refused[0].detail}")
+    return out
+
+
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any,
-            rules: AllocationRules | None) -> Any:
+def _sleeve(exchange: Any, cash_per_market: Any, fee_rate: Any, rules: AllocationRules | None,
+            stop_loss_pct: float | None, take_profit_pct: float | None) -> Any:
+    from decimal import Decimal
+
     from volex.autopilot.chain import Sizing
     from volex.autopilot.replay import sleeve_sizer
 
+    stop = None if stop_loss_pct is None else Decimal(str(stop_loss_pct))
+    target = None if take_profit_pct is None else Decimal(str(take_profit_pct))
     if rules is not None:
-        return Sizing(rules=rules)
-    return Sizing(sleeve=sleeve_sizer(exchange, cash_per_market, fee_rate))
+        return Sizing(rules=rules, stop_loss_pct=stop, take_profit_pct=target)
+    return Sizing(sleeve=sleeve_sizer(exchange, cash_per_market, fee_rate),
+                  stop_loss_pct=stop, take_profit_pct=target)
 
 
 def _lease_view(state: dict[str, Any], now_ms: int) -> dict[str, Any]:

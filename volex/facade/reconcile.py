@@ -17,7 +17,12 @@ class ReconcileFacade(FacadeBase):
         over the same bars (its recorded settings replayed): per market, trades matched,
         missed and extra, and the cost of the difference. ``ran`` is False when no
         autopilot ever ran here (nothing to compare)."""
-        from volex.autopilot.reconcile import actual_events, expected_events, match_market
+        from volex.autopilot.reconcile import (
+            actual_events,
+            autopilot_orders,
+            expected_events,
+            match_market,
+        )
         from volex.backtest.service import epoch_ns
         from volex.domain.timeframes import timeframe_ms
 
@@ -43,8 +48,9 @@ class ReconcileFacade(FacadeBase):
         replay = self.replay_autopilot(  # type: ignore[attr-defined]
             watchlist=symbols, timeframe=tf, mode=kind, strategy=name or None,
             params=info.get("params") or None, data=info.get("data") or None,
-            until=_iso_ms(last + step))
-        ids = _autopilot_orders(journal)
+            until=_iso_ms(last + step), stop_loss_pct=_pct(info.get("stop_loss_pct")),
+            take_profit_pct=_pct(info.get("take_profit_pct")))
+        ids = autopilot_orders(journal)
         fee_rate = self.settings.trading.fee_rate
         for result in replay.results:
             symbol = result.symbol
@@ -62,30 +68,18 @@ class ReconcileFacade(FacadeBase):
         return out
 
 
-def _autopilot_orders(journal: list[Any]) -> dict[str, str | None]:
-    """The autopilot's own orders (-> None) and the protective orders placed on its buys
-    (-> "stop_loss" / "take_profit"), by order id."""
-    out: dict[str, str | None] = {}
-    for record in journal:
-        if record.order_id:
-            out[record.order_id] = None
-        for order in (record.decision or {}).get("protective") or ():
-            out[order["id"]] = order["type"]
-    return out
+def _pct(value: Any) -> float | None:
+    return None if value in (None, "") else float(value)
 
 
 def _protection_notes(info: dict[str, Any], exits: int) -> list[str]:
-    """Why stop and target exits cannot match: the replay trades without them."""
-    asked = [f"a {info[key]}% {name}" for key, name in (("stop_loss_pct", "stop-loss"),
-                                                         ("take_profit_pct", "take-profit"))
-             if info.get(key)]
-    if not asked and not exits:
+    """A run recorded before its stop and target were: its stop exits cannot match."""
+    if not exits or "stop_loss_pct" in info:
         return []
-    ran = f"the autopilot ran with {' and '.join(asked)}" if asked else \
-        "the autopilot's buys were protected by stop or target orders"
-    return [(f"{ran}, and the backtest it is compared with has none: of its {exits} "
-             "stop/target exit(s), those the backtest did not match with a sell in the same "
-             "bars count as extra, and the strategy exits they came before as missed")]
+    return [(f"{exits} exit(s) were the autopilot's stop or target orders, which this run's "
+             "record does not name (it is older than that), so the backtest it is compared "
+             "with has none: those it did not match count as extra sells, and the strategy "
+             "exits they came before as missed")]
 
 
 def _iso_ms(ms: int) -> str:
