@@ -182,19 +182,44 @@ def _halt(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
     return symbols
 
 
-_AUTOPILOT_STOP = re.compile(r"\b(?:stop|halt|pause|turn (?:it )?off|shut|kill|end|switch off)\b")
-_AUTOPILOT_START = re.compile(r"\b(?:start|run|launch|turn (?:it )?on|begin|switch on|enable)\b")
+_AUTOPILOT_STOP = re.compile(
+    r"\b(?:stop|halt|pause|(?:turn|switch|shut) (?:\w+ +){0,2}off|shut|kill|end|disable)\b")
+_AUTOPILOT_START = re.compile(
+    r"\b(?:start|run|launch|(?:turn|switch) (?:\w+ +){0,2}on|begin|enable|go|let|trade)\b")
+# "autopilot on, btc and eth" (the cue itself is blanked from the scan by now)
+_AUTOPILOT_ON = re.compile(r"\bauto-?pilot,? on\b")
+# "did the autopilot match the backtest?", "how much slippage did the autopilot have?"
+_AUTOPILOT_RECONCILE = re.compile(r"\b(?:reconcil\w*|slippage)\b")
+_AUTOPILOT_AGAINST = re.compile(r"\b(?:compare|comparison|compared|against|versus|vs|"
+                                r"match(?:es|ed)?|differ(?:s|ed|ence)?)\b")
+# "replay the autopilot on btc over the last month", "how would it have done on eth"
+_AUTOPILOT_REPLAY = re.compile(
+    r"\b(?:replay|simulate|simulation|on (?:past|old) (?:data|bars|candles)|"
+    r"(?:on|over|through) (?:the )?history|historical(?:ly)?|back-?test|"
+    r"would (?:\w+ +){0,3}have (?:done|made|traded|performed|gone|earned|lost))\b")
+
+
+def _autopilot_action(text: str, lowered: str) -> str:
+    """Which autopilot command ``text`` (what is left once sizes, stops and targets are
+    taken: "with a 2% stop" is not "stop") asks for."""
+    if _AUTOPILOT_RECONCILE.search(lowered) or (_AUTOPILOT_AGAINST.search(text)
+                                                and "backtest" in lowered):
+        return "reconcile"
+    if _AUTOPILOT_REPLAY.search(text):
+        return "replay"
+    if QUESTION_RE.match(text) or text.lstrip().startswith(("what", "how", "why")):
+        return "status"  # "is the autopilot trading?", "how is the autopilot going?"
+    if _AUTOPILOT_STOP.search(text):
+        return "stop"
+    if _AUTOPILOT_START.search(text) or _AUTOPILOT_ON.search(lowered):
+        return "start"
+    return "status"  # "autopilot status", "autopilot"
 
 
 def _autopilot(scan: Scan, out: dict, symbols: list, errors: list, **_: Any) -> list:
-    text = out["text"].lower()
-    if _AUTOPILOT_STOP.search(text):
-        out["autopilot"] = "stop"
-    elif _AUTOPILOT_START.search(text):
-        out["autopilot"] = "start"
-    else:  # "what is the autopilot doing?", "autopilot status"
-        out["autopilot"] = "status"
-    for pattern in (_AUTOPILOT_STOP, _AUTOPILOT_START):
+    out["autopilot"] = _autopilot_action(scan.text, out["text"].lower())
+    for pattern in (_AUTOPILOT_RECONCILE, _AUTOPILOT_AGAINST, _AUTOPILOT_REPLAY, _AUTOPILOT_STOP,
+                    _AUTOPILOT_START):
         scan.take(pattern)
     scan.take(re.compile(r"\b(?:what|is|the|doing|status|up to|how|going)\b"))
     return symbols

@@ -100,7 +100,7 @@ class Command(BaseModel):
     setting: RiskSetting | None = None
     value: float | None = None
     order_id: str | None = None
-    autopilot: Literal["start", "stop", "status"] | None = None
+    autopilot: Literal["start", "stop", "status", "replay", "reconcile"] | None = None
     steps: list[Command] = Field(default_factory=list)
     error: str | None = None
     text: str = ""

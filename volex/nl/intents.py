@@ -20,7 +20,7 @@ _RULES: tuple[tuple[int, str, re.Pattern[str]], ...] = tuple(
     (priority, intent, re.compile(pattern))
     for priority, intent, pattern in sorted(
         (
-            (98, "autopilot", r"\b(?:auto-?pilot|auto-?trader)\b"),
+            (98, "autopilot", r"\b(?:auto-?pilot|auto-?trader|reconcil\w*)\b"),
             (
                 97,
                 "resume",

@@ -170,9 +170,13 @@ ASSET_RE = re.compile(
     rf"|(?P<name>{'|'.join(re.escape(n) for n in _NAMES)}))(?![\w/])"
 )
 
+_STRATEGY_IDS = ("sma_cross", "ema_cross", "rsi_reversion", "macd_cross", "bollinger_reversion",
+                 "breakout", "ml_forest")
 STRATEGY_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
+        # a strategy's own name, as `volex strategy list` prints it ("with sma_cross")
+        *((rf"\b{name}\b", name) for name in _STRATEGY_IDS),
         (r"\b(?:ema|exponential moving averages?)(?: cross(?:over)?s?)?\b", "ema_cross"),
         (
             (

@@ -112,12 +112,33 @@ def _halt(command: Command) -> list[list[str]]:
 def _autopilot(command: Command) -> list[list[str]]:
     if command.autopilot in ("stop", "status"):
         return [["run", command.autopilot]]
+    if command.autopilot == "reconcile":
+        return [["reconcile", *_since(command)]]
     argv = ["run"]
+    if command.autopilot == "replay":
+        if not command.lookback_days:
+            raise UserInputError("say how far back to replay (e.g. replay the autopilot on "
+                                 "btc over the last 30 days)")
+        argv += ["--replay", *_since(command)]
     if command.symbols:
         argv += ["--watchlist", ",".join(command.symbols)]
     if command.strategy:
         argv += ["--mode", f"strategy:{command.strategy}"]
+    for flag, value in (("--stop-loss", command.stop_loss_pct),
+                        ("--take-profit", command.take_profit_pct)):
+        if value is not None:
+            argv += [flag, number(value)]
     return [[*argv, *_timeframe(command)]]
+
+
+def _since(command: Command) -> list[str]:
+    """``--since`` the first day of the last ``lookback_days`` days (UTC), when asked."""
+    if not command.lookback_days:
+        return []
+    from datetime import UTC, datetime, timedelta
+
+    first = datetime.now(UTC).date() - timedelta(days=command.lookback_days)
+    return ["--since", first.isoformat()]
 
 
 def _risk(command: Command) -> list[list[str]]:

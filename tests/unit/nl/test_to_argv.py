@@ -96,3 +96,36 @@ def test_argv_is_accepted_by_the_real_command_when_it_exists(text: str, _argv: o
             args = args[1:]
         with typer.Context(root, info_name="volex") as parent:
             command.make_context(argv[0], list(args), parent=parent)
+
+
+def _days_ago(days: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
+
+
+def test_the_autopilot_started_with_a_stop_starts_with_the_stop() -> None:
+    """"with a 2% stop" once stopped the autopilot instead of starting it."""
+    assert to_argv(parse("start the autopilot on btc with a 2% stop and a 5% take profit")) == [
+        ["run", "--watchlist", "BTC/USDT", "--stop-loss", "2", "--take-profit", "5"]]
+    assert to_argv(parse("start the autopilot with sma_cross on eth")) == [
+        ["run", "--watchlist", "ETH/USDT", "--mode", "strategy:sma_cross"]]
+
+
+def test_the_autopilot_on_history_and_against_the_backtest() -> None:
+    assert to_argv(parse("replay the autopilot on eth over the last 60 days with a 2% stop")) \
+        == [["run", "--replay", "--since", _days_ago(60), "--watchlist", "ETH/USDT",
+             "--stop-loss", "2"]]
+    assert to_argv(parse("did the autopilot match the backtest over the last week?")) == [
+        ["reconcile", "--since", _days_ago(7)]]
+    assert to_argv(parse("reconcile")) == [["reconcile"]]
+    assert not parse("replay the autopilot on btc over the last month").would_trade
+    with pytest.raises(UserInputError, match="how far back"):
+        to_argv(parse("replay the autopilot on btc"))
+
+
+def test_strategy_ids_name_the_same_strategies_as_the_command_model() -> None:
+    from volex.nl.command import STRATEGIES
+    from volex.nl.lexicon import _STRATEGY_IDS
+
+    assert set(_STRATEGY_IDS) == set(STRATEGIES)
