@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from volex.adapters.storage.autopilot import AutopilotRepo, Holder
     from volex.autopilot.clock import Clock
 
-__all__ = ["Lease", "describe_holder"]
+__all__ = ["Lease", "describe_holder", "describe_setup"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,18 @@ def describe_holder(row: dict[str, Any]) -> str:
     """"host 'h' (pid 12), heartbeat 2026-12-06 17:00:01 UTC"."""
     beat = datetime.fromtimestamp(row["heartbeat_ts"] / 1000, UTC)
     return f"host {row['host']!r} (pid {row['pid']}), last heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def describe_setup(view: dict[str, Any]) -> str:
+    """What a running autopilot trades and how it protects entries, from its status view:
+    "strategy sma_cross · BTC/USDT, ETH/USDT 2h · stop 2% · target 5% · next bar 2026-…"."""
+    parts = [str(view.get("decider")),
+             f"{', '.join(view.get('watchlist') or [])} {view.get('timeframe')}"]
+    for key, name in (("stop_loss_pct", "stop"), ("take_profit_pct", "target")):
+        if view.get(key):
+            parts.append(f"{name} {view[key]}%")
+    parts.append(f"next bar {str(view.get('next_bar_due'))[:16].replace('T', ' ')}")
+    return " · ".join(parts)
 
 
 def _held(account: str, row: dict[str, Any]) -> LeaseHeld:

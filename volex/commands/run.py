@@ -225,12 +225,13 @@ def status(ctx: typer.Context, as_json: bool = json_option("Print JSON.")) -> No
 
 def status_text(state: dict[str, Any]) -> str:
     """The status as a few lines of text (also used by `volex status`)."""
+    from volex.autopilot.lease import describe_setup
+
     lines = [f"autopilot on {state['account']}: [bold]{state['status']}[/]"]
     if "host" in state:
         lines.append(f"  host {state['host']} pid {state['pid']} · since {state['since'][:19]} · "
                      f"heartbeat {state['heartbeat'][:19]} ({state['heartbeat_age_s']}s ago)")
-        lines.append(f"  {state['decider']} · {', '.join(state['watchlist'] or [])} "
-                     f"{state['timeframe']} · next bar due {str(state['next_bar_due'])[:19]}")
+        lines.append(f"  {describe_setup(state)}")
         for symbol, problem in (state.get("problems") or {}).items():
             lines.append(f"  [red]{symbol} skipped[/]: {problem}")
     for market in state.get("markets", []):

@@ -440,7 +440,9 @@ def _lease_view(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
             "stop_requested": bool(state["stop_requested"]),
             "mode": info.get("mode"), "decider": info.get("decider"),
             "watchlist": info.get("watchlist"), "timeframe": info.get("timeframe"),
-            "next_bar_due": info.get("next_bar_due"), "problems": info.get("problems") or {}}
+            "next_bar_due": info.get("next_bar_due"), "problems": info.get("problems") or {},
+            "stop_loss_pct": info.get("stop_loss_pct"),
+            "take_profit_pct": info.get("take_profit_pct")}
 
 
 def _both(first: Callable[[], None] | None,

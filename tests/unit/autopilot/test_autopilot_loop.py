@@ -97,6 +97,24 @@ def test_a_second_autopilot_is_refused_naming_the_holder(files: tuple[Path, Path
     assert status["running"] is True and status["pid"] == 4242
 
 
+def test_status_shows_the_stop_and_target_the_autopilot_protects_entries_with(
+        files: tuple[Path, Path]) -> None:
+    with Volex(offline=True) as app:
+        app.set_strategy_state("sma_cross", "backtested")
+        app.set_strategy_state("sma_cross", "paper")
+        pilot = app.prepare_autopilot(watchlist=["BTC/USDT"], mode="strategy",
+                                      strategy="sma_cross", data=[files[0]], stop_loss="2",
+                                      take_profit="5")
+        pilot.start()
+        status = app.autopilot_status()
+        assert (status["stop_loss_pct"], status["take_profit_pct"]) == ("2", "5")
+        shown = " ".join(run("run", "status").output.split())
+        assert "strategy sma_cross · BTC/USDT " in shown and "· stop 2% · target 5% ·" in shown
+        from volex.tui.screens.autopilot import autopilot_lines
+
+        assert "· stop 2% · target 5% ·" in autopilot_lines(app.autopilot_summary(), [])
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--mode", "scalping"], "--mode is signals or strategy NAME"),
     (["--mode", "strategy"], "--mode strategy needs a strategy"),

@@ -15,6 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from volex.autopilot.lease import describe_setup
+
 if TYPE_CHECKING:
     from volex.facade import Volex
 
@@ -27,8 +29,7 @@ def autopilot_lines(summary: dict[str, Any], decisions: list[dict[str, Any]]) ->
     if "host" in summary:
         lines.append(f"{summary['host']} pid {summary['pid']} · since {summary['since'][:19]}"
                      f" · heartbeat {summary['heartbeat_age_s']}s ago")
-        lines.append(f"{summary['decider']} · {', '.join(summary['watchlist'] or [])} "
-                     f"{summary['timeframe']} · next bar {str(summary['next_bar_due'])[:16]}")
+        lines.append(describe_setup(summary))
         lines.extend(f"{symbol} skipped: {why}"
                      for symbol, why in (summary.get("problems") or {}).items())
     lines.append("")
