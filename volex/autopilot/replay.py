@@ -10,6 +10,11 @@ field.
 
 Money per market: each market trades a sleeve of ``cash / markets``, all in when it enters
 (the backtest's rule), grown or shrunk by what that market has realised.
+
+Stops and targets: the chain places them on each filled buy as it does live; the venue walks
+the replayed bars (see :class:`~volex.autopilot.feeds.FeedPrices`) and fills them where the
+bar reached them, the entry bar included, as the engine does; their fills come back as the
+backtest's ``stop_loss`` / ``take_profit`` exits.
 """
 
 from __future__ import annotations
