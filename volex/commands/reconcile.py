@@ -33,8 +33,6 @@ def reconcile(
                       "nothing to compare.")
         return
     console.print(_table(report))
-    for note in report.get("notes") or ():
-        console.print(f"[yellow]! {note}[/]")
 
 
 def _table(report: dict[str, Any]) -> Any:

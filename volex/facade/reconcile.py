@@ -62,7 +62,6 @@ class ReconcileFacade(FacadeBase):
                                                fee_rate).to_dict())
         for key in ("matched", "missed", "extra", "protective_exits", "late_bars"):
             out[key] = sum(m[key] for m in out["markets"])
-        out["notes"] = _protection_notes(info, out["protective_exits"])
         for key in ("slippage", "fees", "fee_excess", "cost"):
             out[key] = round(sum(m[key] for m in out["markets"]), 8) + 0.0
         return out
@@ -70,16 +69,6 @@ class ReconcileFacade(FacadeBase):
 
 def _pct(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
-
-
-def _protection_notes(info: dict[str, Any], exits: int) -> list[str]:
-    """A run recorded before its stop and target were: its stop exits cannot match."""
-    if not exits or "stop_loss_pct" in info:
-        return []
-    return [(f"{exits} exit(s) were the autopilot's stop or target orders, which this run's "
-             "record does not name (it is older than that), so the backtest it is compared "
-             "with has none: those it did not match count as extra sells, and the strategy "
-             "exits they came before as missed")]
 
 
 def _iso_ms(ms: int) -> str:
