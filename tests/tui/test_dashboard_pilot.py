@@ -246,3 +246,18 @@ async def test_a_new_buy_signal_shows_in_the_watchlist_and_the_feed() -> None:
         assert "BUY" in watchlist.row_text("BTC/USDT") and "72%" in watchlist.row_text("BTC/USDT")
         feed = "\n".join(app.screen.query_one(EventsFeed).lines_text)
         assert "BUY BTC/USDT at 72% confidence" in feed
+
+
+async def test_a_resize_or_a_reading_that_lands_as_the_dashboard_closes_is_dropped() -> None:
+    """A late chart resize once raised IndexError out of `run_test` as the app shut down
+    (the main screen already gone): a trader quitting would see a traceback."""
+    from tests.tui.fakes import FixedVolex, fixed_clock
+
+    app = VolexApp(FixedVolex(), live_refresh=False, clock=fixed_clock)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reading = app.feed.read("all", app.symbols, app.timeframe, slow=True)
+    assert app.screen_stack == [] and app.selected is not None
+    app.on_price_chart_size_changed()
+    app.apply_data(reading)
+    app._show_chart_problem(app.selected, "gone")

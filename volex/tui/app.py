@@ -174,12 +174,25 @@ class VolexApp(DashboardActions, App[None]):
                      else None)
         except Exception as exc:  # noqa: BLE001 - a failing source leaves the chart stale
             if not worker.is_cancelled:
-                self.call_from_thread(self.chart.show_problem, symbol, str(exc).splitlines()[0])
+                self.call_from_thread(self._show_chart_problem, symbol,
+                                      str(exc).splitlines()[0])
             return
         if not worker.is_cancelled:
             self.call_from_thread(self._show_chart, data, lines)
 
+    @property
+    def _main_gone(self) -> bool:
+        """The main screen is gone (the app is shutting down): late messages and worker
+        results have nowhere to go."""
+        return not self.screen_stack
+
+    def _show_chart_problem(self, symbol: str, problem: str) -> None:
+        if not self._main_gone:
+            self.chart.show_problem(symbol, problem)
+
     def _show_chart(self, data: ChartData, lines: list[Strip] | None) -> None:
+        if self._main_gone:
+            return
         self._chart_data = data
         if lines is None:
             self.chart.show_problem(data.symbol, "no candles")
@@ -190,6 +203,8 @@ class VolexApp(DashboardActions, App[None]):
 
     def apply_data(self, data: DashboardData) -> None:
         """Show one refresh (or one part of it) on the panels it concerns."""
+        if self._main_gone:
+            return
         screen = self.screen_stack[0]
         if data.quotes is not None:
             self._show_market(data)
@@ -264,7 +279,7 @@ class VolexApp(DashboardActions, App[None]):
             self.screen_stack[0].query_one(NewsPanel).select(event.symbol)
 
     def on_price_chart_size_changed(self) -> None:
-        if self.selected is not None:
+        if self.selected is not None and not self._main_gone:
             self.load_chart()
 
     def on_command_bar_command(self, event: CommandBar.Command) -> None:
