@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from timing import volex_command  # benchmarks/timing.py
+
 RUNS = 7
 BASELINE = [sys.executable, "-c", "import typer"]
 
@@ -58,7 +60,7 @@ def main() -> None:
     # An installed package has its bytecode compiled; PYTHONDONTWRITEBYTECODE (set on some
     # dev machines) would make every run recompile Volex's modules.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    volex = shutil.which("volex") or sys.exit("volex is not installed: pip install -e .")
+    volex = volex_command()
     try:
         baseline = statistics.median(_run(BASELINE, env)[0] for _ in range(RUNS))
         help_time, _, help_ratio = _paired([volex, "--help"], env)

@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from timing import volex_command  # benchmarks/timing.py
+
 RUNS = 7
 
 
@@ -51,7 +53,7 @@ def main() -> None:
     # An installed package has its bytecode compiled; PYTHONDONTWRITEBYTECODE (set on some
     # dev machines) would make every run recompile Volex's modules.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    volex = shutil.which("volex") or sys.exit("volex is not installed: pip install -e .")
+    volex = volex_command()
     try:
         subprocess.run([volex, "risk", "show"], env=env, check=True, capture_output=True)
         # each halt paired with a baseline run just before it: a machine whose speed drifts

@@ -21,6 +21,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from timing import volex_command  # benchmarks/timing.py
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 RUNS = 5
@@ -56,7 +58,7 @@ def _fill(home: str) -> None:
 def main() -> None:
     home = tempfile.mkdtemp(prefix="volex-bench-")
     env = {**os.environ, "VOLEX_HOME": home}
-    volex = shutil.which("volex") or sys.exit("volex is not installed")
+    volex = volex_command()
     try:
         started = time.perf_counter()
         _fill(home)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-__all__ = ["median_times"]
+__all__ = ["median_times", "volex_command"]
+
+
+def volex_command() -> str:
+    """The `volex` script installed with the interpreter running the benchmark.
+
+    Not the first `volex` on PATH: a version manager's shim there (pyenv's is a bash script
+    that runs `pyenv exec`) adds about 60 ms to every start, which is the shim's, not ours.
+    """
+    beside = Path(sys.executable).with_name("volex")
+    if beside.exists():
+        return str(beside)
+    return shutil.which("volex") or sys.exit("volex is not installed: pip install -e .")
 
 
 def median_times(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
