@@ -5,7 +5,8 @@ Optuna is imported here only, so the engine and the grid search never pay for it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from volex.backtest.engine import BacktestConfig, Bars
@@ -102,14 +103,9 @@ def run_study(strategy: Strategy, bars: Bars | Portfolio, *, config: BacktestCon
         if on_progress:
             on_progress(finished, budget, _best(study, Trial))
 
-    try:
+    with _storage_errors():
         study.optimize(run_one, n_trials=budget, n_jobs=jobs, callbacks=[progress],
                        catch=())
-    except Exception as exc:
-        if _is_db_error(exc):
-            raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
-                from exc
-        raise
     return study_outcome(study)
 
 
@@ -123,13 +119,8 @@ def read_study(storage: str, study_name: str) -> StudyOutcome:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    try:
+    with _storage_errors(KeyError):  # KeyError: no such study in that storage
         study = optuna.load_study(study_name=study_name, storage=storage)
-    except Exception as exc:
-        if _is_db_error(exc) or isinstance(exc, KeyError):
-            raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
-                from exc
-        raise
     return study_outcome(study)
 
 
@@ -193,6 +184,18 @@ def _open_study(optuna: Any, storage: str | None, name: str, sampler: Any,
             raise StorageError(f"cannot open optuna study {name!r} at {where}: {reason}") \
                 from exc
     raise AssertionError("unreachable")
+
+
+@contextmanager
+def _storage_errors(*also: type[Exception]) -> Iterator[None]:
+    """A failing study database (or one of ``also``) as a one-line StorageError."""
+    try:
+        yield
+    except Exception as exc:
+        if _is_db_error(exc) or isinstance(exc, also):
+            raise StorageError(f"optuna storage failed: {str(exc).splitlines()[0][:200]}") \
+                from exc
+        raise
 
 
 def _is_db_error(exc: Exception) -> bool:
