@@ -112,10 +112,12 @@ def test_stop_loss_exits_are_the_autopilots_trades_and_match_the_backtests(
     assert (report["missed"], report["extra"]) == (0, 0)
     for market in report["markets"]:
         pairs = market["trades"]["matched"]
-        stops = [p for p in pairs if p["autopilot"]["exit"]]
+        stops = [p for p in pairs if p["autopilot"]["exit_reason"] == "stop_loss"]
         assert len(stops) == market["protective_exits"] > 0
-        assert all(p["backtest"]["exit"] == p["autopilot"]["exit"] == "stop_loss"
+        assert all(p["backtest"]["exit_reason"] == "stop_loss"
                    and p["backtest"]["bar"] == p["autopilot"]["bar"] for p in stops)
+        assert {(p["backtest"]["exit_reason"], p["autopilot"]["exit_reason"]) for p in pairs} \
+            == {(None, None), ("signal", "signal"), ("stop_loss", "stop_loss")}
         assert market["slippage"] == pytest.approx(0, abs=1e-6)
 
 

@@ -8,8 +8,8 @@ events (market, side, bar the fill landed in, price) and matched per market and 
 order, a fill up to ``MAX_LATE_BARS`` bars after the backtest's still counting as the same
 trade (late). What is left is missed (the backtest traded, the autopilot did not) or extra
 (the autopilot traded, the backtest did not). The fills of the stop-loss and take-profit
-orders that protected the autopilot's buys are its trades too, marked with the exit they
-were; the replay places the same stops and targets, as the backtest checks them.
+orders that protected the autopilot's buys are its trades too; every sale carries its
+``exit_reason`` as a backtest trade does, and the replay places the same stops and targets.
 
 Cost of the difference per market, in quote: slippage (the fill price against the backtest's
 next-open price, signed so that a worse fill costs more), the fees paid beyond the backtest's
@@ -46,7 +46,8 @@ class Event:
     amount: float = 0.0
     fee: float = 0.0
     order_id: str | None = None
-    exit: str | None = None  # "stop_loss" or "take_profit": a protective order's fill
+    # a sale's exit as a backtest trade names it: "signal", "stop_loss" or "take_profit"
+    exit_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "bar": _iso(self.bar_ms)}
@@ -75,7 +76,7 @@ class MarketReconcile:
         return {"symbol": self.symbol, "matched": len(self.matched), "missed": len(self.missed),
                 "extra": len(self.extra),
                 "protective_exits": sum(1 for e in (*self.extra, *(a for _, a in self.matched))
-                                        if e.exit),
+                                        if e.exit_reason in ("stop_loss", "take_profit")),
                 "slippage": round(self.slippage, 8),
                 "fees": round(self.fees, 8), "fee_excess": round(self.fee_excess, 8) + 0.0,
                 "late_bars": self.late_bars, "cost": round(self.cost, 8) + 0.0,
@@ -99,8 +100,7 @@ def expected_events(result: BacktestResult) -> list[Event]:
                          t["size"]))
         if t["exit_reason"] != EXIT_REASONS[3]:
             out.append(Event(result.symbol, "sell", int(stamps[t["exit_bar"]]), t["exit_price"],
-                             t["size"], exit=None if t["exit_reason"] == EXIT_REASONS[0]
-                             else t["exit_reason"]))
+                             t["size"], exit_reason=t["exit_reason"]))
     return sorted(out, key=lambda e: e.bar_ms)
 
 
@@ -131,7 +131,8 @@ def actual_events(fills: list[Fill], order_ids: Mapping[str, str | None], step_m
         first = min(int(f.at.timestamp() * 1000) for f in parts)
         out.append(Event(parts[0].symbol, parts[0].side, first // step_ms * step_ms,
                          value / amount if amount else 0.0, amount,
-                         sum(float(f.fee) for f in parts), order_id, order_ids[order_id]))
+                         sum(float(f.fee) for f in parts), order_id,
+                         order_ids[order_id] or ("signal" if parts[0].side == "sell" else None)))
     return sorted(out, key=lambda e: e.bar_ms)
 
 
