@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
     from volex.portfolio.allocator import AllocationRules
     from volex.ports import Exchange
 
-__all__ = ["RELAXED_LIMITS", "ReplayReport", "fills_to_result", "portfolio_result",
-           "sleeve_sizer"]
+__all__ = ["RELAXED_LIMITS", "ReplayReport", "blocked_orders", "fills_to_result",
+           "portfolio_result", "sleeve_sizer"]
 
 # A replay trades as the backtest does (all of a market's sleeve), so the live risk limits,
 # meant for a person's account, are opened wide in the replay's private store.
@@ -78,6 +79,21 @@ def sleeve_sizer(exchange: Exchange, cash_per_market: Decimal,
             Decimal("1e-8"), rounding=ROUND_DOWN)
 
     return sleeve
+
+
+def blocked_orders(journal: list[BarRecord]) -> dict[str, str]:
+    """Orders a replay's venue or risk refused, per market: where the replay and the
+    backtest part (the backtest never refuses), said rather than left to be found."""
+    out: dict[str, str] = {}
+    for symbol in dict.fromkeys(r.symbol for r in journal):
+        refused = sorted((r for r in journal if r.symbol == symbol and r.action == "blocked"),
+                         key=lambda r: r.bar_ms)
+        if refused:
+            first = datetime.fromtimestamp(refused[0].bar_ms / 1000, UTC)
+            out[symbol] = (f"{len(refused)} order(s) blocked, where the backtest trades; the "
+                           f"first on the bar of {first:%Y-%m-%d %H:%M} UTC: "
+                           f"{refused[0].detail}")
+    return out
 
 
 def fills_to_result(fills: list[Fill], bars: Bars, exits: Mapping[str, str | None], *,

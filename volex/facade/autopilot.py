@@ -105,6 +105,7 @@ class AutopilotFacade(FacadeBase):
         from volex.autopilot.replay import (
             RELAXED_LIMITS,
             ReplayReport,
+            blocked_orders,
             fills_to_result,
             portfolio_result,
         )
@@ -160,7 +161,7 @@ class AutopilotFacade(FacadeBase):
                 child.close()
         total = cash + sum(float(r.equity[-1]) - r.config.cash for r in results)
         whole = portfolio_result(results, journal, rules, cash) if rules else None
-        return ReplayReport(results, outcome.bars, {**_blocked(journal), **outcome.problems},
+        return ReplayReport(results, outcome.bars, {**blocked_orders(journal), **outcome.problems},
                             total, whole)
 
     def autopilot_status(self, recent: int = 8) -> dict[str, Any]:
@@ -385,23 +386,6 @@ class AutopilotFacade(FacadeBase):
             rules = AllocationRules.from_limits(self.runtime.risk.limits())
         return Sizing(quote=amount, percent=pct, stop_loss_pct=stop, take_profit_pct=target,
                       rules=rules)
-
-
-def _blocked(journal: list[BarRecord]) -> dict[str, str]:
-    """Orders a replay's venue or risk refused, per market: where the replay and the
-    backtest part (the backtest never refuses), said rather than left to be found."""
-    from datetime import UTC, datetime
-
-    out: dict[str, str] = {}
-    for symbol in dict.fromkeys(r.symbol for r in journal):
-        refused = sorted((r for r in journal if r.symbol == symbol and r.action == "blocked"),
-                         key=lambda r: r.bar_ms)
-        if refused:
-            first = datetime.fromtimestamp(refused[0].bar_ms / 1000, UTC)
-            out[symbol] = (f"{len(refused)} order(s) blocked, where the backtest trades; the "
-                           f"first on the bar of {first:%Y-%m-%d %H:%M} UTC: "
-                           f"{refused[0].detail}")
-    return out
 
 
 def _text(value: Any) -> str | None:
